@@ -1,0 +1,96 @@
+"""True poverty status and its flows: entries, exits, returns and spell durations.
+
+Each year a household is poor when its per-capita net income is below the line.
+Comparing with last year's status gives the flows:
+
+* **entry**: poor now, not poor last year, never out of poverty before;
+* **return**: poor now, not poor last year, out of poverty at least once before;
+* **exit**: not poor now, poor last year;
+* **dissolved**: last year's poor household whose members all died (its row was
+  taken by a newly formed household).
+
+So ``poor[t] = poor[t-1] + entries + returns - exits - dissolved`` exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from povsim.world.households import Households
+
+
+@dataclass(frozen=True, slots=True)
+class YearFlows:
+    """Flows into and out of true poverty in one year (simulated households).
+
+    Attributes:
+        poor: Poor households at the end of the year.
+        entries: Households poor for the first time.
+        exits: Households that left poverty.
+        returns: Households poor again after having been out.
+        dissolved: Poor households whose members all died.
+        completed_spells: Spells that ended this year (exits).
+        completed_spell_years: Total length in years of the spells that ended.
+    """
+
+    poor: int
+    entries: int = 0
+    exits: int = 0
+    returns: int = 0
+    dissolved: int = 0
+    completed_spells: int = 0
+    completed_spell_years: int = 0
+
+    @property
+    def mean_completed_spell(self) -> float:
+        """Mean length of the spells that ended this year (NaN if none)."""
+        if not self.completed_spells:
+            return float("nan")
+        return self.completed_spell_years / self.completed_spells
+
+
+def start_status(hh: Households, line: float, year: int) -> YearFlows:
+    """Set the initial true status; spells of the initially poor start (censored) now."""
+    np.less(hh.income_pc, np.float32(line), out=hh.poor)
+    hh.spell_start[:] = np.where(hh.poor, year, -1)
+    return YearFlows(poor=int(hh.poor.sum()))
+
+
+def update_status(hh: Households, line: float, year: int, dissolved: int) -> YearFlows:
+    """Compare this year's income with the line, update status and spells, count flows.
+
+    Args:
+        hh: Household table (``poor``, ``ever_exited``, ``spell_start`` and
+            ``last_exit_year`` changed in place).
+        line: Poverty line (yuan per person per year).
+        year: The year just simulated.
+        dissolved: Poor households dissolved this year (counted by demography).
+
+    Returns:
+        The year's flows.
+    """
+    was_poor = hh.poor
+    now_poor = hh.income_pc < np.float32(line)
+    fell = now_poor & ~was_poor
+    exits = was_poor & ~now_poor
+    returns = fell & hh.ever_exited
+    exit_rows = np.flatnonzero(exits)
+    spell_years = int((year - hh.spell_start[exit_rows]).sum())
+    hh.spell_start[exit_rows] = -1
+    hh.last_exit_year[exit_rows] = year
+    hh.ever_exited[exit_rows] = True
+    hh.spell_start[fell] = year
+    hh.poor[:] = now_poor
+    n_fell = int(fell.sum())
+    n_returns = int(returns.sum())
+    return YearFlows(
+        poor=int(now_poor.sum()),
+        entries=n_fell - n_returns,
+        exits=len(exit_rows),
+        returns=n_returns,
+        dissolved=dissolved,
+        completed_spells=len(exit_rows),
+        completed_spell_years=spell_years,
+    )

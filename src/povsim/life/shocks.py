@@ -1,0 +1,55 @@
+"""Phase 2: village disasters, farm prices and scenario shocks (migrant job losses).
+
+Returns the year's multipliers that income (phase 3) applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from povsim.params import Parameters
+from povsim.world.households import Households
+from povsim.world.villages import Villages
+
+
+@dataclass(slots=True)
+class YearShocks:
+    """The year's shocks.
+
+    Attributes:
+        village_hit: Whether each village was hit by a disaster.
+        farm_multiplier: Farm income multiplier of each village (disaster losses).
+        price: Farm price multiplier common to all villages.
+        migrant_wage_kept: Share of migrant wages kept (1 minus job losses).
+    """
+
+    village_hit: np.ndarray
+    farm_multiplier: np.ndarray
+    price: float
+    migrant_wage_kept: float
+
+
+def draw_shocks(hh: Households, villages: Villages, params: Parameters,
+                rng: np.random.Generator) -> YearShocks:
+    """Draw village disasters and the price shock; damage houses in hit villages.
+
+    Args:
+        hh: Household table (``disaster_hit`` and ``safe_house`` changed in place).
+        villages: Village table.
+        params: Parameters in force this year.
+        rng: The shocks stream.
+
+    Returns:
+        The year's shocks.
+    """
+    s = params.shocks
+    hit = rng.random(villages.n) < villages.disaster_risk
+    hh.disaster_hit[:] = hit[hh.village]
+    exposed = np.flatnonzero(hh.disaster_hit & hh.safe_house)
+    damaged = exposed[rng.random(len(exposed)) < s.disaster_house_damage]
+    hh.safe_house[damaged] = False
+    farm = np.where(hit, 1.0 - s.disaster_farm_loss, 1.0).astype(np.float32)
+    price = float(np.exp(s.price_sigma * rng.standard_normal() - s.price_sigma**2 / 2))
+    return YearShocks(hit, farm, price, 1.0 - s.migrant_job_loss)

@@ -1,0 +1,290 @@
+"""Outputs: module-level reporter functions for Mesa's DataCollector, and snapshots.
+
+Each reporter takes the model and returns one number for the current year. They
+share intermediate arrays (person weights, sorted incomes) through a per-year
+cache, so collecting every output costs little more than the most expensive one.
+Every output is documented in :data:`OUTPUTS` (name, unit, meaning).
+
+Poverty measures are person-weighted: each member of a household has its
+per-capita income, and each household stands for ``weight`` real households.
+Negative incomes count as zero in the gap measures and the Gini.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from povsim.causes import derive_causes
+from povsim.status import CAUSE_NAMES, CAUSES
+from povsim.world.households import COLUMNS
+
+if TYPE_CHECKING:
+    from povsim.model import PovertyModel
+
+BOTTOM_SHARE = 0.4
+"""Share of persons whose mean income is reported as ``bottom40_mean_income``."""
+
+
+@dataclass(slots=True)
+class _Frame:
+    """Intermediate arrays shared by the reporters of one year."""
+
+    persons: np.ndarray  # person weight of each household (weight x size)
+    total_persons: float
+    gap: np.ndarray  # normalised poverty gap per household, 0 when not poor
+    sorted_income: np.ndarray
+    sorted_persons: np.ndarray
+    poor_causes: np.ndarray  # cause masks of poor households
+
+
+def _frame(model: PovertyModel) -> _Frame:
+    cached = model.metrics_cache
+    if cached is not None and cached[0] == model.steps:
+        return cached[1]
+    hh = model.households
+    line = np.float32(model.p.run.poverty_line)
+    persons = hh.weight.astype(np.float64) * hh.size()
+    income = np.maximum(hh.income_pc, 0)
+    gap = np.where(hh.poor, (line - income) / line, np.float32(0))
+    order = np.argsort(income, kind="stable")
+    poor_rows = np.flatnonzero(hh.poor)
+    frame = _Frame(
+        persons=persons,
+        total_persons=float(persons.sum()),
+        gap=gap,
+        sorted_income=income[order].astype(np.float64),
+        sorted_persons=persons[order],
+        poor_causes=derive_causes(hh, model.villages, model.p, poor_rows),
+    )
+    model.metrics_cache = (model.steps, frame)
+    return frame
+
+
+# ----------------------------------------------------------------- reporters
+def year(model: PovertyModel) -> int:
+    """Calendar year of the state."""
+    return model.year
+
+
+def headcount_rate(model: PovertyModel) -> float:
+    """Share of persons below the line, in percent."""
+    f = _frame(model)
+    return 100.0 * float(f.persons[model.households.poor].sum()) / f.total_persons
+
+
+def poor_persons_million(model: PovertyModel) -> float:
+    """Persons below the line, national-equivalent millions (household weights)."""
+    f = _frame(model)
+    return float(f.persons[model.households.poor].sum()) / 1e6
+
+
+def poor_households(model: PovertyModel) -> int:
+    """Simulated households below the line."""
+    return int(model.households.poor.sum())
+
+
+def poverty_gap(model: PovertyModel) -> float:
+    """FGT1: mean normalised shortfall from the line over all persons (0-1)."""
+    f = _frame(model)
+    return float(np.dot(f.persons, f.gap)) / f.total_persons
+
+
+def poverty_severity(model: PovertyModel) -> float:
+    """FGT2: mean squared normalised shortfall over all persons (0-1)."""
+    f = _frame(model)
+    return float(np.dot(f.persons, f.gap.astype(np.float64) ** 2)) / f.total_persons
+
+
+def entries(model: PovertyModel) -> int:
+    """Households poor for the first time this year."""
+    return model.flows.entries
+
+
+def exits(model: PovertyModel) -> int:
+    """Households that left true poverty this year."""
+    return model.flows.exits
+
+
+def returns(model: PovertyModel) -> int:
+    """Households poor again this year after having been out."""
+    return model.flows.returns
+
+
+def dissolved(model: PovertyModel) -> int:
+    """Poor households whose members all died this year."""
+    return model.flows.dissolved
+
+
+def mean_completed_spell(model: PovertyModel) -> float:
+    """Mean length in years of the poverty spells that ended this year."""
+    return model.flows.mean_completed_spell
+
+
+def mean_income(model: PovertyModel) -> float:
+    """Mean per-capita net income over persons (yuan, 2010 prices)."""
+    f = _frame(model)
+    return float(np.dot(f.sorted_persons, f.sorted_income)) / f.total_persons
+
+
+def bottom40_mean_income(model: PovertyModel) -> float:
+    """Mean per-capita income of the poorest 40% of persons (yuan, 2010 prices)."""
+    f = _frame(model)
+    cum = np.cumsum(f.sorted_persons)
+    cutoff = BOTTOM_SHARE * f.total_persons
+    k = int(np.searchsorted(cum, cutoff))
+    full = float(np.dot(f.sorted_persons[:k], f.sorted_income[:k]))
+    part = cutoff - (cum[k - 1] if k else 0.0)
+    full += part * f.sorted_income[min(k, len(cum) - 1)]
+    return full / cutoff
+
+
+def gini(model: PovertyModel) -> float:
+    """Gini coefficient of per-capita income over persons (negative incomes as 0)."""
+    f = _frame(model)
+    return gini_coefficient(f.sorted_income, f.sorted_persons, presorted=True)
+
+
+def gini_coefficient(values: np.ndarray, weights: np.ndarray, *, presorted: bool = False) -> float:
+    """Weighted Gini coefficient.
+
+    Args:
+        values: Non-negative values (e.g. incomes).
+        weights: Non-negative weights (e.g. persons).
+        presorted: Whether ``values`` are already in ascending order.
+
+    Returns:
+        The Gini coefficient (0 = equality), or NaN when there is no income.
+    """
+    v = np.asarray(values, np.float64)
+    w = np.asarray(weights, np.float64)
+    if not presorted:
+        order = np.argsort(v, kind="stable")
+        v, w = v[order], w[order]
+    total_w = w.sum()
+    total_y = np.dot(v, w)
+    if total_w <= 0 or total_y <= 0:
+        return float("nan")
+    cum_y = np.cumsum(v * w) / total_y
+    prev = np.concatenate([[0.0], cum_y[:-1]])
+    return float(1.0 - np.dot(w / total_w, cum_y + prev))
+
+
+def _cause_share(index: int) -> Callable[[PovertyModel], float]:
+    bit = np.uint16(CAUSES[index])
+
+    def share(model: PovertyModel) -> float:
+        masks = _frame(model).poor_causes
+        if len(masks) == 0:
+            return float("nan")
+        return 100.0 * float(np.count_nonzero(masks & bit)) / len(masks)
+
+    share.__name__ = f"share_poor_{CAUSE_NAMES[index]}"
+    share.__qualname__ = share.__name__
+    share.__doc__ = f"Percent of poor households with {CAUSE_NAMES[index].replace('_', ' ')}."
+    return share
+
+
+# Module-level cause reporters (picklable by name).
+share_poor_illness = _cause_share(0)
+share_poor_disability = _cause_share(1)
+share_poor_lack_of_labour = _cause_share(2)
+share_poor_lack_of_skills = _cause_share(3)
+share_poor_old_age = _cause_share(4)
+share_poor_lack_of_capital = _cause_share(5)
+share_poor_remote_location = _cause_share(6)
+share_poor_schooling_costs = _cause_share(7)
+share_poor_disaster = _cause_share(8)
+
+OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
+    "year": (year, "year"),
+    "headcount_rate": (headcount_rate, "percent of persons"),
+    "poor_persons_million": (poor_persons_million, "million persons (national equivalent)"),
+    "poor_households": (poor_households, "simulated households"),
+    "poverty_gap": (poverty_gap, "FGT1, 0-1"),
+    "poverty_severity": (poverty_severity, "FGT2, 0-1"),
+    "entries": (entries, "simulated households/year"),
+    "exits": (exits, "simulated households/year"),
+    "returns": (returns, "simulated households/year"),
+    "dissolved": (dissolved, "simulated households/year"),
+    "mean_completed_spell": (mean_completed_spell, "years"),
+    "mean_income": (mean_income, "yuan/person/year (2010 prices)"),
+    "bottom40_mean_income": (bottom40_mean_income, "yuan/person/year (2010 prices)"),
+    "gini": (gini, "0-1"),
+    **{
+        f"share_poor_{name}": (globals()[f"share_poor_{name}"], "percent of poor households")
+        for name in CAUSE_NAMES
+    },
+}
+"""Every yearly output: name mapped to (reporter, unit). The reporter's docstring says
+what it measures."""
+
+
+def model_reporters() -> dict[str, Callable[[PovertyModel], float]]:
+    """Reporters for ``mesa.DataCollector(model_reporters=...)``."""
+    return {name: reporter for name, (reporter, _) in OUTPUTS.items()}
+
+
+def describe_outputs() -> pd.DataFrame:
+    """Table of outputs: name, unit and description."""
+    rows = [
+        {"output": name, "unit": unit, "description": (rep.__doc__ or "").strip()}
+        for name, (rep, unit) in OUTPUTS.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+DERIVED_COLUMNS: dict[str, str] = {
+    "size": "Members per household.",
+    "county": "County of the household's village.",
+    "remoteness": "Remoteness of the household's village.",
+    "cause_names": "Causes of poverty, comma-separated.",
+}
+"""Snapshot columns computed on the fly, beside the stored ones in ``COLUMNS``."""
+
+
+def household_snapshot(model: PovertyModel, columns: Sequence[str] | None = None,
+                       rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Household-level table of chosen columns for the current year.
+
+    Args:
+        model: The model.
+        columns: Stored columns (see :data:`povsim.world.households.COLUMNS`) or derived
+            ones (:data:`DERIVED_COLUMNS`); all stored columns if omitted.
+        rows: Households to include (all if omitted).
+
+    Returns:
+        A DataFrame indexed by household id with a ``year`` column first.
+
+    Raises:
+        KeyError: If a column name is unknown (the message lists the known ones).
+    """
+    hh = model.households
+    idx = np.arange(hh.n) if rows is None else np.asarray(rows)
+    names = list(columns) if columns is not None else list(COLUMNS)
+    unknown = [c for c in names if c not in COLUMNS and c not in DERIVED_COLUMNS]
+    if unknown:
+        known = ", ".join([*COLUMNS, *DERIVED_COLUMNS])
+        raise KeyError(f"unknown snapshot column(s) {unknown}; known columns: {known}")
+    data: dict[str, object] = {"year": np.full(len(idx), model.year, np.int16)}
+    for name in names:
+        if name in COLUMNS:
+            data[name] = getattr(hh, name)[idx]
+        elif name == "size":
+            data[name] = hh.size()[idx]
+        elif name == "county":
+            data[name] = model.villages.county[hh.village[idx]]
+        elif name == "remoteness":
+            data[name] = model.villages.remoteness[hh.village[idx]]
+        elif name == "cause_names":
+            masks = derive_causes(hh, model.villages, model.p, idx)
+            data[name] = [
+                ",".join(n for n, c in zip(CAUSE_NAMES, CAUSES, strict=True) if m & c)
+                for m in masks
+            ]
+    frame = pd.DataFrame(data, index=pd.Index(idx, name="household"))
+    return frame

@@ -1,0 +1,591 @@
+"""Defaults of the simulated world: run, population, network, demography, health, economy, shocks.
+
+Each field is a parameter (see :mod:`povsim.params.spec`) with unit, range,
+description and source. "Assumption" in a source means the value is a modelling
+choice, later adjusted by calibration (``povsim calibrate``) against
+``data/targets.csv``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from povsim.params.spec import Section, param
+
+ASSUMPTION = "assumption (povsim), calibrated against data/targets.csv"
+NBS_LINE = "NBS rural poverty line of 2010: 2,300 yuan per person per year at 2010 prices"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunParams(Section):
+    """Time frame and the poverty line."""
+
+    start_year: int = param(
+        2012, unit="year", low=1990, high=2100, yearly=False,
+        doc="Year of the initial state; the first simulated step is the year after.",
+        source="MODEL.md section 3: end of 2012 as the state, 2013 as the first step",
+    )
+    end_year: int = param(
+        2020, unit="year", low=1991, high=2100, yearly=False,
+        doc="Last simulated year (inclusive).",
+        source="end of the targeted poverty alleviation campaign (2013-2020)",
+    )
+    poverty_line: float = param(
+        2300.0, unit="yuan/person/year (2010 prices)", low=0.0, doc="Per-capita net income line.",
+        source=NBS_LINE,
+    )
+    sustained_exit_years: int = param(
+        3, unit="years", low=1, high=50, yearly=False,
+        doc="Years out of poverty after which an exit counts as sustained.",
+        source="MODEL.md section 6 (sustained exit: out for at least 3 years)",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PopulationParams(Section):
+    """Size, geography and the initial distribution of household characteristics."""
+
+    n_households: int = param(
+        20_000, unit="households", low=10, high=100_000_000, yearly=False,
+        doc="Number of simulated households.",
+        source="issue 2: default about 20,000 households",
+    )
+    n_counties: int = param(
+        2, unit="counties", low=1, high=100_000, yearly=False,
+        doc="Number of counties.", source="assumption (size of a study area)",
+    )
+    townships_per_county: int = param(
+        3, unit="townships", low=1, high=1000, yearly=False,
+        doc="Townships in each county.", source="assumption",
+    )
+    villages_per_township: int = param(
+        10, unit="villages", low=1, high=10_000, yearly=False,
+        doc="Administrative villages in each township (60 villages in all by default).",
+        source="issue 2: about 60 villages",
+    )
+    village_size_sigma: float = param(
+        0.35, unit="log sd", low=0.0, high=2.0, yearly=False,
+        doc="Spread of village sizes (lognormal).", source="assumption",
+    )
+    rural_population_million: float = param(
+        970.5, unit="million persons", low=0.0, yearly=False,
+        doc="Rural population covered by poverty monitoring, for national-equivalent counts.",
+        source="NBS: 98.99 million poor at a 10.2% headcount in 2012 (98.99 / 0.102)",
+    )
+    initial_headcount: float = param(
+        0.102, unit="share of persons", low=0.0, high=1.0, yearly=False,
+        doc="Headcount rate the initial incomes are aligned to (when alignment is on).",
+        source="NBS rural poverty monitoring: 10.2% at the 2010 line, end of 2012",
+    )
+    align_initial_headcount: bool = param(
+        True, unit="flag", yearly=False,
+        doc="Scale market incomes at setup so the initial headcount equals initial_headcount.",
+        source="standard alignment step in dynamic microsimulation",
+    )
+    county_remoteness_low: float = param(
+        0.15, unit="index 0-1", low=0.0, high=1.0, yearly=False,
+        doc="Mean remoteness of the least remote county.", source=ASSUMPTION,
+    )
+    county_remoteness_high: float = param(
+        0.65, unit="index 0-1", low=0.0, high=1.0, yearly=False,
+        doc="Mean remoteness of the most remote county.", source=ASSUMPTION,
+    )
+    village_remoteness_sd: float = param(
+        0.2, unit="index sd", low=0.0, high=1.0, yearly=False,
+        doc="Spread of village remoteness around its county mean.", source=ASSUMPTION,
+    )
+    inhospitable_remoteness: float = param(
+        0.75, unit="index 0-1", low=0.0, high=1.0, yearly=False,
+        doc="Remoteness above which a village is inhospitable (a relocation candidate).",
+        source=ASSUMPTION,
+    )
+    infrastructure_coverage: float = param(
+        0.95, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance a village at remoteness 0 has each infrastructure item "
+        "(road, water, power, broadband, clinic).",
+        source=ASSUMPTION,
+    )
+    infrastructure_remoteness_gap: float = param(
+        0.75, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="How much lower that chance is at remoteness 1.", source=ASSUMPTION,
+    )
+    disaster_risk_base: float = param(
+        0.03, unit="probability/year", low=0.0, high=1.0, yearly=False,
+        doc="Yearly chance of a village disaster at remoteness 0.", source=ASSUMPTION,
+    )
+    disaster_risk_remoteness: float = param(
+        0.09, unit="probability/year", low=0.0, high=1.0, yearly=False,
+        doc="Extra yearly disaster chance at remoteness 1.", source=ASSUMPTION,
+    )
+    head_age_mean: float = param(
+        51.0, unit="years", low=18.0, high=90.0, yearly=False,
+        doc="Mean age of household heads.", source="assumption near the 2010 census rural profile",
+    )
+    head_age_sd: float = param(
+        13.0, unit="years", low=0.0, high=40.0, yearly=False,
+        doc="Spread of household head ages.", source="assumption",
+    )
+    head_age_min: int = param(
+        20, unit="years", low=15, high=60, yearly=False,
+        doc="Youngest household head.", source="assumption",
+    )
+    head_age_max: int = param(
+        90, unit="years", low=60, high=110, yearly=False,
+        doc="Oldest household head.", source="assumption",
+    )
+    p_spouse: float = param(
+        0.85, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance the head lives with a spouse.", source="assumption",
+    )
+    p_adult_child: float = param(
+        0.4, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance a working-age household (head 40+) has an adult child at home.",
+        source="assumption",
+    )
+    p_elderly_with_children: float = param(
+        0.35, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance an elderly-headed household has working-age members.",
+        source="assumption (left-behind elderly are common)",
+    )
+    p_coresident_parent: float = param(
+        0.2, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance a working-age household has an elderly parent at home.", source="assumption",
+    )
+    p_school_child: float = param(
+        0.6, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance a household with head aged 28-55 has a child aged 6-15.", source="assumption",
+    )
+    p_second_school_child: float = param(
+        0.35, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance such a household has a second school-age child.", source="assumption",
+    )
+    p_young_child: float = param(
+        0.35, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance a household with head aged 20-40 has a child under 6.", source="assumption",
+    )
+    p_disabled: float = param(
+        0.07, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance a household has a disabled member (no elderly, remoteness 0).",
+        source="2006 national disability survey: disabled persons in about 17.8% of households "
+        "(including the elderly)",
+    )
+    p_disabled_per_elderly: float = param(
+        0.06, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Extra chance of a disabled member per elderly member.", source=ASSUMPTION,
+    )
+    p_disabled_remoteness: float = param(
+        0.05, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Extra chance of a disabled member at remoteness 1.", source=ASSUMPTION,
+    )
+    p_chronic: float = param(
+        0.12, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance a household has a chronically ill member (no elderly).", source=ASSUMPTION,
+    )
+    p_chronic_per_elderly: float = param(
+        0.14, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Extra chance of a chronically ill member per elderly member.", source=ASSUMPTION,
+    )
+    skill_alpha: float = param(
+        2.5, unit="beta shape", low=0.01, yearly=False,
+        doc="Skill distribution (beta) first shape.", source=ASSUMPTION,
+    )
+    skill_beta: float = param(
+        2.5, unit="beta shape", low=0.01, yearly=False,
+        doc="Skill distribution (beta) second shape.", source=ASSUMPTION,
+    )
+    skill_remoteness_penalty: float = param(
+        0.25, unit="skill", low=0.0, high=1.0, yearly=False,
+        doc="Skill lost at remoteness 1.", source=ASSUMPTION,
+    )
+    ability_sigma: float = param(
+        0.35, unit="log sd", low=0.0, high=3.0, yearly=False,
+        doc="Spread of persistent household productivity (lognormal).", source=ASSUMPTION,
+    )
+    ability_remoteness_penalty: float = param(
+        0.35, unit="log points", low=0.0, high=3.0, yearly=False,
+        doc="Lower log productivity at remoteness 1.", source=ASSUMPTION,
+    )
+    land_mean: float = param(
+        6.0, unit="mu/household", low=0.0, yearly=False,
+        doc="Mean contracted land per household.",
+        source="about 2.3 mu of arable land per rural person (Ministry of Agriculture)",
+    )
+    land_sigma: float = param(
+        0.6, unit="log sd", low=0.0, high=3.0, yearly=False,
+        doc="Spread of land holdings (lognormal).", source="assumption",
+    )
+    motivation_alpha: float = param(
+        6.0, unit="beta shape", low=0.01, yearly=False,
+        doc="Motivation (self-reliance) distribution first shape.", source="assumption",
+    )
+    motivation_beta: float = param(
+        2.5, unit="beta shape", low=0.01, yearly=False,
+        doc="Motivation distribution second shape.", source="assumption",
+    )
+    p_dilapidated: float = param(
+        0.04, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance a house is dilapidated at remoteness 0.", source=ASSUMPTION,
+    )
+    p_dilapidated_remoteness: float = param(
+        0.2, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Extra chance of a dilapidated house at remoteness 1.", source=ASSUMPTION,
+    )
+    p_migrant_per_worker: float = param(
+        0.35, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance an able working-age member works away (at average skill, remoteness 0).",
+        source="NBS migrant worker monitoring 2012: 163 million out-migrant workers",
+    )
+    p_local_job_per_worker: float = param(
+        0.2, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance an able member not working away has a local non-farm wage job "
+        "(at average skill).",
+        source="NBS migrant worker monitoring 2012: 99 million local non-farm workers",
+    )
+    savings_years_of_income: float = param(
+        0.3, unit="years of income", low=0.0, yearly=False,
+        doc="Initial savings as a share of a year's net income (for those above the line).",
+        source="assumption",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NetworkParams(Section):
+    """The village network: kinship and neighbour ties."""
+
+    village_degree: int = param(
+        6, unit="ties/household", low=0, high=100, yearly=False,
+        doc="Ties to other households of the same village (even; small-world ring lattice).",
+        source="assumption (Watts-Strogatz small world)",
+    )
+    kin_per_side: int = param(
+        1, unit="ties", low=0, high=50, yearly=False,
+        doc="Of the lattice ties on each side, how many are kin (the nearest ones).",
+        source="assumption",
+    )
+    rewire_prob: float = param(
+        0.1, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance a neighbour tie is rewired to a random household of the village.",
+        source="assumption (Watts-Strogatz)",
+    )
+    cross_village_ties: float = param(
+        0.15, unit="ties/household", low=0.0, high=10.0, yearly=False,
+        doc="Expected ties to households of other villages of the same county.",
+        source="assumption",
+    )
+    cadre_members: int = param(
+        3, unit="households", low=1, high=50, yearly=False,
+        doc="Households of village committee cadres per village (their kin are favoured).",
+        source="village committees have 3-7 members (Organic Law of Village Committees)",
+    )
+    networkx_limit: int = param(
+        50_000, unit="households", low=0, yearly=False,
+        doc="Largest population for which a networkx graph is built on request.",
+        source="engineering limit (networkx graphs use about 1 KB per tie)",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemographyParams(Section):
+    """Ageing, births and deaths (one transition of each kind per household a year at most)."""
+
+    elderly_age: int = param(
+        65, unit="years", low=40, high=100, yearly=False,
+        doc="Age from which members count as elderly.", source="MODEL.md (aged 65 and over)",
+    )
+    p_birth: float = param(
+        0.07, unit="probability/year", low=0.0, high=1.0,
+        doc="Chance of a birth in a household with head aged 20-40.", source="assumption",
+    )
+    young_to_school_rate: float = param(
+        1 / 6, unit="per child per year", low=0.0, high=1.0,
+        doc="Yearly chance a child under 6 reaches school age.",
+        source="six one-year age groups (0-5)",
+    )
+    school_to_adult_rate: float = param(
+        0.1, unit="per child per year", low=0.0, high=1.0,
+        doc="Yearly chance a school-age child reaches working age.",
+        source="ten one-year age groups (6-15)",
+    )
+    mortality_adult: float = param(
+        0.003, unit="per person per year", low=0.0, high=1.0,
+        doc="Yearly death rate of working-age members.",
+        source="China life tables (rural, ages 16-64, about 3 per 1,000)",
+    )
+    successor_head_age: int = param(
+        40, unit="years", low=15, high=64, yearly=False,
+        doc="Age of the working-age member who becomes head when no elderly member is left "
+        "in an elderly-headed household.",
+        source="assumption (one generation younger)",
+    )
+    formation_head_age: int = param(
+        25, unit="years", low=15, high=64, yearly=False,
+        doc="Age of the head of a newly formed household, which takes the place of a "
+        "household whose members have all died (keeps the number of households constant).",
+        source="assumption (mean age at marriage in rural China, about 25)",
+    )
+    mortality_elderly: float = param(
+        0.045, unit="per person per year", low=0.0, high=1.0,
+        doc="Yearly death rate of elderly members.",
+        source="China life tables (rural, ages 65+, about 45 per 1,000)",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HealthParams(Section):
+    """Illness episodes, chronic illness, disability and their costs."""
+
+    p_illness: float = param(
+        0.07, unit="probability/year", low=0.0, high=1.0,
+        doc="Chance of a serious illness episode (hospital care) in a household, no elderly.",
+        source="National Health Services Survey 2013: rural inpatient admission about 9% "
+        "of persons a year",
+    )
+    p_illness_per_elderly: float = param(
+        0.07, unit="probability/year", low=0.0, high=1.0,
+        doc="Extra episode chance per elderly member.", source=ASSUMPTION,
+    )
+    p_illness_chronic: float = param(
+        0.12, unit="probability/year", low=0.0, high=1.0,
+        doc="Extra episode chance when a member is chronically ill.", source=ASSUMPTION,
+    )
+    illness_cost_median: float = param(
+        3000.0, unit="yuan/episode", low=0.0,
+        doc="Median gross cost of an episode (lognormal, heavy-tailed).",
+        source="China Health Statistics Yearbook 2013: average inpatient bill about 1,000 yuan in "
+        "township and 4,000-6,000 yuan in county hospitals (median assumed, calibrated)",
+    )
+    illness_cost_sigma: float = param(
+        1.0, unit="log sd", low=0.0, high=4.0,
+        doc="Spread of episode costs (lognormal).", source=ASSUMPTION,
+    )
+    illness_labour_loss: float = param(
+        0.5, unit="labour units", low=0.0, high=5.0,
+        doc="Labour lost in the year of an episode.", source=ASSUMPTION,
+    )
+    baseline_reimbursement: float = param(
+        0.45, unit="share of cost", low=0.0, high=1.0,
+        doc="Effective reimbursement by the rural cooperative medical scheme for everyone.",
+        source="Health Statistics Yearbook: NRCMS effective inpatient reimbursement about "
+        "45-50% in 2012",
+    )
+    chronic_cost: float = param(
+        1500.0, unit="yuan/year", low=0.0,
+        doc="Yearly gross cost of outpatient care for a chronic illness.", source=ASSUMPTION,
+    )
+    chronic_labour_loss: float = param(
+        0.5, unit="labour units", low=0.0, high=5.0,
+        doc="Labour lost while a working-age member is chronically ill.", source=ASSUMPTION,
+    )
+    p_chronic_onset: float = param(
+        0.01, unit="probability/year", low=0.0, high=1.0,
+        doc="Chance a household without chronic illness gets one (no elderly).",
+        source=ASSUMPTION,
+    )
+    p_chronic_onset_per_elderly: float = param(
+        0.03, unit="probability/year", low=0.0, high=1.0,
+        doc="Extra onset chance per elderly member.", source=ASSUMPTION,
+    )
+    p_chronic_recovery: float = param(
+        0.04, unit="probability/year", low=0.0, high=1.0,
+        doc="Chance a chronic illness ends in a year.", source=ASSUMPTION,
+    )
+    p_disability_onset: float = param(
+        0.003, unit="probability/year", low=0.0, high=1.0,
+        doc="Chance a household without a disabled member gets one (no elderly).",
+        source=ASSUMPTION,
+    )
+    p_disability_onset_per_elderly: float = param(
+        0.01, unit="probability/year", low=0.0, high=1.0,
+        doc="Extra onset chance per elderly member.", source=ASSUMPTION,
+    )
+    disability_labour_loss: float = param(
+        1.0, unit="labour units", low=0.0, high=5.0,
+        doc="Labour lost when a working-age member is disabled.", source="assumption",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EconomyParams(Section):
+    """Incomes, costs and their growth (all yuan at 2010 prices)."""
+
+    farm_income_per_worker: float = param(
+        13_000.0, unit="yuan/worker/year", low=0.0,
+        doc="Net operating income (farming and household business) of one full worker on average "
+        "land, productivity 1, in the start year.",
+        source="NBS 2012: household operating income about 45% of rural per-capita net income "
+        "(assumption for the per-worker level, calibrated)",
+    )
+    farm_labour_elasticity: float = param(
+        0.7, unit="elasticity", low=0.0, high=2.0,
+        doc="How farm income scales with farm labour.", source="assumption (Cobb-Douglas)",
+    )
+    land_elasticity: float = param(
+        0.35, unit="elasticity", low=0.0, high=2.0,
+        doc="How farm income scales with land.", source="assumption (Cobb-Douglas)",
+    )
+    elderly_farm_labour: float = param(
+        0.25, unit="labour units", low=0.0, high=1.0,
+        doc="Farm labour of an elderly member.", source="assumption",
+    )
+    farm_productivity_growth: float = param(
+        0.04, unit="share/year", low=-0.5, high=1.0,
+        doc="Real growth of farm productivity.",
+        source="NBS: real growth of rural household operating income 2013-2019",
+    )
+    migrant_wage: float = param(
+        24_000.0, unit="yuan/worker/year", low=0.0,
+        doc="Yearly wage of a migrant worker at skill 0.5 in the start year.",
+        source="NBS migrant worker monitoring 2012: 2,290 yuan a month (nominal)",
+    )
+    remittance_share: float = param(
+        0.6, unit="share", low=0.0, high=1.0,
+        doc="Share of a migrant's wage that counts as household income.", source=ASSUMPTION,
+    )
+    local_wage: float = param(
+        14_000.0, unit="yuan/worker/year", low=0.0,
+        doc="Yearly wage of a local (non-farm) job at skill 0.5 in the start year.",
+        source=ASSUMPTION,
+    )
+    wage_growth: float = param(
+        0.065, unit="share/year", low=-0.5, high=1.0,
+        doc="Real growth of wages.",
+        source="NBS migrant worker monitoring reports 2013-2019: real wage growth about 6-7%",
+    )
+    skill_wage_floor: float = param(
+        0.5, unit="multiplier", low=0.0, high=5.0,
+        doc="Wage multiplier at skill 0 (the multiplier is floor + skill).", source=ASSUMPTION,
+    )
+    ability_wage_elasticity: float = param(
+        0.5, unit="elasticity", low=0.0, high=2.0,
+        doc="How wages scale with persistent household productivity.", source=ASSUMPTION,
+    )
+    motivation_income_effect: float = param(
+        0.3, unit="share", low=0.0, high=1.0,
+        doc="Share of market income lost at motivation 0 (none lost at motivation 1).",
+        source=ASSUMPTION,
+    )
+    infrastructure_farm_bonus: float = param(
+        0.04, unit="share per item", low=0.0, high=1.0,
+        doc="Farm productivity gain per infrastructure item (road, water, power, broadband, "
+        "clinic).",
+        source=ASSUMPTION,
+    )
+    remoteness_farm_penalty: float = param(
+        0.3, unit="share", low=0.0, high=1.0,
+        doc="Farm income lost to poor market access at remoteness 1.", source=ASSUMPTION,
+    )
+    pension: float = param(
+        700.0, unit="yuan/elderly person/year", low=0.0,
+        doc="Basic rural pension in the start year.",
+        source="new rural pension scheme: basic benefit 55 yuan a month (2009)",
+    )
+    pension_growth: float = param(
+        0.06, unit="share/year", low=-0.5, high=1.0,
+        doc="Real growth of the basic pension.",
+        source="basic benefit 55 yuan (2009) to 93 yuan a month (2020), nominal",
+    )
+    farm_subsidy_per_mu: float = param(
+        90.0, unit="yuan/mu/year", low=0.0,
+        doc="Direct agricultural subsidies per mu of land.",
+        source="grain direct subsidies and comprehensive input subsidies, about 90 yuan/mu",
+    )
+    schooling_cost: float = param(
+        900.0, unit="yuan/child/year", low=0.0,
+        doc="Out-of-pocket cost of a school-age child (boarding, food, transport, materials).",
+        source="assumption (compulsory schooling is tuition-free since 2006-2008)",
+    )
+    transitory_sigma: float = param(
+        0.2, unit="log sd", low=0.0, high=3.0,
+        doc="Household transitory shock to market income.", source=ASSUMPTION,
+    )
+    savings_rate: float = param(
+        0.15, unit="share", low=0.0, high=1.0,
+        doc="Share of income above twice the line that is saved.", source="assumption",
+    )
+    dissaving_rate: float = param(
+        0.5, unit="share", low=0.0, high=1.0,
+        doc="Share of savings a household may spend in a year to cover a shortfall.",
+        source="assumption",
+    )
+    risk_sharing_share: float = param(
+        0.03, unit="share", low=0.0, high=1.0,
+        doc="Share of savings a household passes on to contacts pushed below the line by an "
+        "illness or a disaster this year (informal risk sharing).",
+        source=ASSUMPTION,
+    )
+    job_info_effect: float = param(
+        0.3, unit="probability", low=0.0, high=1.0,
+        doc="Extra chance an idle worker finds a migrant job when all contacts are migrants.",
+        source=ASSUMPTION,
+    )
+    p_migrant_return: float = param(
+        0.08, unit="probability/year", low=0.0, high=1.0,
+        doc="Chance a migrant worker comes home in a year.", source="assumption",
+    )
+    p_find_migrant_job: float = param(
+        0.05, unit="probability/year", low=0.0, high=1.0,
+        doc="Chance an able idle worker takes a migrant job without contacts (skill 0.5).",
+        source=ASSUMPTION,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShockParams(Section):
+    """Disasters, prices and scenario shocks."""
+
+    disaster_farm_loss: float = param(
+        0.5, unit="share", low=0.0, high=1.0,
+        doc="Share of farm income lost by households of a village hit by a disaster.",
+        source=ASSUMPTION,
+    )
+    disaster_house_damage: float = param(
+        0.1, unit="probability", low=0.0, high=1.0,
+        doc="Chance a safe house becomes unsafe in a disaster.", source="assumption",
+    )
+    price_sigma: float = param(
+        0.06, unit="log sd", low=0.0, high=2.0,
+        doc="Yearly farm price shock, common to all villages.", source="assumption",
+    )
+    migrant_job_loss: float = param(
+        0.0, unit="share of migrants", low=0.0, high=1.0,
+        doc="Share of migrant workers who lose their job and its wage this year (set by year, "
+        "e.g. {2020 = 0.25}).",
+        source="scenario lever (MODEL.md section 7: the 2020 migrant-job shock)",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CauseParams(Section):
+    """Thresholds that turn household state into causes of poverty (several per household)."""
+
+    illness_spending: float = param(
+        1500.0, unit="yuan/year", low=0.0,
+        doc="Out-of-pocket medical spending that makes illness a cause (chronic illness always "
+        "does).",
+        source=ASSUMPTION,
+    )
+    labour_per_member: float = param(
+        0.3, unit="labour units/member", low=0.0, high=10.0,
+        doc="Able labour per member below which lack of labour is a cause.", source=ASSUMPTION,
+    )
+    low_skill: float = param(
+        0.3, unit="skill 0-1", low=0.0, high=1.0,
+        doc="Skill below which lack of skills is a cause.", source=ASSUMPTION,
+    )
+    elderly_share: float = param(
+        0.5, unit="share of members", low=0.0, high=1.0,
+        doc="Share of members aged 65+ from which old age is a cause.", source=ASSUMPTION,
+    )
+    low_savings: float = param(
+        300.0, unit="yuan/person", low=0.0,
+        doc="Savings per member below which lack of capital is a cause.", source=ASSUMPTION,
+    )
+    remoteness: float = param(
+        0.6, unit="index 0-1", low=0.0, high=1.0,
+        doc="Village remoteness from which remote location is a cause.", source=ASSUMPTION,
+    )
+    schooling_share: float = param(
+        0.15, unit="share of gross income", low=0.0, high=10.0,
+        doc="Schooling spending share of gross income from which schooling costs are a cause.",
+        source=ASSUMPTION,
+    )

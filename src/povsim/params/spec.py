@@ -1,0 +1,432 @@
+"""Parameters as data: declared once with unit, bounds, documentation and source.
+
+Every number in the model is a *parameter*: a field of a frozen :class:`Section`
+dataclass declared with :func:`param`, which records its default, unit, allowed
+range or choices, a one-line description and the source of the default (in the
+spirit of OpenFisca's parameter files). Sections nest; a parameter is addressed by
+its dotted path, e.g. ``health.reimbursement_rate``.
+
+A value may change by year: a :class:`YearSchedule` holds the value in force
+before its first change (``base``) and the years at which it changes. The model
+resolves all schedules once per simulated year with :meth:`Section.at`.
+
+Overrides (from a scenario file, the Python API or the command line) go through
+:func:`apply_overrides`, which checks names, types, ranges and years and reports
+*every* problem at once as a :class:`~povsim.errors.ParameterError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Self
+
+from povsim.errors import ParameterError, Problem
+
+Kind = type  # bool, int, float, str or tuple
+
+SCHEDULE_HELP = "a value, or a table of year = value (for example {2016 = 0.8})"
+
+
+@dataclass(frozen=True, slots=True)
+class ParamInfo:
+    """What is known about a parameter besides its default.
+
+    Attributes:
+        kind: Python type of the value: ``bool``, ``int``, ``float``, ``str`` or ``tuple``
+            (a tuple of strings drawn from ``choices``).
+        unit: Unit of the value, e.g. ``"yuan/person/year"`` or ``"probability"``.
+        doc: One-line description.
+        source: Where the default comes from (statistic, policy document, or an
+            explicit "assumption" to be calibrated).
+        low: Smallest allowed value (numbers only).
+        high: Largest allowed value (numbers only).
+        choices: Allowed strings (for ``str`` and ``tuple`` parameters).
+        yearly: Whether the value may change by year.
+    """
+
+    kind: Kind
+    unit: str
+    doc: str
+    source: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    yearly: bool = True
+
+    def allowed(self) -> str:
+        """Describe the allowed values in words."""
+        if self.kind is bool:
+            return "true or false"
+        if self.kind is str:
+            return "one of " + ", ".join(repr(c) for c in self.choices or ())
+        if self.kind is tuple:
+            return "a list drawn from " + ", ".join(repr(c) for c in self.choices or ())
+        what = "a whole number" if self.kind is int else "a number"
+        if self.low is not None and self.high is not None:
+            return f"{what} from {_fmt(self.low)} to {_fmt(self.high)}"
+        if self.low is not None:
+            return f"{what} of at least {_fmt(self.low)}"
+        if self.high is not None:
+            return f"{what} of at most {_fmt(self.high)}"
+        return what
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def param(
+    default: Any,
+    *,
+    unit: str,
+    doc: str,
+    source: str,
+    low: float | None = None,
+    high: float | None = None,
+    choices: tuple[str, ...] | None = None,
+    yearly: bool = True,
+) -> Any:
+    """Declare a parameter field of a :class:`Section`.
+
+    Args:
+        default: Default value; its type fixes the parameter's kind.
+        unit: Unit of the value.
+        doc: One-line description.
+        source: Source of the default value.
+        low: Smallest allowed value.
+        high: Largest allowed value.
+        choices: Allowed strings for text (or list-of-text) parameters.
+        yearly: Whether the value may change by year.
+
+    Returns:
+        A dataclass field carrying a :class:`ParamInfo` in its metadata.
+    """
+    kind: Kind = type(default)
+    if kind not in (bool, int, float, str, tuple):
+        raise TypeError(f"unsupported parameter type {kind.__name__}")
+    info = ParamInfo(kind, unit, doc, source, low, high, choices, yearly)
+    return field(default=default, metadata={"param": info})
+
+
+def subsection(cls: type[Section], doc: str) -> Any:
+    """Declare a nested section field.
+
+    Args:
+        cls: The section class.
+        doc: What the section holds.
+
+    Returns:
+        A dataclass field whose default is a fresh ``cls()``.
+    """
+    return field(default_factory=cls, metadata={"section": doc})
+
+
+@dataclass(frozen=True, slots=True)
+class YearSchedule:
+    """A value that changes in given years.
+
+    Attributes:
+        base: Value in force before the first change (may itself be a schedule,
+            e.g. a parent scenario's schedule that a child scenario amends).
+        changes: ``(year, value)`` pairs sorted by year; each value holds from its
+            year until the next change.
+    """
+
+    base: Any
+    changes: tuple[tuple[int, Any], ...]
+
+    def at(self, year: int) -> Any:
+        """Value in force in ``year``."""
+        value = None
+        for y, v in self.changes:
+            if y <= year:
+                value = v
+            else:
+                break
+        if value is not None:
+            return value
+        return self.base.at(year) if isinstance(self.base, YearSchedule) else self.base
+
+    def years(self) -> list[int]:
+        """All years at which the value may change, including those of the base."""
+        own = [y for y, _ in self.changes]
+        inner = self.base.years() if isinstance(self.base, YearSchedule) else []
+        return sorted(set(own) | set(inner))
+
+    def table(self, first_year: int) -> dict[int, Any]:
+        """Fully explicit ``{year: value}`` table starting at ``first_year``."""
+        years = [first_year, *(y for y in self.years() if y > first_year)]
+        return {y: self.at(y) for y in years}
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """Base class of parameter sections (frozen dataclasses of parameters)."""
+
+    def at(self, year: int) -> Self:
+        """This section with every year schedule resolved to its value in ``year``."""
+        changes: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, YearSchedule):
+                changes[f.name] = value.at(year)
+            elif isinstance(value, Section):
+                resolved = value.at(year)
+                if resolved is not value:
+                    changes[f.name] = resolved
+        return replace(self, **changes) if changes else self
+
+    def get(self, path: str) -> Any:
+        """Value at a dotted path below this section."""
+        node: Any = self
+        for part in path.split("."):
+            node = getattr(node, part)
+        return node
+
+
+def iter_params(section: Section, prefix: str = "") -> Iterator[tuple[str, ParamInfo, Any]]:
+    """Yield ``(path, info, value)`` for every parameter below ``section``, in declaration order."""
+    for f in fields(section):
+        path = f"{prefix}{f.name}"
+        if "section" in f.metadata:
+            yield from iter_params(getattr(section, f.name), path + ".")
+        elif "param" in f.metadata:
+            yield path, f.metadata["param"], getattr(section, f.name)
+
+
+def iter_sections(section: Section, prefix: str = "") -> Iterator[tuple[str, str, Section]]:
+    """Yield ``(path, doc, section)`` for every nested section below ``section``."""
+    for f in fields(section):
+        if "section" in f.metadata:
+            path = f"{prefix}{f.name}"
+            sub = getattr(section, f.name)
+            yield path, f.metadata["section"], sub
+            yield from iter_sections(sub, path + ".")
+
+
+def param_infos(section: Section) -> dict[str, ParamInfo]:
+    """Map every parameter path below ``section`` to its :class:`ParamInfo`."""
+    return {path: info for path, info, _ in iter_params(section)}
+
+
+def check_value(path: str, info: ParamInfo, value: Any, file: str | None = None) -> list[Problem]:
+    """Check one (non-schedule) value against a parameter's declaration.
+
+    Args:
+        path: Dotted path of the parameter (for messages).
+        info: The parameter's declaration.
+        value: The value to check.
+        file: File the value came from (for messages).
+
+    Returns:
+        The problems found (empty when the value is valid).
+    """
+
+    def problem(msg: str) -> list[Problem]:
+        return [Problem(path, value, f"{msg}; allowed: {info.allowed()}", file)]
+
+    kind = info.kind
+    if kind is bool:
+        return [] if isinstance(value, bool) else problem("must be true or false")
+    if kind is str:
+        if not isinstance(value, str):
+            return problem("must be text")
+        if info.choices and value not in info.choices:
+            hint = difflib.get_close_matches(value, info.choices, n=1)
+            did = f" (did you mean {hint[0]!r}?)" if hint else ""
+            return problem(f"unknown choice{did}")
+        return []
+    if kind is tuple:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            return problem("must be a list of text values")
+        bad = [v for v in value if info.choices and v not in info.choices]
+        return problem(f"unknown entries {bad}") if bad else []
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return problem("must be a number")
+    if kind is int and not isinstance(value, int):
+        return problem("must be a whole number")
+    if not math.isfinite(value):
+        return problem("must be finite")
+    if info.low is not None and value < info.low:
+        return problem("too small")
+    if info.high is not None and value > info.high:
+        return problem("too large")
+    return []
+
+
+def coerce(info: ParamInfo, value: Any) -> Any:
+    """Convert a checked value to the parameter's kind (ints to floats, lists to tuples)."""
+    if info.kind is float:
+        return float(value)
+    if info.kind is tuple:
+        return tuple(value)
+    return value
+
+
+def _parse_year(key: Any) -> int | None:
+    if isinstance(key, bool):
+        return None
+    if isinstance(key, int):
+        return key
+    if isinstance(key, str) and key.strip().isdigit():
+        return int(key)
+    return None
+
+
+def did_you_mean(path: str, known: list[str]) -> str:
+    """A " (did you mean 'x'?)" hint for an unknown ``path`` among ``known`` ones, or ""."""
+    leaf_matches = [k for k in known if k.rsplit(".", 1)[-1] == path.rsplit(".", 1)[-1]]
+    hint = leaf_matches[:1] or difflib.get_close_matches(path, known, n=1, cutoff=0.6)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
+
+
+def _set_path(section: Section, parts: list[str], value: Any) -> Section:
+    head, *rest = parts
+    if not rest:
+        return replace(section, **{head: value})
+    return replace(section, **{head: _set_path(getattr(section, head), rest, value)})
+
+
+def apply_overrides[S: Section](
+    base: S,
+    overrides: Mapping[str, Any],
+    *,
+    file: str | None = None,
+    year_range: tuple[int, int] | None = None,
+) -> S:
+    """Return ``base`` with dotted-path overrides applied, after checking every one.
+
+    A value may be a plain value or a mapping ``{year: value}``, which becomes a
+    :class:`YearSchedule` whose base is the value being overridden.
+
+    Args:
+        base: The parameters to start from.
+        overrides: Dotted path (``"health.reimbursement_rate"``; ``__`` also accepted
+            in place of dots) mapped to a new value.
+        file: Scenario file the overrides come from (for messages).
+        year_range: ``(first, last)`` years a schedule may name; ``None`` skips the check.
+
+    Returns:
+        A new parameter tree.
+
+    Raises:
+        ParameterError: Listing every unknown name, wrong type, out-of-range value
+            and out-of-run year.
+    """
+    infos = param_infos(base)
+    known = list(infos)
+    problems: list[Problem] = []
+    result = base
+    for raw_path, value in overrides.items():
+        path = raw_path.replace("__", ".")
+        info = infos.get(path)
+        if info is None:
+            problems.append(
+                Problem(path, None, f"unknown parameter{did_you_mean(path, known)}", file)
+            )
+            continue
+        if isinstance(value, Mapping) and info.kind is not tuple:
+            new, found = _schedule(path, info, value, base.get(path), file, year_range)
+            problems.extend(found)
+            if found:
+                continue
+        else:
+            found = check_value(path, info, value, file)
+            problems.extend(found)
+            if found:
+                continue
+            new = coerce(info, value)
+        result = _set_path(result, path.split("."), new)
+    if problems:
+        raise ParameterError(problems)
+    return result
+
+
+def _schedule(
+    path: str,
+    info: ParamInfo,
+    table: Mapping[Any, Any],
+    current: Any,
+    file: str | None,
+    year_range: tuple[int, int] | None,
+) -> tuple[YearSchedule | None, list[Problem]]:
+    problems: list[Problem] = []
+    if not info.yearly:
+        return None, [Problem(path, dict(table), "cannot change by year; give one value", file)]
+    if not table:
+        return None, [Problem(path, {}, f"empty year table; allowed: {SCHEDULE_HELP}", file)]
+    changes: list[tuple[int, Any]] = []
+    for key, value in table.items():
+        year = _parse_year(key)
+        where = f"{path}[{key}]"
+        if year is None:
+            problems.append(Problem(where, None, "year keys must be whole years like 2016", file))
+            continue
+        if year_range and not year_range[0] <= year <= year_range[1]:
+            problems.append(
+                Problem(
+                    where,
+                    value,
+                    f"year {year} is outside the run ({year_range[0]} to {year_range[1]})",
+                    file,
+                )
+            )
+            continue
+        found = check_value(where, info, value, file)
+        problems.extend(found)
+        if not found:
+            changes.append((year, coerce(info, value)))
+    if problems:
+        return None, problems
+    return YearSchedule(current, tuple(sorted(changes))), []
+
+
+def schedule_years(section: Section) -> dict[str, list[int]]:
+    """Map each parameter path holding a year schedule to the years it names."""
+    return {
+        path: value.years()
+        for path, _, value in iter_params(section)
+        if isinstance(value, YearSchedule)
+    }
+
+
+def to_plain(section: Section, first_year: int | None = None) -> dict[str, Any]:
+    """Nested plain-data dict of a parameter tree (schedules as ``{year: value}`` tables).
+
+    Args:
+        section: The tree to convert.
+        first_year: Year to start schedule tables at; defaults to the first change year.
+
+    Returns:
+        A dict of dicts suitable for TOML or JSON.
+    """
+    out: dict[str, Any] = {}
+    for f in fields(section):
+        value = getattr(section, f.name)
+        if isinstance(value, Section):
+            out[f.name] = to_plain(value, first_year)
+        elif isinstance(value, YearSchedule):
+            start = first_year if first_year is not None else value.years()[0]
+            out[f.name] = {str(y): v for y, v in value.table(start).items()}
+        elif isinstance(value, tuple):
+            out[f.name] = list(value)
+        else:
+            out[f.name] = value
+    return out
+
+
+def flatten(section: Section, first_year: int | None = None) -> dict[str, Any]:
+    """Flat ``{dotted path: value}`` dict of every parameter (schedules as tables)."""
+    out: dict[str, Any] = {}
+    for path, _, value in iter_params(section):
+        if isinstance(value, YearSchedule):
+            start = first_year if first_year is not None else value.years()[0]
+            out[path] = {str(y): v for y, v in value.table(start).items()}
+        elif isinstance(value, tuple):
+            out[path] = list(value)
+        else:
+            out[path] = value
+    return out

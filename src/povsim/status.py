@@ -1,0 +1,58 @@
+"""Enumerations of household states: registered status, causes of poverty, job kinds.
+
+Arrays store these as small integers; the enums give them names.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, IntFlag
+
+
+class RegStatus(IntEnum):
+    """Registered (administrative) status of a household, kept apart from its true status."""
+
+    NEVER = 0
+    """Never registered as poor."""
+    REGISTERED = 1
+    """On the poverty registry (jiandang lika)."""
+    EXITED = 2
+    """Certified as having exited poverty."""
+    RETURNED = 3
+    """Re-registered after an exit (returned to poverty)."""
+    MONITORED = 4
+    """Watched as at risk by the return-prevention mechanism (not registered poor)."""
+
+
+class Cause(IntFlag):
+    """Causes of poverty; a household may have several (a bit mask)."""
+
+    ILLNESS = 1
+    DISABILITY = 2
+    LACK_OF_LABOUR = 4
+    LACK_OF_SKILLS = 8
+    OLD_AGE = 16
+    LACK_OF_CAPITAL = 32
+    REMOTE_LOCATION = 64
+    SCHOOLING_COSTS = 128
+    DISASTER = 256
+
+
+CAUSES: tuple[Cause, ...] = tuple(Cause)
+"""All causes, in the priority order used to name a household's main cause."""
+
+CAUSE_NAMES: tuple[str, ...] = tuple(c.name.lower() for c in CAUSES)
+"""Snake-case names of the causes, used in output columns (``share_poor_<name>``)."""
+
+
+class JobKind(IntEnum):
+    """Kind of job a member was placed in by the employment programmes."""
+
+    NONE = 0
+    ENTERPRISE = 1
+    """A local leading enterprise or cooperative."""
+    WORKSHOP = 2
+    """A poverty-alleviation workshop in or near the village."""
+    PUBLIC_POST = 3
+    """A public welfare post (forest ranger, cleaner) for weak labour."""
+    MIGRANT = 4
+    """A migrant job found through labour cooperation (east-west pairing)."""

@@ -1,0 +1,195 @@
+"""The household table: one numpy array per attribute (struct of arrays).
+
+Households are the many agents of povsim (10^3 to 10^6 of them), so they are not
+Python objects: household ``i`` is row ``i`` of every array below. Behaviour is
+written as operations over whole columns or over index arrays of households.
+
+Every column is declared once in :data:`COLUMNS` with its dtype, unit and meaning;
+:meth:`Households.allocate` creates them and :func:`povsim.metrics.household_snapshot`
+exports any of them as a pandas DataFrame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from povsim.status import RegStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """Declaration of one household column.
+
+    Attributes:
+        dtype: numpy dtype of the array.
+        unit: Unit of the values.
+        doc: What the column holds.
+    """
+
+    dtype: str
+    unit: str
+    doc: str
+
+
+COLUMNS: dict[str, Column] = {
+    # identity and place
+    "village": Column("int32", "index", "Village (or resettlement site) the household lives in."),
+    "origin_village": Column("int32", "index", "Village the household lived in at the start."),
+    "weight": Column("float32", "households",
+                     "Real households this simulated household stands for."),
+    # members
+    "head_age": Column("int16", "years", "Age of the household head (reference person)."),
+    "n_young": Column("int8", "persons", "Children under school age (0-5)."),
+    "n_school": Column("int8", "persons", "Children of compulsory school age (6-15)."),
+    "n_adult": Column("int8", "persons", "Working-age members (16-64)."),
+    "n_elderly": Column("int8", "persons", "Members aged 65 and over."),
+    "disabled": Column("bool", "flag", "A member has a disability."),
+    "chronic": Column("bool", "flag", "A member has a chronic illness."),
+    "skill": Column("float32", "0-1", "Skill level of the household's workers."),
+    "ability": Column("float32", "multiplier",
+                      "Persistent productivity (lognormal, mean about 1)."),
+    "motivation": Column("float32", "0-1", "Self-reliance: will to work and invest."),
+    # economy
+    "land": Column("float32", "mu", "Contracted land farmed by the household."),
+    "n_migrant": Column("int8", "persons", "Members working away (migrant workers)."),
+    "n_local_job": Column("int8", "persons", "Members in local wage jobs."),
+    "savings": Column("float32", "yuan", "Savings."),
+    "debt": Column("float32", "yuan", "Outstanding debt (microloans, relocation co-payment)."),
+    "farm_income": Column("float32", "yuan/year", "Net farm income."),
+    "wage_income": Column("float32", "yuan/year", "Wages and remittances."),
+    "asset_income": Column("float32", "yuan/year", "Dividends, returns on industry support and "
+                           "loans, consumption-aid premiums."),
+    "transfer_income": Column("float32", "yuan/year", "Pensions, subsidies, dibao, informal "
+                              "transfers from neighbours."),
+    "medical_spending": Column("float32", "yuan/year", "Gross medical spending."),
+    "medical_oop": Column("float32", "yuan/year", "Out-of-pocket medical spending after "
+                          "reimbursement."),
+    "schooling_spending": Column("float32", "yuan/year", "Out-of-pocket schooling costs."),
+    "debt_service": Column("float32", "yuan/year", "Interest and principal paid on debt."),
+    "net_income": Column("float32", "yuan/year", "Net income: all income minus medical, "
+                         "schooling and debt costs."),
+    "income_pc": Column("float32", "yuan/person/year", "Per-capita net income (2010 prices)."),
+    "prev_income_pc": Column("float32", "yuan/person/year", "Per-capita net income last year."),
+    # housing
+    "safe_house": Column("bool", "flag", "The house is safe (not dilapidated)."),
+    "relocated": Column("bool", "flag", "Moved to a resettlement site."),
+    # this year's events
+    "illness_episode": Column("bool", "flag", "A serious illness episode this year."),
+    "disaster_hit": Column("bool", "flag", "The village was hit by a disaster this year."),
+    # true poverty status and its history
+    "poor": Column("bool", "flag", "True status: per-capita net income below the line."),
+    "ever_exited": Column("bool", "flag", "Has left true poverty at least once."),
+    "spell_start": Column("int16", "year",
+                          "Year the current poverty spell began (-1 if not poor)."),
+    "last_exit_year": Column("int16", "year", "Year of the last true exit (-1 if none)."),
+    "causes": Column("uint16", "bit mask", "Causes of poverty (see povsim.status.Cause)."),
+    # registered status (identification, issue 3)
+    "reg_status": Column("int8", "RegStatus", "Registered status (see povsim.status.RegStatus)."),
+    "reg_year": Column("int16", "year", "Year of the last change of registered status "
+                       "(-1 if never)."),
+    "diagnosed_cause": Column("int8", "Cause index", "Main cause recorded by the cadre "
+                              "(-1 if none)."),
+}
+
+
+class Households:
+    """Struct of arrays holding every household attribute (see :data:`COLUMNS`).
+
+    Attributes are numpy arrays of equal length ``n``; household ``i`` is row ``i``.
+    """
+
+    village: np.ndarray
+    origin_village: np.ndarray
+    weight: np.ndarray
+    head_age: np.ndarray
+    n_young: np.ndarray
+    n_school: np.ndarray
+    n_adult: np.ndarray
+    n_elderly: np.ndarray
+    disabled: np.ndarray
+    chronic: np.ndarray
+    skill: np.ndarray
+    ability: np.ndarray
+    motivation: np.ndarray
+    land: np.ndarray
+    n_migrant: np.ndarray
+    n_local_job: np.ndarray
+    savings: np.ndarray
+    debt: np.ndarray
+    farm_income: np.ndarray
+    wage_income: np.ndarray
+    asset_income: np.ndarray
+    transfer_income: np.ndarray
+    medical_spending: np.ndarray
+    medical_oop: np.ndarray
+    schooling_spending: np.ndarray
+    debt_service: np.ndarray
+    net_income: np.ndarray
+    income_pc: np.ndarray
+    prev_income_pc: np.ndarray
+    safe_house: np.ndarray
+    relocated: np.ndarray
+    illness_episode: np.ndarray
+    disaster_hit: np.ndarray
+    poor: np.ndarray
+    ever_exited: np.ndarray
+    spell_start: np.ndarray
+    last_exit_year: np.ndarray
+    causes: np.ndarray
+    reg_status: np.ndarray
+    reg_year: np.ndarray
+    diagnosed_cause: np.ndarray
+
+    def __init__(self, n: int):
+        """Allocate zeroed columns for ``n`` households (use :meth:`allocate`)."""
+        self.n = n
+        for name, col in COLUMNS.items():
+            setattr(self, name, np.zeros(n, dtype=col.dtype))
+        self.spell_start.fill(-1)
+        self.last_exit_year.fill(-1)
+        self.reg_year.fill(-1)
+        self.diagnosed_cause.fill(-1)
+        self.reg_status.fill(RegStatus.NEVER)
+
+    @classmethod
+    def allocate(cls, n: int) -> Households:
+        """Create a table of ``n`` households with every column zeroed (or -1 for years)."""
+        return cls(n)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def size(self) -> np.ndarray:
+        """Members per household (int16)."""
+        return (
+            self.n_young.astype(np.int16)
+            + self.n_school
+            + self.n_adult
+            + self.n_elderly
+        )
+
+    def labour_units(self, disability_loss: float, chronic_loss: float) -> np.ndarray:
+        """Able working-age labour per household (float32, at least 0).
+
+        A disabled or chronically ill member is counted as a working-age member when
+        the household has one, and removes ``disability_loss`` or ``chronic_loss``
+        labour units.
+
+        Args:
+            disability_loss: Labour units lost to a disabled member.
+            chronic_loss: Labour units lost to a chronically ill member.
+
+        Returns:
+            Labour units per household.
+        """
+        adults = self.n_adult.astype(np.float32)
+        has_adult = self.n_adult > 0
+        loss = (self.disabled & has_adult) * np.float32(disability_loss)
+        loss += (self.chronic & has_adult) * np.float32(chronic_loss)
+        return np.maximum(adults - loss, np.float32(0.0))
+
+    def nbytes(self) -> int:
+        """Memory held by the columns, in bytes."""
+        return sum(getattr(self, name).nbytes for name in COLUMNS)

@@ -1,0 +1,61 @@
+"""The village table: one array per village attribute.
+
+Villages belong to townships and counties. Each county also has one resettlement
+site (``is_site``), a village-like place in town that relocated households move to.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+INFRASTRUCTURE = ("road", "water", "power", "broadband", "clinic")
+"""Infrastructure items a village may have."""
+
+
+class Villages:
+    """Struct of arrays for villages and resettlement sites.
+
+    Attributes:
+        n: Number of villages including resettlement sites.
+        county: County index of each village.
+        township: Township index (global) of each village.
+        remoteness: Remoteness index, 0 (near town) to 1 (remote mountains).
+        inhospitable: Whether the place is a relocation candidate.
+        road, water, power, broadband, clinic: Infrastructure present.
+        disaster_risk: Yearly chance of a disaster.
+        poor_village: Registered poor village (gets a first secretary and work team).
+        is_site: A resettlement site rather than an original village.
+        collective_income: Yuan a year of village collective income.
+    """
+
+    def __init__(self, n: int):
+        """Allocate ``n`` villages with every attribute zeroed."""
+        self.n = n
+        self.county = np.zeros(n, np.int32)
+        self.township = np.zeros(n, np.int32)
+        self.remoteness = np.zeros(n, np.float32)
+        self.inhospitable = np.zeros(n, bool)
+        for item in INFRASTRUCTURE:
+            setattr(self, item, np.zeros(n, bool))
+        self.disaster_risk = np.zeros(n, np.float32)
+        self.poor_village = np.zeros(n, bool)
+        self.is_site = np.zeros(n, bool)
+        self.collective_income = np.zeros(n, np.float32)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def infrastructure_count(self) -> np.ndarray:
+        """Number of infrastructure items present in each village (int8)."""
+        total = np.zeros(self.n, np.int8)
+        for item in INFRASTRUCTURE:
+            total += getattr(self, item)
+        return total
+
+    def site_of_county(self) -> np.ndarray:
+        """Index of the resettlement site of each county (-1 where a county has none)."""
+        n_counties = int(self.county.max()) + 1 if self.n else 0
+        sites = np.full(n_counties, -1, np.int64)
+        idx = np.flatnonzero(self.is_site)
+        sites[self.county[idx]] = idx
+        return sites

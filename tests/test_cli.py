@@ -1,0 +1,90 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from povsim.cli import main, parse_assignment
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = str(ROOT / "scenarios" / "baseline.toml")
+SMALL = ["--set", "population.n_households=2000", "--set", "population.villages_per_township=3"]
+
+
+def test_run_writes_table_summary_and_plot(tmp_path):
+    out = tmp_path / "run"
+    code = main(["run", BASELINE, "--seed", "3", "--out", str(out), "--quiet",
+                 *SMALL])
+    assert code == 0
+    table = pd.read_csv(out / "timeseries.csv")
+    assert table["year"].tolist() == list(range(2012, 2021))
+    assert {"headcount_rate", "entries", "exits", "returns", "gini"} <= set(table.columns)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["seed"] == 3
+    assert summary["households"] == 2000
+    assert summary["scenario"] == "baseline"
+    assert len(summary["scenario_sha256"]) == 64
+    assert summary["headcount_path"]["2012"] == pytest.approx(table.headcount_rate[0], abs=1e-3)
+    png = (out / "headcount.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_same_seed_same_table(tmp_path):
+    for name in ("a", "b"):
+        main(["run", BASELINE, "--seed", "8", "--out", str(tmp_path / name),
+              "--quiet", *SMALL])
+    assert (tmp_path / "a" / "timeseries.csv").read_bytes() == \
+        (tmp_path / "b" / "timeseries.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "missing.toml"], "scenario file not found: missing.toml"),
+        (["run", BASELINE, "--set", "health.p_ilness=0.1"],
+         "did you mean 'health.p_illness'"),
+        (["run", BASELINE, "--set", "population.n_households=-5"],
+         "population.n_households = -5: too small; allowed: a whole number from 10"),
+        (["run", BASELINE, "--set", "health.p_illness=2"],
+         "health.p_illness = 2: too large; allowed: a number from 0 to 1"),
+        (["run", BASELINE, "--set", "oops"], "--set expects PATH=VALUE"),
+    ],
+)
+def test_user_errors_exit_2_with_a_clear_message(args, message, capsys, tmp_path):
+    code = main([*args, "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_bad_scenario_file_names_file_and_fields(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[healt]\np_illness = 0.1\n[economy]\nwage_growth = "fast"\n')
+    code = main(["run", str(bad), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{bad}: healt: unknown section (did you mean 'health'?)" in err
+    syntax = tmp_path / "syntax.toml"
+    syntax.write_text("[health\n")
+    assert main(["run", str(syntax)]) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+
+
+def test_parse_assignment_reads_toml_values():
+    assert parse_assignment("a.b=0.5") == ("a.b", 0.5)
+    assert parse_assignment("a.b=true") == ("a.b", True)
+    assert parse_assignment("a.b={2020=0.25}") == ("a.b", {"2020": 0.25})
+    assert parse_assignment("a.b=need_based") == ("a.b", "need_based")
+
+
+def test_console_script_runs_as_a_module(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "povsim", "run", BASELINE, "--out",
+         str(tmp_path / "m"), *SMALL],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "headcount: 2012: 10.2%" in result.stdout

@@ -1,0 +1,95 @@
+import pytest
+
+from povsim import ParameterError, Parameters
+from povsim.params import YearSchedule, flatten, iter_params
+
+
+def test_every_parameter_is_documented_with_unit_and_source():
+    for path, info, value in iter_params(Parameters()):
+        assert info.doc, path
+        assert info.unit, path
+        assert info.source, path
+        assert isinstance(value, info.kind), path
+
+
+def test_override_by_dotted_path_and_double_underscore():
+    p = Parameters().with_overrides({"health.p_illness": 0.2, "economy__wage_growth": 0.01})
+    assert p.health.p_illness == 0.2
+    assert p.economy.wage_growth == 0.01
+    assert Parameters().health.p_illness != 0.2  # defaults untouched
+
+
+def test_int_given_for_float_becomes_float():
+    p = Parameters().with_overrides({"run.poverty_line": 2500})
+    assert isinstance(p.run.poverty_line, float)
+
+
+def test_unknown_parameter_suggests_the_right_name():
+    with pytest.raises(ParameterError, match=r"did you mean 'health\.p_illness'"):
+        Parameters().with_overrides({"health.p_ilness": 0.1})
+
+
+def test_all_problems_reported_at_once():
+    with pytest.raises(ParameterError) as err:
+        Parameters().with_overrides({
+            "health.p_illness": 1.5,
+            "population.n_households": -1,
+            "economy.wage_growth": "fast",
+            "population.align_initial_headcount": 1,
+        })
+    text = str(err.value)
+    assert "4 problems" in text
+    assert "health.p_illness = 1.5: too large; allowed: a number from 0 to 1" in text
+    assert "population.n_households = -1: too small" in text
+    assert "must be a number" in text
+    assert "must be true or false" in text
+
+
+def test_whole_number_required_for_int_parameters():
+    with pytest.raises(ParameterError, match="must be a whole number"):
+        Parameters().with_overrides({"population.n_households": 1000.5})
+
+
+def test_year_schedule_resolves_by_year():
+    p = Parameters().with_overrides({"shocks.migrant_job_loss": {2020: 0.25, "2016": 0.1}})
+    sched = p.shocks.migrant_job_loss
+    assert isinstance(sched, YearSchedule)
+    assert p.at(2015).shocks.migrant_job_loss == 0.0  # the default before the first change
+    assert p.at(2016).shocks.migrant_job_loss == 0.1
+    assert p.at(2019).shocks.migrant_job_loss == 0.1
+    assert p.at(2020).shocks.migrant_job_loss == 0.25
+
+
+def test_schedule_years_outside_the_run_are_rejected():
+    with pytest.raises(ParameterError, match="year 2031 is outside the run"):
+        Parameters().with_overrides({"shocks.migrant_job_loss": {2031: 0.2}})
+    # ... but a longer run admits them
+    p = Parameters().with_overrides({"run.end_year": 2035,
+                                     "shocks.migrant_job_loss": {2031: 0.2}})
+    assert p.at(2031).shocks.migrant_job_loss == 0.2
+
+
+def test_non_yearly_parameters_refuse_schedules():
+    with pytest.raises(ParameterError, match="cannot change by year"):
+        Parameters().with_overrides({"population.n_households": {2014: 100}})
+
+
+def test_schedule_values_are_checked():
+    with pytest.raises(ParameterError, match=r"migrant_job_loss\[2016\] = 2: too large"):
+        Parameters().with_overrides({"shocks.migrant_job_loss": {2016: 2}})
+
+
+def test_inconsistent_values_are_reported():
+    with pytest.raises(ParameterError, match="at least the number of villages"):
+        Parameters().with_overrides({"population.n_households": 30})
+    with pytest.raises(ParameterError, match=r"must be after run\.start_year"):
+        Parameters().with_overrides({"run.end_year": 2010})
+    with pytest.raises(ParameterError, match="must be even"):
+        Parameters().with_overrides({"network.village_degree": 5})
+
+
+def test_flatten_round_trips_through_overrides():
+    p = Parameters().with_overrides({"shocks.migrant_job_loss": {2020: 0.25}})
+    flat = flatten(p, 2012)
+    again = Parameters().with_overrides(flat)
+    assert flatten(again, 2012) == flat
