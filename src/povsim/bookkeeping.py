@@ -31,6 +31,8 @@ class YearFlows:
         exits: Households that left poverty.
         returns: Households poor again after having been out.
         dissolved: Poor households whose members all died.
+        illness_driven: Entries and returns of households with an illness episode or high
+            out-of-pocket medical spending this year.
         completed_spells: Spells that ended this year (exits).
         completed_spell_years: Total length in years of the spells that ended.
     """
@@ -40,6 +42,7 @@ class YearFlows:
     exits: int = 0
     returns: int = 0
     dissolved: int = 0
+    illness_driven: int = 0
     completed_spells: int = 0
     completed_spell_years: int = 0
 
@@ -58,7 +61,8 @@ def start_status(hh: Households, line: float, year: int) -> YearFlows:
     return YearFlows(poor=int(hh.poor.sum()))
 
 
-def update_status(hh: Households, line: float, year: int, dissolved: int) -> YearFlows:
+def update_status(hh: Households, line: float, year: int, dissolved: int,
+                  illness_spending: float = np.inf) -> YearFlows:
     """Compare this year's income with the line, update status and spells, count flows.
 
     Args:
@@ -67,6 +71,8 @@ def update_status(hh: Households, line: float, year: int, dissolved: int) -> Yea
         line: Poverty line (yuan per person per year).
         year: The year just simulated.
         dissolved: Poor households dissolved this year (counted by demography).
+        illness_spending: Out-of-pocket medical spending that makes a fall illness-driven
+            (an illness episode always does).
 
     Returns:
         The year's flows.
@@ -83,6 +89,7 @@ def update_status(hh: Households, line: float, year: int, dissolved: int) -> Yea
     hh.ever_exited[exit_rows] = True
     hh.spell_start[fell] = year
     hh.poor[:] = now_poor
+    ill = hh.illness_episode | (hh.medical_oop >= illness_spending)
     n_fell = int(fell.sum())
     n_returns = int(returns.sum())
     return YearFlows(
@@ -91,6 +98,7 @@ def update_status(hh: Households, line: float, year: int, dissolved: int) -> Yea
         exits=len(exit_rows),
         returns=n_returns,
         dissolved=dissolved,
+        illness_driven=int((fell & ill).sum()),
         completed_spells=len(exit_rows),
         completed_spell_years=spell_years,
     )

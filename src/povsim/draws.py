@@ -65,7 +65,7 @@ class YearDraws:
         u_chronic: Chronic illness onset or recovery.
         u_disability: Disability onset.
         u_migration: Taking or leaving migrant work.
-        u_decision: Household decisions on offered measures (loans, relocation, jobs).
+        u_dropout: A child dropping out of school.
         z_income: Transitory shock to market income.
         z_observe: Cadre's error in observing income.
     """
@@ -78,7 +78,7 @@ class YearDraws:
     u_chronic: np.ndarray
     u_disability: np.ndarray
     u_migration: np.ndarray
-    u_decision: np.ndarray
+    u_dropout: np.ndarray
     z_income: np.ndarray
     z_observe: np.ndarray
 

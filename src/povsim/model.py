@@ -1,18 +1,19 @@
-"""The PovertyModel: a synthetic rural population living year by year.
+"""The PovertyModel: a rural population and the targeted poverty alleviation system.
 
 Read :meth:`PovertyModel.step` top to bottom to follow one household's year. The
 phases run in a fixed order (MODEL.md section 3):
 
-0. draws -- the year's bulk random draws (one stream per purpose)
+0. draws -- the year's bulk random draws; the year's budget is opened
 1. demography and health -- ageing, births, deaths; illness, chronic illness, disability
-2. shocks -- village disasters, farm prices, migrant job losses
-3. income -- farm, wages, transfers minus costs; informal risk sharing; savings
+2. shocks -- village disasters, farm prices, migrant job losses, enterprise fortunes
+3. income -- policy effects, farm, wages, transfers minus costs; top-ups (dibao,
+   premiums, relief); informal risk sharing; savings; school dropout
 4. identification -- cadres register and adjust the poverty registry
-5. prescription and delivery -- measures by diagnosed cause, within capacity and budget
-6. behaviour -- households' decisions, peer effects on motivation and jobs
-7. exit assessment -- certified exits against the standard, spot checks
+5. prescription and delivery -- helpers, active help within capacity, measures by cause
+6. behaviour -- migration and motivation, with neighbour information
+7. exit assessment -- certified exits against the standard, pressure, spot checks
 8. after exit -- support kept or withdrawn, return-prevention monitoring
-9. record -- true status, flows and every output
+9. record -- true status, flows and every output; the year's accounts are closed
 """
 
 from __future__ import annotations
@@ -25,16 +26,34 @@ from typing import Any
 import mesa
 import numpy as np
 
+from povsim.agents import (
+    CadreTeams,
+    Enterprises,
+    PairingHelpers,
+    create_enterprises,
+    create_village_teams,
+)
+from povsim.behaviour import behave
 from povsim.bookkeeping import YearFlows, start_status, update_status
+from povsim.budget import Budget
 from povsim.draws import Streams, YearDraws, draw_year
+from povsim.governance.after_exit import follow_up_exits, pay_relief
+from povsim.governance.exit import assess_exits
+from povsim.governance.identification import identify
+from povsim.governance.prescription import prescribe_and_deliver, release_helpers
+from povsim.governance.registry import Registry
+from povsim.interventions import build_interventions
+from povsim.jobs import Jobs
 from povsim.life.demography import age_households
 from povsim.life.health import illness_and_disability
 from povsim.life.income import (
     IncomeEffects,
     compute_income,
     share_risk,
+    update_net_income,
     update_savings,
 )
+from povsim.life.schooling import drop_out
 from povsim.life.shocks import YearShocks, draw_shocks
 from povsim.metrics import model_reporters
 from povsim.params import Parameters
@@ -59,11 +78,12 @@ PHASES: tuple[str, ...] = (
 
 
 class PovertyModel(mesa.Model):
-    """A rural population of households on a village network, stepped one year at a time.
+    """Households on a village network, and the cadres, helpers and enterprises acting on them.
 
     Households are a struct of arrays (:class:`~povsim.world.households.Households`);
     villages a table (:class:`~povsim.world.villages.Villages`); ties a sparse matrix
-    (:class:`~povsim.world.network.VillageNetwork`).
+    (:class:`~povsim.world.network.VillageNetwork`). Cadre teams, pairing helpers and
+    enterprises are Mesa agents (:mod:`povsim.agents`).
 
     Attributes:
         params: The full parameter tree (may hold year schedules).
@@ -71,6 +91,14 @@ class PovertyModel(mesa.Model):
         households: The household table.
         villages: The village table.
         network: The village network.
+        cadres: Cadre teams (table; the agents are ``cadres.agents``).
+        helpers: Pairing helpers (table).
+        enterprises: Enterprises (table).
+        registry: The poverty registry (what cadres observe and record).
+        interventions: The interventions, by name, in delivery order.
+        budget: The money accounts.
+        jobs: Programme jobs (who works for which enterprise).
+        helper_of: Helper row of each household (-1: none).
         flows: Flows into and out of true poverty in the last year.
         datacollector: Mesa DataCollector with one reporter per output.
         phase_seconds: Wall time spent in each phase so far.
@@ -106,6 +134,7 @@ class PovertyModel(mesa.Model):
         self.metrics_cache: tuple[int, Any] | None = None
         self.streams = Streams(self.rng)
         self._setup_world()
+        self._setup_system()
         self.collect_outputs = collect
         self.datacollector = mesa.DataCollector(model_reporters=model_reporters())
         if collect:
@@ -120,21 +149,22 @@ class PovertyModel(mesa.Model):
             self.households.village, self.villages.county, p.network, setup
         )
         hh = self.households
-        draws = draw_year(setup, hh.n)
-        illness_and_disability(hh, p, draws, setup)
+        self.draws: YearDraws = draw_year(setup, hh.n)
+        illness_and_disability(hh, p, self.draws, setup, self.villages.clinic)
         shocks = draw_shocks(hh, self.villages, p, setup)
-        effects = self.income_effects()
+        effects = IncomeEffects.none(hh.n, p.health.baseline_reimbursement)
         self.market_scale = 1.0
-        compute_income(hh, self.villages, p, 0, shocks, effects, draws, 1.0)
+        compute_income(hh, self.villages, p, 0, shocks, effects, self.draws, 1.0)
         if p.population.align_initial_headcount:
             self.market_scale = self._alignment_scale(p.population.initial_headcount)
-            compute_income(hh, self.villages, p, 0, shocks, effects, draws, self.market_scale)
+            compute_income(hh, self.villages, p, 0, shocks, effects, self.draws,
+                           self.market_scale)
         line = np.float32(p.run.poverty_line)
-        size = hh.size()
         hh.savings[:] = p.population.savings_years_of_income * np.maximum(
-            hh.net_income - line * size, 0)
+            hh.net_income - line * hh.size(), 0)
         hh.prev_income_pc[:] = hh.income_pc
         self.flows: YearFlows = start_status(hh, p.run.poverty_line, self.year)
+        self.initial_poor_persons = float((hh.weight * hh.size())[hh.poor].sum(dtype=np.float64))
 
     def _alignment_scale(self, target: float) -> float:
         """Factor on market income that makes the initial headcount equal ``target``.
@@ -157,9 +187,41 @@ class PovertyModel(mesa.Model):
             return float(threshold.max()) + 1.0
         order = np.argsort(-threshold, kind="stable")
         cum = np.cumsum(persons[order])
-        k = int(np.searchsorted(cum, remaining))
-        k = min(k, len(order) - 1)
+        k = min(int(np.searchsorted(cum, remaining)), len(order) - 1)
         return float(threshold[order[k]])
+
+    def _setup_system(self) -> None:
+        """Cadres, enterprises, helpers, the registry, interventions and the budget."""
+        hh, p = self.households, self.p
+        n = hh.n
+        self.cadres = CadreTeams()
+        self.helpers = PairingHelpers()
+        self.enterprises = Enterprises()
+        create_village_teams(self, self.streams.agents)
+        create_enterprises(self, self.streams.agents)
+        self.cadre_households = self._pick_cadre_households()
+        self.cadre_kin = self.network.kin_of(self.cadre_households)
+        self.registry = Registry.empty(n)
+        self.registry.bind(self)
+        self.helper_of = np.full(n, -1, np.int32)
+        self.jobs = Jobs(n)
+        self.relief_due = np.zeros(n, np.float32)
+        self.relief_paid = 0.0
+        self.reached_this_year = 0
+        self.interventions = build_interventions(self)
+        persons = float(hh.size().sum())
+        share = persons / (p.population.rural_population_million * 1e6)
+        self.budget = Budget(self.interventions, share)
+
+    def _pick_cadre_households(self) -> np.ndarray:
+        """The households of each village's cadres (``network.cadre_members`` per village)."""
+        hh = self.households
+        members = self.p.network.cadre_members
+        starts = np.searchsorted(hh.village, np.flatnonzero(~self.villages.is_site))
+        sizes = np.diff(np.append(starts, hh.n))
+        offsets = self.streams.setup.random((len(starts), members))
+        picks = starts[:, None] + (offsets * sizes[:, None]).astype(np.int64)
+        return np.unique(picks.ravel())
 
     # ------------------------------------------------------------------- time
     @property
@@ -186,26 +248,34 @@ class PovertyModel(mesa.Model):
         self.p = self.params.at(self.year)
         self.metrics_cache = None
         with self._timed("draws"):
-            draws = draw_year(self.streams.draws, self.households.n)
+            self.draws = draw_year(self.streams.draws, self.households.n)
+            self.open_budget()
         with self._timed("demography"):
-            dissolved = self.demography_and_health(draws)
+            dissolved = self.demography_and_health(self.draws)
         with self._timed("shocks"):
-            shocks = draw_shocks(self.households, self.villages, self.p, self.streams.shocks)
+            shocks = self.suffer_shocks()
         with self._timed("income"):
-            self.earn_income(shocks, draws)
+            self.earn_income(shocks, self.draws)
         with self._timed("identification"):
-            self.identify()
+            identify(self)
         with self._timed("prescription"):
-            self.prescribe_and_deliver()
+            prescribe_and_deliver(self)
         with self._timed("behaviour"):
-            self.behave(draws)
+            behave(self, self.draws)
         with self._timed("exit"):
-            self.assess_exits()
+            assess_exits(self)
         with self._timed("after_exit"):
-            self.follow_up_exits()
+            follow_up_exits(self)
         with self._timed("record"):
             self.record(dissolved)
         self.running = self.year < self.params.run.end_year
+
+    # Phase 0
+    def open_budget(self) -> None:
+        """Receive the year's funds and split them among the running interventions."""
+        self.registry.counts.reset()
+        running = [name for name, iv in self.interventions.items() if iv.running(self.year)]
+        self.budget.open_year(self.p, self.year, self.households.n, running)
 
     # Phase 1
     def demography_and_health(self, draws: YearDraws) -> int:
@@ -216,57 +286,83 @@ class PovertyModel(mesa.Model):
         """
         hh = self.households
         was_poor = hh.poor.copy()
-        replaced = age_households(hh, self.p, draws, self.villages, self.streams.demography)
+        bonus = self.interventions["education"].skill_bonus()
+        replaced = age_households(hh, self.p, draws, self.villages, self.streams.demography,
+                                  schooling_bonus=bonus)
         if len(replaced):
             self.on_households_replaced(replaced)
-        illness_and_disability(hh, self.p, draws, self.streams.health)
+        illness_and_disability(hh, self.p, draws, self.streams.health, self.villages.clinic)
         return int(was_poor[replaced].sum())
 
     def on_households_replaced(self, rows: np.ndarray) -> None:
-        """Forget the registry history of rows taken by newly formed households."""
-        hh = self.households
-        hh.reg_status[rows] = 0
-        hh.reg_year[rows] = -1
-        hh.diagnosed_cause[rows] = -1
+        """Forget the registry, programme and helper history of rows taken by new households."""
+        self.registry.forget(rows)
+        for iv in self.interventions.values():
+            iv.forget(rows)
+        self.jobs.forget(self, rows)
+        release_helpers(self, rows)
+        self.relief_due[rows] = 0
+
+    # Phase 2
+    def suffer_shocks(self) -> YearShocks:
+        """Village disasters, prices and job losses; enterprises' fortunes and failures."""
+        shocks = draw_shocks(self.households, self.villages, self.p, self.streams.shocks)
+        failed = self.enterprises.trade_year(self.p, self.streams.agents)
+        self.jobs.update(self, failed)
+        self.cadres.new_year(self.p, self.households.village, self.villages.n)
+        return shocks
 
     # Phase 3
     def earn_income(self, shocks: YearShocks, draws: YearDraws) -> None:
-        """Compute incomes and costs, share risk among neighbours, update savings."""
+        """Policy effects, incomes and costs, top-ups, risk sharing, savings, dropout."""
         hh = self.households
         hh.prev_income_pc[:] = hh.income_pc
-        compute_income(hh, self.villages, self.p, self.years_elapsed, shocks,
-                       self.income_effects(), draws, self.market_scale)
+        effects = self.income_effects()
+        compute_income(hh, self.villages, self.p, self.years_elapsed, shocks, effects, draws,
+                       self.market_scale)
+        hh.debt -= effects.debt_service - self._interest_due
+        np.maximum(hh.debt, 0, out=hh.debt)
+        for iv in self.interventions.values():
+            iv.top_up()
+        self.relief_paid = pay_relief(self)
+        update_net_income(hh)
         self.informal_transfers = share_risk(hh, self.network, self.p)
         update_savings(hh, self.p)
+        drop_out(hh, self.p, draws, self.interventions["education"].covered)
 
     def income_effects(self) -> IncomeEffects:
-        """What policy adds to household income this year (none without interventions)."""
-        return IncomeEffects.none(self.households.n, self.p.health.baseline_reimbursement)
-
-    # Phases 4-8: the targeted poverty alleviation system (cadres, helpers,
-    # enterprises, interventions, governance). Without it, nothing happens here.
-    def identify(self) -> None:
-        """Phase 4: identification and yearly adjustment of the registry."""
-
-    def prescribe_and_deliver(self) -> None:
-        """Phase 5: measures per registered household by diagnosed cause."""
-
-    def behave(self, draws: YearDraws) -> None:
-        """Phase 6: household decisions and peer effects."""
-
-    def assess_exits(self) -> None:
-        """Phase 7: exit assessment of registered households."""
-
-    def follow_up_exits(self) -> None:
-        """Phase 8: support after exit and return-prevention monitoring."""
+        """What policy adds to household income this year (paying recurring costs)."""
+        hh = self.households
+        effects = IncomeEffects.none(hh.n, self.p.health.baseline_reimbursement)
+        for iv in self.interventions.values():
+            iv.update()
+        self.jobs.contribute(self, effects)
+        for iv in self.interventions.values():
+            iv.contribute(effects)
+        self._interest_due = effects.debt_service.copy()
+        effects.debt_service += hh.debt * np.float32(self.p.economy.debt_repayment_share)
+        return effects
 
     # Phase 9
     def record(self, dissolved: int) -> None:
-        """Update true status and flows; collect the year's outputs."""
+        """Update true status and flows; collect the year's outputs; close the accounts."""
         self.flows = update_status(self.households, self.p.run.poverty_line, self.year,
-                                   dissolved)
+                                   dissolved, self.p.causes.illness_spending)
+        self.budget.close_year()
         if self.collect_outputs:
             self.datacollector.collect(self)
+
+    # ------------------------------------------------------------ queries
+    def able_labour(self) -> np.ndarray:
+        """Able working-age labour of every household (without this year's episode)."""
+        h = self.p.health
+        return self.households.labour_units(h.disability_labour_loss, h.chronic_labour_loss)
+
+    def idle_workers(self) -> np.ndarray:
+        """Able workers with neither migrant work, a local job nor a programme job."""
+        hh = self.households
+        busy = hh.n_migrant.astype(np.int16) + hh.n_local_job + (self.jobs.employer >= 0)
+        return np.floor(self.able_labour()) - busy
 
     # -------------------------------------------------------------- running
     def run(self, years: int | None = None, progress: bool = False) -> None:

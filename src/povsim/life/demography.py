@@ -19,8 +19,13 @@ from povsim.world.villages import Villages
 
 
 def age_households(hh: Households, params: Parameters, draws: YearDraws,
-                   villages: Villages, rng: np.random.Generator) -> np.ndarray:
+                   villages: Villages, rng: np.random.Generator,
+                   schooling_bonus: np.ndarray | None = None) -> np.ndarray:
     """Advance every household's members by one year.
+
+    A child reaching working age moves the skill of the household's workers towards
+    the skill it brings: ``schooling.completion_skill`` (plus ``schooling_bonus`` when
+    its schooling was covered) or ``schooling.dropout_skill`` if it dropped out.
 
     Args:
         hh: Household table (changed in place).
@@ -28,6 +33,7 @@ def age_households(hh: Households, params: Parameters, draws: YearDraws,
         draws: The year's bulk draws.
         villages: Village table (for the remoteness of replacement households).
         rng: The demography stream (for replacement households).
+        schooling_bonus: Extra skill children of each household bring (education).
 
     Returns:
         Rows of households that were replaced by newly formed ones.
@@ -43,6 +49,15 @@ def age_households(hh: Households, params: Parameters, draws: YearDraws,
     )
     hh.n_school -= move
     hh.n_adult += move
+    grown = np.flatnonzero(move)
+    dropout = hh.dropouts[grown] > 0
+    hh.dropouts[grown] -= dropout
+    brings = np.where(dropout, params.schooling.dropout_skill,
+                      params.schooling.completion_skill).astype(np.float32)
+    if schooling_bonus is not None:
+        brings += np.where(dropout, 0, schooling_bonus[grown])
+    skill = hh.skill[grown]
+    hh.skill[grown] = np.clip(skill + (brings - skill) / hh.n_adult[grown], 0, 1)
 
     # The head (and a spouse) turn elderly together.
     turning = (hh.head_age == demo.elderly_age) & (hh.n_adult > 0)
@@ -90,3 +105,4 @@ def replace_households(hh: Households, rows: np.ndarray, params: Parameters,
     hh.last_exit_year[rows] = -1
     hh.relocated[rows] = False
     hh.origin_village[rows] = hh.village[rows]
+    hh.dropouts[rows] = 0

@@ -15,7 +15,7 @@ from povsim.world.households import Households
 
 
 def illness_and_disability(hh: Households, params: Parameters, draws: YearDraws,
-                           rng: np.random.Generator) -> None:
+                           rng: np.random.Generator, village_clinic: np.ndarray) -> None:
     """Draw this year's illness episodes and their costs, chronic illness and disability.
 
     Sets ``illness_episode`` and ``medical_spending`` (gross, before reimbursement)
@@ -26,6 +26,7 @@ def illness_and_disability(hh: Households, params: Parameters, draws: YearDraws,
         params: Parameters in force this year.
         draws: The year's bulk draws.
         rng: The health stream (for episode costs).
+        village_clinic: Whether each village has a clinic (care there costs less).
     """
     h = params.health
     elderly = hh.n_elderly.astype(np.float32)
@@ -36,6 +37,7 @@ def illness_and_disability(hh: Households, params: Parameters, draws: YearDraws,
     costs = h.illness_cost_median * np.exp(h.illness_cost_sigma * rng.standard_normal(len(ill)))
     spending = hh.chronic * np.float32(h.chronic_cost)
     spending[ill] += costs.astype(np.float32)
+    spending *= 1 - np.float32(h.clinic_cost_cut) * village_clinic[hh.village]
     hh.medical_spending[:] = spending
 
     # Chronic illness: recovery for those who have it, onset for those who don't.

@@ -91,7 +91,8 @@ def market_income(hh: Households, villages: Villages, params: Parameters, years:
 
     village_farm = (
         (1.0 + e.infrastructure_farm_bonus * villages.infrastructure_count())
-        * (1.0 - e.remoteness_farm_penalty * villages.remoteness)
+        * (1.0 - e.remoteness_farm_penalty * villages.remoteness
+           * (1.0 - e.road_remoteness_cut * villages.road))
         * shocks.farm_multiplier * shocks.price
     ).astype(np.float32)
     drive = 1.0 - np.float32(e.motivation_income_effect) * (1.0 - hh.motivation)

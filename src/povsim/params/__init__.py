@@ -20,7 +20,22 @@ from povsim.params.core import (
     NetworkParams,
     PopulationParams,
     RunParams,
+    SchoolingParams,
     ShockParams,
+)
+from povsim.params.interventions import InterventionsParams
+from povsim.params.policy import (
+    INTERVENTION_NAMES,
+    BehaviourParams,
+    BudgetParams,
+    CadreParams,
+    EnterpriseParams,
+    ExitParams,
+    HelperParams,
+    IdentificationParams,
+    MonitoringParams,
+    PostExitParams,
+    PrescriptionParams,
 )
 from povsim.params.spec import (
     ParamInfo,
@@ -36,6 +51,7 @@ from povsim.params.spec import (
 )
 
 __all__ = [
+    "NO_CAMPAIGN",
     "ParamInfo",
     "Parameters",
     "Section",
@@ -60,7 +76,24 @@ class Parameters(Section):
     health: HealthParams = subsection(HealthParams, "Illness, disability and medical costs.")
     economy: EconomyParams = subsection(EconomyParams, "Incomes, costs and growth.")
     shocks: ShockParams = subsection(ShockParams, "Disasters, prices and scenario shocks.")
+    schooling: SchoolingParams = subsection(SchoolingParams, "Dropout and the skill of "
+                                            "children reaching working age.")
     causes: CauseParams = subsection(CauseParams, "Thresholds defining causes of poverty.")
+    identification: IdentificationParams = subsection(
+        IdentificationParams, "How cadres register the poor.")
+    cadres: CadreParams = subsection(CadreParams, "Village cadre teams and work teams.")
+    helpers: HelperParams = subsection(HelperParams, "Pairing helpers and east-west pairing.")
+    enterprises: EnterpriseParams = subsection(
+        EnterpriseParams, "Leading enterprises, cooperatives and workshops.")
+    budget: BudgetParams = subsection(BudgetParams, "The yearly budget, leakage, idle funds.")
+    prescription: PrescriptionParams = subsection(
+        PrescriptionParams, "Measures prescribed for each diagnosed main cause.")
+    exit: ExitParams = subsection(ExitParams, "Exit assessment.")
+    post_exit: PostExitParams = subsection(PostExitParams, "Support after exit.")
+    monitoring: MonitoringParams = subsection(MonitoringParams, "Return-prevention monitoring.")
+    behaviour: BehaviourParams = subsection(BehaviourParams, "Household decisions and peers.")
+    interventions: InterventionsParams = subsection(InterventionsParams,
+                                                    "The thirteen interventions.")
 
     def with_overrides(
         self, overrides: Mapping[str, Any] | None = None, *, file: str | None = None
@@ -139,8 +172,46 @@ class Parameters(Section):
                 Problem("network.kin_per_side", self.network.kin_per_side,
                         "must be at most half of network.village_degree", file)
             )
+        problems.extend(self._check_budget_shares(file))
+        for name in INTERVENTION_NAMES:
+            iv = getattr(self.interventions, name)
+            if iv.end_year < iv.start_year:
+                problems.append(
+                    Problem(f"interventions.{name}.end_year", iv.end_year,
+                            f"must not be before its start_year ({iv.start_year})", file)
+                )
         if problems:
             raise ParameterError(problems)
+
+    def _check_budget_shares(self, file: str | None) -> list[Problem]:
+        """Budget shares of the interventions running in a year must sum to at most 1."""
+        run = self.run
+        for year in range(run.start_year + 1, run.end_year + 1):
+            p = self.at(year)
+            running = [getattr(p.interventions, name) for name in INTERVENTION_NAMES]
+            shares = {
+                name: iv.budget_share
+                for name, iv in zip(INTERVENTION_NAMES, running, strict=True)
+                if iv.enabled and iv.start_year <= year <= iv.end_year
+            }
+            total = sum(shares.values())
+            if total > 1 + 1e-9:
+                listed = ", ".join(f"{k} {v:g}" for k, v in shares.items() if v)
+                return [Problem("interventions.*.budget_share", round(total, 4),
+                                f"budget shares of enabled interventions sum to {total:.3g} in "
+                                f"{year} ({listed}); allowed: at most 1", file)]
+        return []
+
+
+NO_CAMPAIGN: dict[str, Any] = {
+    "identification.start_year": 2100,
+    "helpers.enabled": False,
+    "budget.start_year": 2100,
+    "monitoring.enabled": False,
+    **{f"interventions.{name}.enabled": False for name in INTERVENTION_NAMES},
+}
+"""Overrides that switch the whole campaign off (no registry, helpers, money or
+interventions): the growth-only counterfactual."""
 
 
 def describe(path: str) -> ParamInfo:

@@ -398,6 +398,11 @@ class HealthParams(Section):
         0.01, unit="probability/year", low=0.0, high=1.0,
         doc="Extra onset chance per elderly member.", source=ASSUMPTION,
     )
+    clinic_cost_cut: float = param(
+        0.1, unit="share", low=0.0, high=1.0,
+        doc="Share of illness costs avoided when the village has a clinic (earlier care).",
+        source=ASSUMPTION,
+    )
     disability_labour_loss: float = param(
         1.0, unit="labour units", low=0.0, high=5.0,
         doc="Labour lost when a working-age member is disabled.", source="assumption",
@@ -470,6 +475,10 @@ class EconomyParams(Section):
         "clinic).",
         source=ASSUMPTION,
     )
+    road_remoteness_cut: float = param(
+        0.4, unit="share", low=0.0, high=1.0,
+        doc="Share of the market-access penalty removed by a village road.", source=ASSUMPTION,
+    )
     remoteness_farm_penalty: float = param(
         0.3, unit="share", low=0.0, high=1.0,
         doc="Farm income lost to poor market access at remoteness 1.", source=ASSUMPTION,
@@ -506,6 +515,12 @@ class EconomyParams(Section):
         0.5, unit="share", low=0.0, high=1.0,
         doc="Share of savings a household may spend in a year to cover a shortfall.",
         source="assumption",
+    )
+    debt_repayment_share: float = param(
+        0.2, unit="share of debt/year", low=0.0, high=1.0,
+        doc="Share of outstanding debt (defaulted loans, co-payments) repaid each year "
+        "(debt service).",
+        source="assumption (about five years to repay)",
     )
     risk_sharing_share: float = param(
         0.03, unit="share", low=0.0, high=1.0,
@@ -588,4 +603,26 @@ class CauseParams(Section):
         0.15, unit="share of gross income", low=0.0, high=10.0,
         doc="Schooling spending share of gross income from which schooling costs are a cause.",
         source=ASSUMPTION,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SchoolingParams(Section):
+    """Compulsory schooling: dropout under financial stress and the skill children bring."""
+
+    p_dropout: float = param(
+        0.06, unit="probability/year", low=0.0, high=1.0,
+        doc="Chance a poor household whose schooling costs are not covered has a child drop "
+        "out of school in a year.",
+        source=ASSUMPTION,
+    )
+    completion_skill: float = param(
+        0.55, unit="skill 0-1", low=0.0, high=1.0,
+        doc="Skill a child who completed compulsory schooling brings to the household's "
+        "workers on reaching working age.",
+        source="assumption",
+    )
+    dropout_skill: float = param(
+        0.2, unit="skill 0-1", low=0.0, high=1.0,
+        doc="Skill a child who dropped out brings.", source="assumption",
     )

@@ -51,6 +51,7 @@ COLUMNS: dict[str, Column] = {
     "ability": Column("float32", "multiplier",
                       "Persistent productivity (lognormal, mean about 1)."),
     "motivation": Column("float32", "0-1", "Self-reliance: will to work and invest."),
+    "dropouts": Column("int8", "persons", "School-age children who dropped out of school."),
     # economy
     "land": Column("float32", "mu", "Contracted land farmed by the household."),
     "n_migrant": Column("int8", "persons", "Members working away (migrant workers)."),
@@ -113,6 +114,7 @@ class Households:
     skill: np.ndarray
     ability: np.ndarray
     motivation: np.ndarray
+    dropouts: np.ndarray
     land: np.ndarray
     n_migrant: np.ndarray
     n_local_job: np.ndarray

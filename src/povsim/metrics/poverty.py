@@ -1,9 +1,4 @@
-"""Outputs: module-level reporter functions for Mesa's DataCollector, and snapshots.
-
-Each reporter takes the model and returns one number for the current year. They
-share intermediate arrays (person weights, sorted incomes) through a per-year
-cache, so collecting every output costs little more than the most expensive one.
-Every output is documented in :data:`OUTPUTS` (name, unit, meaning).
+"""Poverty outputs: headcount, gap, severity, flows, inequality, causes among the poor.
 
 Poverty measures are person-weighted: each member of a household has its
 per-capita income, and each household stands for ``weight`` real households.
@@ -12,16 +7,14 @@ Negative incomes count as zero in the gap measures and the Gini.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from povsim.causes import derive_causes
 from povsim.status import CAUSE_NAMES, CAUSES
-from povsim.world.households import COLUMNS
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -115,6 +108,14 @@ def returns(model: PovertyModel) -> int:
     return model.flows.returns
 
 
+def illness_driven_entries(model: PovertyModel) -> int:
+    """Entries and returns this year of households hit by illness.
+
+    Illness: an episode, or out-of-pocket medical spending above causes.illness_spending.
+    """
+    return model.flows.illness_driven
+
+
 def dissolved(model: PovertyModel) -> int:
     """Poor households whose members all died this year."""
     return model.flows.dissolved
@@ -200,7 +201,8 @@ share_poor_remote_location = _cause_share(6)
 share_poor_schooling_costs = _cause_share(7)
 share_poor_disaster = _cause_share(8)
 
-OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
+
+POVERTY_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "year": (year, "year"),
     "headcount_rate": (headcount_rate, "percent of persons"),
     "poor_persons_million": (poor_persons_million, "million persons (national equivalent)"),
@@ -211,6 +213,7 @@ OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "exits": (exits, "simulated households/year"),
     "returns": (returns, "simulated households/year"),
     "dissolved": (dissolved, "simulated households/year"),
+    "illness_driven_entries": (illness_driven_entries, "simulated households/year"),
     "mean_completed_spell": (mean_completed_spell, "years"),
     "mean_income": (mean_income, "yuan/person/year (2010 prices)"),
     "bottom40_mean_income": (bottom40_mean_income, "yuan/person/year (2010 prices)"),
@@ -220,71 +223,4 @@ OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
         for name in CAUSE_NAMES
     },
 }
-"""Every yearly output: name mapped to (reporter, unit). The reporter's docstring says
-what it measures."""
-
-
-def model_reporters() -> dict[str, Callable[[PovertyModel], float]]:
-    """Reporters for ``mesa.DataCollector(model_reporters=...)``."""
-    return {name: reporter for name, (reporter, _) in OUTPUTS.items()}
-
-
-def describe_outputs() -> pd.DataFrame:
-    """Table of outputs: name, unit and description."""
-    rows = [
-        {"output": name, "unit": unit, "description": (rep.__doc__ or "").strip()}
-        for name, (rep, unit) in OUTPUTS.items()
-    ]
-    return pd.DataFrame(rows)
-
-
-DERIVED_COLUMNS: dict[str, str] = {
-    "size": "Members per household.",
-    "county": "County of the household's village.",
-    "remoteness": "Remoteness of the household's village.",
-    "cause_names": "Causes of poverty, comma-separated.",
-}
-"""Snapshot columns computed on the fly, beside the stored ones in ``COLUMNS``."""
-
-
-def household_snapshot(model: PovertyModel, columns: Sequence[str] | None = None,
-                       rows: np.ndarray | None = None) -> pd.DataFrame:
-    """Household-level table of chosen columns for the current year.
-
-    Args:
-        model: The model.
-        columns: Stored columns (see :data:`povsim.world.households.COLUMNS`) or derived
-            ones (:data:`DERIVED_COLUMNS`); all stored columns if omitted.
-        rows: Households to include (all if omitted).
-
-    Returns:
-        A DataFrame indexed by household id with a ``year`` column first.
-
-    Raises:
-        KeyError: If a column name is unknown (the message lists the known ones).
-    """
-    hh = model.households
-    idx = np.arange(hh.n) if rows is None else np.asarray(rows)
-    names = list(columns) if columns is not None else list(COLUMNS)
-    unknown = [c for c in names if c not in COLUMNS and c not in DERIVED_COLUMNS]
-    if unknown:
-        known = ", ".join([*COLUMNS, *DERIVED_COLUMNS])
-        raise KeyError(f"unknown snapshot column(s) {unknown}; known columns: {known}")
-    data: dict[str, object] = {"year": np.full(len(idx), model.year, np.int16)}
-    for name in names:
-        if name in COLUMNS:
-            data[name] = getattr(hh, name)[idx]
-        elif name == "size":
-            data[name] = hh.size()[idx]
-        elif name == "county":
-            data[name] = model.villages.county[hh.village[idx]]
-        elif name == "remoteness":
-            data[name] = model.villages.remoteness[hh.village[idx]]
-        elif name == "cause_names":
-            masks = derive_causes(hh, model.villages, model.p, idx)
-            data[name] = [
-                ",".join(n for n, c in zip(CAUSE_NAMES, CAUSES, strict=True) if m & c)
-                for m in masks
-            ]
-    frame = pd.DataFrame(data, index=pd.Index(idx, name="household"))
-    return frame
+"""Poverty outputs: name mapped to (reporter, unit)."""

@@ -1,0 +1,1 @@
+"""Governance: the registry, identification, prescription, exit assessment, after exit."""

@@ -1,0 +1,373 @@
+"""Outputs of the targeted poverty alleviation system: registry, exits, money, programmes.
+
+"Registered" means on the registry as poor (registered or returned). Money is in
+yuan for the simulated population; cost per exit divides all spending so far by
+certified exits so far, cost per sustained exit by exits that lasted
+``run.sustained_exit_years`` years without falling back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from povsim.causes import derive_causes
+from povsim.governance.exit import guarantees_met
+from povsim.params.policy import INTERVENTION_NAMES
+from povsim.status import CAUSE_NAMES, CAUSES, RegStatus
+
+if TYPE_CHECKING:
+    from povsim.model import PovertyModel
+
+
+def _registered(model: PovertyModel) -> np.ndarray:
+    return model.registry.is_registered()
+
+
+def _pct(part: float, whole: float) -> float:
+    return 100.0 * part / whole if whole else float("nan")
+
+
+def registered_households(model: PovertyModel) -> int:
+    """Households on the registry as poor (registered or returned)."""
+    return int(_registered(model).sum())
+
+
+def registered_rate(model: PovertyModel) -> float:
+    """Registered households as a percent of all households."""
+    return _pct(registered_households(model), model.households.n)
+
+
+def monitored_households(model: PovertyModel) -> int:
+    """Households under return-prevention monitoring after an alert."""
+    return int((model.households.reg_status == RegStatus.MONITORED).sum())
+
+
+def exited_households(model: PovertyModel) -> int:
+    """Households whose registered status is exited."""
+    return int((model.households.reg_status == RegStatus.EXITED).sum())
+
+
+def exits_registered(model: PovertyModel) -> int:
+    """Certified exits this year (after spot checks)."""
+    return model.registry.counts.exits
+
+
+def exit_rate(model: PovertyModel) -> float:
+    """Certified exits this year as a percent of registered households at the start of it."""
+    c = model.registry.counts
+    return _pct(c.exits, registered_households(model) + c.exits - c.returns - c.registered_new)
+
+
+def fake_exits(model: PovertyModel) -> int:
+    """Certified exits this year of households truly below the line."""
+    return model.registry.counts.fake_exits
+
+
+def reversed_exits(model: PovertyModel) -> int:
+    """Exits reversed this year by third-party spot checks."""
+    return model.registry.counts.reversed_exits
+
+
+def pressured_exits(model: PovertyModel) -> int:
+    """Exits made this year under target pressure (on inflated or expected income)."""
+    return model.registry.counts.pressured_exits
+
+
+def returns_registered(model: PovertyModel) -> int:
+    """Exited households re-registered this year (returned, as registered)."""
+    return model.registry.counts.returns
+
+
+def returns_after_exit(model: PovertyModel) -> int:
+    """Certified-exited households truly below the line again this year (first time since exit)."""
+    return model.registry.counts.fell_back
+
+
+def monitoring_alerts(model: PovertyModel) -> int:
+    """Households put under monitoring this year after an income drop."""
+    return model.registry.counts.alerts
+
+
+def new_registrations(model: PovertyModel) -> int:
+    """Households added to the registry this year (not counting returns)."""
+    return model.registry.counts.registered_new
+
+
+def inclusion_error(model: PovertyModel) -> float:
+    """Percent of registered households that are not truly poor."""
+    reg = _registered(model)
+    return _pct(float((reg & ~model.households.poor).sum()), float(reg.sum()))
+
+
+def exclusion_error(model: PovertyModel) -> float:
+    """Percent of truly poor households neither registered nor monitored."""
+    hh = model.households
+    covered = model.registry.is_supported()
+    return _pct(float((hh.poor & ~covered).sum()), float(hh.poor.sum()))
+
+
+def favoured_kin(model: PovertyModel) -> int:
+    """Registered households put on the registry through cadre favouritism."""
+    return int((model.registry.favoured & _registered(model)).sum())
+
+
+def share_poor_in_poor_villages(model: PovertyModel) -> float:
+    """Percent of poor persons living in registered poor villages (by village of origin)."""
+    hh = model.households
+    persons = hh.weight * hh.size()
+    in_poor = model.villages.poor_village[hh.origin_village]
+    return _pct(float(persons[hh.poor & in_poor].sum()), float(persons[hh.poor].sum()))
+
+
+def mean_income_poor_villages(model: PovertyModel) -> float:
+    """Mean per-capita income of persons from registered poor villages (yuan, 2010 prices)."""
+    hh = model.households
+    rows = model.villages.poor_village[hh.origin_village]
+    persons = (hh.weight * hh.size())[rows].astype(np.float64)
+    return float(np.dot(persons, hh.income_pc[rows])) / persons.sum() if rows.any() \
+        else float("nan")
+
+
+def guarantees_met_share(model: PovertyModel) -> float:
+    """Percent of registered and exited households with the four non-income guarantees.
+
+    Compulsory schooling, basic medical care, safe housing and safe water.
+    """
+    hh = model.households
+    rows = np.flatnonzero(_registered(model) | (hh.reg_status == RegStatus.EXITED))
+    if len(rows) == 0:
+        return float("nan")
+    return _pct(float(guarantees_met(model, rows).sum()), len(rows))
+
+
+def relocated_households(model: PovertyModel) -> int:
+    """Households living at resettlement sites after relocation."""
+    return int(model.households.relocated.sum())
+
+
+def relocated_share_of_initial_poor(model: PovertyModel) -> float:
+    """Relocated persons as a percent of the poor persons of the start year."""
+    hh = model.households
+    persons = (hh.weight * hh.size())[hh.relocated].sum(dtype=np.float64)
+    return _pct(float(persons), model.initial_poor_persons)
+
+
+def relocated_poor_share(model: PovertyModel) -> float:
+    """Percent of relocated households below the line."""
+    hh = model.households
+    return _pct(float((hh.poor & hh.relocated).sum()), float(hh.relocated.sum()))
+
+
+def spending_total(model: PovertyModel) -> float:
+    """Spending of all interventions this year (yuan, simulated population)."""
+    acc = model.budget.history[-1] if model.budget.history else None
+    return acc.total_spent if acc else 0.0
+
+
+def new_funds(model: PovertyModel) -> float:
+    """Funds received this year (yuan)."""
+    return model.budget.history[-1].new if model.budget.history else 0.0
+
+
+def leakage(model: PovertyModel) -> float:
+    """Funds lost to leakage this year (yuan)."""
+    return model.budget.history[-1].leaked if model.budget.history else 0.0
+
+
+def idle_funds(model: PovertyModel) -> float:
+    """Funds left idle this year (yuan, carried to the next)."""
+    return float(sum(model.budget.history[-1].idle.values())) if model.budget.history else 0.0
+
+
+def carried_funds(model: PovertyModel) -> float:
+    """Funds carried to next year: idle, unused and unallocated (yuan)."""
+    return model.budget.history[-1].carried_out if model.budget.history else 0.0
+
+
+def cumulative_spending(model: PovertyModel) -> float:
+    """Spending of all interventions so far (yuan)."""
+    return model.budget.total_spent()
+
+
+def cost_per_exit(model: PovertyModel) -> float:
+    """All spending so far per certified exit so far (yuan per household)."""
+    exits = model.registry.cumulative_exits
+    return model.budget.total_spent() / exits if exits else float("nan")
+
+
+def sustained_exits(model: PovertyModel) -> int:
+    """Exits so far that lasted run.sustained_exit_years without falling back."""
+    return model.registry.cumulative_sustained
+
+
+def cost_per_sustained_exit(model: PovertyModel) -> float:
+    """All spending so far per sustained exit so far (yuan per household)."""
+    n = model.registry.cumulative_sustained
+    return model.budget.total_spent() / n if n else float("nan")
+
+
+def helpers(model: PovertyModel) -> int:
+    """Pairing helpers (agents) created so far."""
+    return model.helpers.n
+
+
+def households_with_helper(model: PovertyModel) -> int:
+    """Households with a designated helper."""
+    return int((model.helper_of >= 0).sum())
+
+
+def actively_helped(model: PovertyModel) -> int:
+    """Supported households actively helped this year (helpers and cadre capacity)."""
+    return model.reached_this_year
+
+
+def enterprises_alive(model: PovertyModel) -> int:
+    """Enterprises still in business."""
+    return int(model.enterprises.alive.sum())
+
+
+def programme_jobs(model: PovertyModel) -> int:
+    """Members in programme jobs (enterprises, workshops, resettlement sites)."""
+    return int((model.jobs.employer >= 0).sum())
+
+
+def public_posts_held(model: PovertyModel) -> int:
+    """Public welfare posts held."""
+    return int(model.interventions["public_posts"].holders().sum())
+
+
+def dibao_recipients(model: PovertyModel) -> int:
+    """Households receiving a dibao benefit this year."""
+    return int((model.interventions["dibao"].benefit > 0).sum())
+
+
+def health_covered(model: PovertyModel) -> int:
+    """Households covered by the health programme."""
+    return int(model.interventions["health"].covered.sum())
+
+
+def loans_outstanding(model: PovertyModel) -> int:
+    """Microloans outstanding."""
+    return int(model.interventions["microloans"].outstanding().sum())
+
+
+def loan_defaults(model: PovertyModel) -> int:
+    """Microloans that defaulted this year (project failed before term)."""
+    return model.interventions["microloans"].defaults
+
+
+def loan_default_rate(model: PovertyModel) -> float:
+    """Percent of microloans reaching term this year that defaulted."""
+    ml = model.interventions["microloans"]
+    return _pct(ml.defaults, ml.matured)
+
+
+def borrowed_share_registered(model: PovertyModel) -> float:
+    """Percent of registered households that have taken a microloan."""
+    reg = _registered(model)
+    return _pct(float((model.interventions["microloans"].ever_borrowed & reg).sum()),
+                float(reg.sum()))
+
+
+def oop_share_registered(model: PovertyModel) -> float:
+    """Out-of-pocket share of the medical spending of registered households, percent."""
+    hh = model.households
+    reg = _registered(model)
+    spend = float(hh.medical_spending[reg].sum(dtype=np.float64))
+    return _pct(float(hh.medical_oop[reg].sum(dtype=np.float64)), spend)
+
+
+def _spending(name: str) -> Callable[[PovertyModel], float]:
+    def spending(model: PovertyModel) -> float:
+        acc = model.budget.history[-1] if model.budget.history else None
+        return acc.spent.get(name, 0.0) if acc else 0.0
+
+    spending.__name__ = spending.__qualname__ = f"spending_{name}"
+    spending.__doc__ = f"Spending on {name.replace('_', ' ')} this year (yuan)."
+    return spending
+
+
+def _registered_cause(index: int) -> Callable[[PovertyModel], float]:
+    bit = np.uint16(CAUSES[index])
+
+    def share(model: PovertyModel) -> float:
+        rows = np.flatnonzero(_registered(model))
+        if len(rows) == 0:
+            return float("nan")
+        masks = _registered_causes(model, rows)
+        return 100.0 * float(np.count_nonzero(masks & bit)) / len(rows)
+
+    share.__name__ = share.__qualname__ = f"share_registered_{CAUSE_NAMES[index]}"
+    share.__doc__ = (f"Percent of registered households with "
+                     f"{CAUSE_NAMES[index].replace('_', ' ')} (several causes a household).")
+    return share
+
+
+def _registered_causes(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
+    key = ("registered_causes", model.steps)
+    cache = model.__dict__.setdefault("_policy_metric_cache", {})
+    if key not in cache:
+        cache.clear()
+        cache[key] = derive_causes(model.households, model.villages, model.p, rows)
+    return cache[key]
+
+
+for _name in INTERVENTION_NAMES:
+    globals()[f"spending_{_name}"] = _spending(_name)
+for _k, _cause in enumerate(CAUSE_NAMES):
+    globals()[f"share_registered_{_cause}"] = _registered_cause(_k)
+
+POLICY_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
+    "registered_households": (registered_households, "simulated households"),
+    "registered_rate": (registered_rate, "percent of households"),
+    "new_registrations": (new_registrations, "simulated households/year"),
+    "monitored_households": (monitored_households, "simulated households"),
+    "exited_households": (exited_households, "simulated households"),
+    "exits_registered": (exits_registered, "simulated households/year"),
+    "exit_rate": (exit_rate, "percent of registered households"),
+    "pressured_exits": (pressured_exits, "simulated households/year"),
+    "fake_exits": (fake_exits, "simulated households/year"),
+    "reversed_exits": (reversed_exits, "simulated households/year"),
+    "returns_registered": (returns_registered, "simulated households/year"),
+    "returns_after_exit": (returns_after_exit, "simulated households/year"),
+    "monitoring_alerts": (monitoring_alerts, "simulated households/year"),
+    "inclusion_error": (inclusion_error, "percent of registered households"),
+    "exclusion_error": (exclusion_error, "percent of poor households"),
+    "favoured_kin": (favoured_kin, "simulated households"),
+    "share_poor_in_poor_villages": (share_poor_in_poor_villages, "percent of poor persons"),
+    "mean_income_poor_villages": (mean_income_poor_villages, "yuan/person/year (2010 prices)"),
+    "guarantees_met": (guarantees_met_share, "percent of registered and exited households"),
+    "relocated_households": (relocated_households, "simulated households"),
+    "relocated_share_of_initial_poor": (relocated_share_of_initial_poor,
+                                        "percent of start-year poor persons"),
+    "relocated_poor_share": (relocated_poor_share, "percent of relocated households"),
+    "new_funds": (new_funds, "yuan/year"),
+    "spending_total": (spending_total, "yuan/year"),
+    **{f"spending_{n}": (globals()[f"spending_{n}"], "yuan/year") for n in INTERVENTION_NAMES},
+    "leakage": (leakage, "yuan/year"),
+    "idle_funds": (idle_funds, "yuan/year"),
+    "carried_funds": (carried_funds, "yuan"),
+    "cumulative_spending": (cumulative_spending, "yuan"),
+    "cost_per_exit": (cost_per_exit, "yuan/exit"),
+    "sustained_exits": (sustained_exits, "simulated households (cumulative)"),
+    "cost_per_sustained_exit": (cost_per_sustained_exit, "yuan/sustained exit"),
+    "helpers": (helpers, "agents"),
+    "households_with_helper": (households_with_helper, "simulated households"),
+    "actively_helped": (actively_helped, "simulated households/year"),
+    "enterprises_alive": (enterprises_alive, "agents"),
+    "programme_jobs": (programme_jobs, "persons"),
+    "public_posts_held": (public_posts_held, "posts"),
+    "dibao_recipients": (dibao_recipients, "simulated households"),
+    "health_covered": (health_covered, "simulated households"),
+    "loans_outstanding": (loans_outstanding, "loans"),
+    "loan_defaults": (loan_defaults, "loans/year"),
+    "loan_default_rate": (loan_default_rate, "percent of loans reaching term"),
+    "borrowed_share_registered": (borrowed_share_registered, "percent of registered households"),
+    "oop_share_registered": (oop_share_registered, "percent of medical spending"),
+    **{f"share_registered_{c}": (globals()[f"share_registered_{c}"],
+                                 "percent of registered households") for c in CAUSE_NAMES},
+}
+"""Outputs of the poverty alleviation system: name mapped to (reporter, unit)."""

@@ -1,0 +1,445 @@
+"""Defaults of the thirteen interventions (MODEL.md section 4).
+
+Every intervention shares the scheduling and money fields of
+:class:`InterventionParams` (enabled, first and last year, budget share, targeting)
+and adds its own cost per unit, eligibility, effect, lag, duration and failure risk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from povsim.params.core import ASSUMPTION
+from povsim.params.spec import Section, param, subsection
+
+TARGETING_MODES = ("by_cause", "package", "untargeted")
+INDUSTRY_MODES = ("in_kind", "cash")
+NO_END = 2100
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InterventionParams(Section):
+    """Fields every intervention has: whether, when, how much money and for whom."""
+
+    enabled: bool = param(
+        True, unit="flag", doc="Whether the intervention runs at all.", source="scenario lever",
+    )
+    start_year: int = param(
+        2014, unit="year", low=1990, high=2100, yearly=False,
+        doc="First year the intervention delivers.", source="scenario lever",
+    )
+    end_year: int = param(
+        NO_END, unit="year", low=1990, high=2100, yearly=False,
+        doc="Last year the intervention delivers new measures (2100: no end).",
+        source="scenario lever",
+    )
+    budget_share: float = param(
+        0.05, unit="share of the budget", low=0.0, high=1.0,
+        doc="Share of each year's budget allocated to the intervention.",
+        source="scenario lever",
+    )
+    targeting: str = param(
+        "by_cause", unit="choice", choices=TARGETING_MODES,
+        doc="by_cause: registered households whose diagnosed cause calls for it (one household, "
+        "one policy); package: every registered household; untargeted: any household "
+        "('flood irrigation').",
+        source="MODEL.md section 4",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HealthIntervention(InterventionParams):
+    """Health insurance and layered reimbursement for the registered poor."""
+
+    start_year: int = param(2016, unit="year", low=1990, high=2100, yearly=False,
+                            doc="First year of health poverty alleviation.",
+                            source="2016 health poverty alleviation project")
+    budget_share: float = param(0.1, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for health.", source=ASSUMPTION)
+    targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
+                           doc="Who is covered (package: every registered household).",
+                           source="all registered poor were covered")
+    reimbursement_rate: float = param(
+        0.75, unit="share of cost", low=0.0, high=1.0,
+        doc="Share of medical costs reimbursed for covered households.",
+        source="2016 white paper: inpatient reimbursement about 75% for the poor "
+        "(up to about 90% with layered protection by 2018)",
+    )
+    oop_cap: float = param(
+        5000.0, unit="yuan/household/year", low=0.0,
+        doc="Cap on a covered household's yearly out-of-pocket medical spending.",
+        source="provincial caps of 3,000-5,000 yuan a year; assumption",
+    )
+    premium_subsidy: float = param(
+        180.0, unit="yuan/person/year", low=0.0,
+        doc="Insurance premium paid for each member of a covered household.",
+        source="individual NRCMS contribution of about 150-220 yuan a year (2016-2019)",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EducationIntervention(InterventionParams):
+    """Schooling costs covered, no dropout; children's skill later higher."""
+
+    budget_share: float = param(0.04, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for education.", source=ASSUMPTION)
+    targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
+                           doc="Who is covered.", source="all registered poor pupils")
+    covered_share: float = param(
+        1.0, unit="share of cost", low=0.0, high=1.0,
+        doc="Share of schooling costs paid for covered children (cost per unit: "
+        "economy.schooling_cost x this share a child a year).",
+        source="living allowances and fee waivers for poor pupils",
+    )
+    skill_bonus: float = param(
+        0.1, unit="skill 0-1", low=0.0, high=1.0,
+        doc="Extra adult skill of a child whose schooling was covered (lag: until the child "
+        "reaches working age).",
+        source=ASSUMPTION,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DibaoIntervention(InterventionParams):
+    """Minimum living allowance (dibao) and five-guarantee support: the backstop."""
+
+    budget_share: float = param(0.13, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for the dibao.", source=ASSUMPTION)
+    targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
+                           doc="Who may receive it (the labour test applies in every mode).",
+                           source="dibao for registered households that cannot work")
+    standard: float = param(
+        3000.0, unit="yuan/person/year (2010 prices)", low=0.0,
+        doc="Dibao standard: benefits fill the gap between per-capita income and it.",
+        source="rural dibao standard 2,434 yuan (2013) to 5,962 yuan (2020) nominal, above the "
+        "poverty line by 2020",
+    )
+    labour_test: bool = param(
+        True, unit="flag",
+        doc="Only households with able labour below max_labour may receive it.",
+        source="backstop for those who cannot work",
+    )
+    max_labour: float = param(
+        1.0, unit="labour units", low=0.0, high=20.0,
+        doc="Able labour below which a household passes the labour test.", source="assumption",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HousingIntervention(InterventionParams):
+    """Renovation of dilapidated houses (safe housing is an exit guarantee)."""
+
+    budget_share: float = param(0.06, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for housing.", source=ASSUMPTION)
+    targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
+                           doc="Who may get a renovation.", source="dilapidated-house renovation")
+    unit_cost: float = param(
+        20_000.0, unit="yuan/house", low=0.0,
+        doc="Public cost of renovating one house.",
+        source="central subsidy about 14,000 yuan per poor household plus local funds",
+    )
+    copay_share: float = param(
+        0.1, unit="share of cost", low=0.0, high=1.0,
+        doc="Share of the cost the household pays (becomes debt).", source="assumption",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndustryIntervention(InterventionParams):
+    """Industry support: inputs and livestock, or enterprise shares without labour."""
+
+    budget_share: float = param(0.15, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for industry support.",
+                                source="industry support was the largest use of special funds")
+    mode: str = param(
+        "in_kind", unit="choice", choices=INDUSTRY_MODES,
+        doc="in_kind: inputs and livestock that pay later but keep paying; cash: a grant that "
+        "pays at once and fades.",
+        source="MODEL.md section 4 (a system-dynamics study: cash ahead in years 3-4, in-kind "
+        "ahead after year 4)",
+    )
+    grant: float = param(
+        5000.0, unit="yuan/household", low=0.0,
+        doc="Value of the support given to one household (cost per unit).",
+        source="typical household industry support of 3,000-10,000 yuan; assumption",
+    )
+    labour_threshold: float = param(
+        1.0, unit="labour units", low=0.0, high=20.0,
+        doc="Households with at least this able labour get inputs; the others get shares.",
+        source="assumption",
+    )
+    inkind_yield: float = param(
+        0.35, unit="share of grant/year", low=0.0, high=5.0,
+        doc="Yearly income from in-kind support once it pays (set so that, with the cash "
+        "defaults, cash is ahead in cumulative income in years 3-4 and in-kind after year 4).",
+        source="MODEL.md section 4 (system-dynamics study); assumption for the level",
+    )
+    inkind_lag: int = param(
+        2, unit="years", low=0, high=20,
+        doc="Years before in-kind support pays (livestock must grow).", source="assumption",
+    )
+    inkind_depreciation: float = param(
+        0.05, unit="share/year", low=0.0, high=1.0,
+        doc="Yearly decline of in-kind support's income.", source="assumption",
+    )
+    cash_yield: float = param(
+        0.5, unit="share of grant", low=0.0, high=5.0,
+        doc="Income from a cash grant in the first year.", source=ASSUMPTION,
+    )
+    cash_decay: float = param(
+        0.6, unit="share/year", low=0.0, high=1.0,
+        doc="Share of last year's income from a cash grant that remains.", source="assumption",
+    )
+    failure_prob: float = param(
+        0.05, unit="probability/year", low=0.0, high=1.0,
+        doc="Yearly chance a household project fails (its income stops).", source="assumption",
+    )
+    short_term_share: float = param(
+        0.2, unit="share", low=0.0, high=1.0,
+        doc="Share of household projects chosen hastily for quick results.",
+        source="MODEL.md section 1 (short-term industry projects); assumption",
+    )
+    short_term_failure_prob: float = param(
+        0.25, unit="probability/year", low=0.0, high=1.0,
+        doc="Yearly chance a short-term household project fails.", source="assumption",
+    )
+    stake_years: int = param(
+        8, unit="years", low=1, high=50,
+        doc="Years dividends are paid on shares given to households without labour.",
+        source="assumption",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MicroloanIntervention(InterventionParams):
+    """Poverty-alleviation microloans: no collateral, interest subsidised."""
+
+    budget_share: float = param(0.06, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for interest subsidies and risk funds.",
+                                source=ASSUMPTION)
+    max_amount: float = param(
+        50_000.0, unit="yuan", low=0.0,
+        doc="Largest loan.", source="policy terms: up to 50,000 yuan",
+    )
+    amount_per_worker: float = param(
+        20_000.0, unit="yuan/worker", low=0.0,
+        doc="Loan size per able worker (up to max_amount).", source="assumption",
+    )
+    term_years: int = param(
+        3, unit="years", low=1, high=30, doc="Loan term.",
+        source="policy terms: up to 3 years",
+    )
+    interest_rate: float = param(
+        0.0435, unit="share/year", low=0.0, high=1.0,
+        doc="Interest rate, paid by the budget (subsidised).",
+        source="benchmark lending rate 4.35% (2015-2019)",
+    )
+    risk_fund_share: float = param(
+        0.1, unit="share of principal", low=0.0, high=1.0,
+        doc="Share of each loan the budget puts into the risk compensation fund.",
+        source="county risk compensation funds; assumption",
+    )
+    approval_rate: float = param(
+        0.5, unit="probability", low=0.0, high=1.0,
+        doc="Chance a bank approves a loan for an eligible household that is offered one.",
+        source="approvals grew from 2% (2014) to 26.7% (2016) of registered households",
+    )
+    investment_return: float = param(
+        0.12, unit="share of principal/year", low=-1.0, high=5.0,
+        doc="Mean yearly return of the financed project at skill 0.5 and motivation 0.7.",
+        source=ASSUMPTION,
+    )
+    return_sd: float = param(
+        0.1, unit="share of principal", low=0.0, high=5.0,
+        doc="Yearly spread of the realised return; a year with a negative return ends the "
+        "project (capital lost, loan in default at term).",
+        source=ASSUMPTION,
+    )
+
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmploymentIntervention(InterventionParams):
+    """Placement in enterprises and workshops, and east-west migrant jobs."""
+
+    start_year: int = param(2015, unit="year", low=1990, high=2100, yearly=False,
+                            doc="First year of placements.", source="assumption")
+    budget_share: float = param(0.05, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for placements.", source=ASSUMPTION)
+    placement_cost: float = param(
+        1500.0, unit="yuan/placement", low=0.0,
+        doc="Public cost of one placement (subsidies to employers, transport).",
+        source="employment subsidies and transport allowances; assumption",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrainingIntervention(InterventionParams):
+    """Skills training."""
+
+    budget_share: float = param(0.03, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for training.", source=ASSUMPTION)
+    unit_cost: float = param(
+        1500.0, unit="yuan/trainee", low=0.0, doc="Cost of training one member.",
+        source="vocational training subsidies of 1,000-2,000 yuan per trainee",
+    )
+    skill_gain: float = param(
+        0.15, unit="skill 0-1", low=0.0, high=1.0,
+        doc="Skill gained (from the next year).", source=ASSUMPTION,
+    )
+    max_skill: float = param(
+        0.7, unit="skill 0-1", low=0.0, high=1.0,
+        doc="Only households below this skill are trained.", source="assumption",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublicPostIntervention(InterventionParams):
+    """Public welfare posts (forest rangers, cleaners) for weak labour."""
+
+    start_year: int = param(2016, unit="year", low=1990, high=2100, yearly=False,
+                            doc="First year of posts.", source="ecological ranger posts from 2016")
+    budget_share: float = param(0.06, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for post wages.", source=ASSUMPTION)
+    wage: float = param(
+        6000.0, unit="yuan/post/year", low=0.0,
+        doc="Yearly wage of a post, paid by the budget (cost per unit, recurring).",
+        source="ecological rangers about 10,000 yuan a year, other posts less; assumption",
+    )
+    labour_used: float = param(
+        0.5, unit="labour units", low=0.0, high=5.0,
+        doc="Labour a post takes from the farm.", source="assumption (part-time posts)",
+    )
+    duration_years: int = param(
+        3, unit="years", low=1, high=50, doc="Length of a post contract.",
+        source="assumption",
+    )
+    max_skill: float = param(
+        0.45, unit="skill 0-1", low=0.0, high=1.0,
+        doc="Posts go to weak labour: skill below this, or a disabled or elderly member.",
+        source="assumption",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelocationIntervention(InterventionParams):
+    """Relocation from inhospitable villages to resettlement sites in town."""
+
+    start_year: int = param(2016, unit="year", low=1990, high=2100, yearly=False,
+                            doc="First year of relocation.",
+                            source="13th five-year plan relocation programme (2016-2020)")
+    end_year: int = param(2020, unit="year", low=1990, high=2100, yearly=False,
+                          doc="Last year of relocation.", source="programme completed in 2020")
+    budget_share: float = param(0.18, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for relocation.",
+                                source="about 600 billion yuan for relocation (2016-2020)")
+    cost_per_person: float = param(
+        60_000.0, unit="yuan/person", low=0.0,
+        doc="Public cost of relocating one person (housing, site infrastructure).",
+        source="about 600 billion yuan for about 9.6 million people",
+    )
+    copay_per_person: float = param(
+        2500.0, unit="yuan/person", low=0.0,
+        doc="Household co-payment per person (becomes debt).",
+        source="co-payment capped at 2,500 yuan per person for registered households",
+    )
+    copay_cap: float = param(
+        10_000.0, unit="yuan/household", low=0.0,
+        doc="Largest co-payment of a household.", source="policy cap of 10,000 yuan",
+    )
+    farm_retained: float = param(
+        0.3, unit="share", low=0.0, high=1.0,
+        doc="Share of farm income kept after moving (land is far away).", source=ASSUMPTION,
+    )
+    follow_up_jobs: bool = param(
+        True, unit="flag",
+        doc="Follow-up support: jobs at the resettlement site's workshop for relocated "
+        "households.",
+        source="'move out, stay, and get rich': follow-up employment at sites",
+    )
+    follow_up_job_prob: float = param(
+        0.7, unit="probability", low=0.0, high=1.0,
+        doc="Chance a relocated household with labour gets a site job (with follow-up).",
+        source=ASSUMPTION,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InfrastructureIntervention(InterventionParams):
+    """Village roads, water, power, broadband and clinics."""
+
+    budget_share: float = param(0.08, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for infrastructure.", source=ASSUMPTION)
+    cost_per_household: float = param(
+        2500.0, unit="yuan/household/item", low=0.0,
+        doc="Cost of one infrastructure item per household of the village (cost per unit).",
+        source=ASSUMPTION,
+    )
+    lag_years: int = param(
+        1, unit="years", low=0, high=20, doc="Years to build an item.", source="assumption",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MotivationIntervention(InterventionParams):
+    """Motivation campaigns ('support will and wisdom'): role models, rewards for work."""
+
+    start_year: int = param(2016, unit="year", low=1990, high=2100, yearly=False,
+                            doc="First year of campaigns.",
+                            source="'support will and wisdom' campaigns (from 2016)")
+    budget_share: float = param(0.005, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for campaigns.", source=ASSUMPTION)
+    targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
+                           doc="Who is reached.", source="assumption")
+    unit_cost: float = param(
+        200.0, unit="yuan/household", low=0.0, doc="Cost of reaching one household a year.",
+        source="assumption",
+    )
+    effect: float = param(
+        0.08, unit="motivation", low=0.0, high=1.0,
+        doc="Motivation gained by a reached household.", source=ASSUMPTION,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsumptionAidIntervention(InterventionParams):
+    """Consumption aid: units and enterprises buy poor villages' produce at a premium."""
+
+    start_year: int = param(2018, unit="year", low=1990, high=2100, yearly=False,
+                            doc="First year of consumption aid.",
+                            source="2018 guidance on consumption poverty alleviation")
+    budget_share: float = param(0.02, unit="share of the budget", low=0.0, high=1.0,
+                                doc="Share of the budget for purchase premiums.",
+                                source=ASSUMPTION)
+    targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
+                           doc="by_cause/package: registered poor villages; untargeted: all "
+                           "villages.", source="assumption")
+    premium: float = param(
+        0.1, unit="share of farm income", low=0.0, high=5.0,
+        doc="Premium paid over market prices, as a share of farm income.", source=ASSUMPTION,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InterventionsParams(Section):
+    """All interventions."""
+
+    health: HealthIntervention = subsection(HealthIntervention, "Health insurance and "
+                                            "reimbursement.")
+    education: EducationIntervention = subsection(EducationIntervention, "Schooling costs "
+                                                  "covered, no dropout.")
+    dibao: DibaoIntervention = subsection(DibaoIntervention, "The dibao backstop.")
+    housing: HousingIntervention = subsection(HousingIntervention, "Housing renovation.")
+    industry: IndustryIntervention = subsection(IndustryIntervention, "Industry support.")
+    microloans: MicroloanIntervention = subsection(MicroloanIntervention, "Microloans.")
+    employment: EmploymentIntervention = subsection(EmploymentIntervention, "Job placement.")
+    training: TrainingIntervention = subsection(TrainingIntervention, "Skills training.")
+    public_posts: PublicPostIntervention = subsection(PublicPostIntervention,
+                                                      "Public welfare posts.")
+    relocation: RelocationIntervention = subsection(RelocationIntervention, "Relocation.")
+    infrastructure: InfrastructureIntervention = subsection(InfrastructureIntervention,
+                                                            "Village infrastructure.")
+    motivation: MotivationIntervention = subsection(MotivationIntervention,
+                                                    "Motivation campaigns.")
+    consumption_aid: ConsumptionAidIntervention = subsection(ConsumptionAidIntervention,
+                                                             "Consumption aid.")
