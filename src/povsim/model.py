@@ -37,7 +37,7 @@ from povsim.behaviour import behave
 from povsim.bookkeeping import YearFlows, start_status, update_status
 from povsim.budget import Budget
 from povsim.draws import Streams, YearDraws, draw_year
-from povsim.governance.after_exit import follow_up_exits, pay_relief
+from povsim.governance.after_exit import follow_up_exits
 from povsim.governance.exit import assess_exits
 from povsim.governance.identification import identify
 from povsim.governance.prescription import prescribe_and_deliver, release_helpers
@@ -205,7 +205,6 @@ class PovertyModel(mesa.Model):
         self.registry.bind(self)
         self.helper_of = np.full(n, -1, np.int32)
         self.jobs = Jobs(n)
-        self.relief_due = np.zeros(n, np.float32)
         self.relief_paid = 0.0
         self.reached_this_year = 0
         self.interventions = build_interventions(self)
@@ -247,6 +246,7 @@ class PovertyModel(mesa.Model):
         """Simulate one year (the phases of MODEL.md section 3, in order)."""
         self.p = self.params.at(self.year)
         self.metrics_cache = None
+        self.relief_paid = 0.0
         with self._timed("draws"):
             self.draws = draw_year(self.streams.draws, self.households.n)
             self.open_budget()
@@ -260,6 +260,7 @@ class PovertyModel(mesa.Model):
             identify(self)
         with self._timed("prescription"):
             prescribe_and_deliver(self)
+            self.pay_transfers()
         with self._timed("behaviour"):
             behave(self, self.draws)
         with self._timed("exit"):
@@ -301,7 +302,6 @@ class PovertyModel(mesa.Model):
             iv.forget(rows)
         self.jobs.forget(self, rows)
         release_helpers(self, rows)
-        self.relief_due[rows] = 0
 
     # Phase 2
     def suffer_shocks(self) -> YearShocks:
@@ -324,11 +324,17 @@ class PovertyModel(mesa.Model):
         np.maximum(hh.debt, 0, out=hh.debt)
         for iv in self.interventions.values():
             iv.top_up()
-        self.relief_paid = pay_relief(self)
         update_net_income(hh)
         self.informal_transfers = share_risk(hh, self.network, self.p)
         update_savings(hh, self.p)
         drop_out(hh, self.p, draws, self.interventions["education"].covered)
+
+    # Phase 5 (end)
+    def pay_transfers(self) -> None:
+        """Means-tested transfers of this year to households enrolled up to now (dibao)."""
+        for iv in self.interventions.values():
+            iv.transfer()
+        update_net_income(self.households)
 
     def income_effects(self) -> IncomeEffects:
         """What policy adds to household income this year (paying recurring costs)."""

@@ -4,10 +4,10 @@ Exited households keep their policies for ``post_exit.support_years`` (0: withdr
 at exit). Monitoring, when on, watches exited households and marginal
 never-registered ones; an alert (observed income below ``alert_ratio`` x line, or a
 drop of ``drop_share`` in a year) that is detected puts the household under
-monitoring (``MONITORED``): it gets measures like a registered household and a
-temporary relief payment. Monitored households that recover return to their
-previous status. The year's sustained exits (out ``run.sustained_exit_years``) are
-counted here too.
+monitoring (``MONITORED``): it gets a temporary relief payment at once and measures
+like a registered household from the next delivery. Monitored households that recover
+return to their previous status. The year's sustained exits (out
+``run.sustained_exit_years``) are counted here too.
 """
 
 from __future__ import annotations
@@ -78,8 +78,7 @@ def _monitor(model: PovertyModel) -> None:
     detected = watched & drop & (model.streams.exit.random(hh.n) < m.detection_rate)
     rows = np.flatnonzero(detected)
     reg.set_status(rows, RegStatus.MONITORED, model.year)
-    size = hh.size()[rows]
-    model.relief_due[rows] = np.float32(m.relief_per_person) * size
+    pay_relief(model, rows, np.float32(m.relief_per_person) * hh.size()[rows])
     reg.counts.alerts += len(rows)
     recovered = (status == RegStatus.MONITORED) & ~detected & (
         obs >= line * np.float32(m.alert_ratio))
@@ -97,18 +96,24 @@ def _release_monitored(model: PovertyModel, which: np.ndarray) -> None:
     hh.reg_year[rows] = model.year
 
 
-def pay_relief(model: PovertyModel) -> float:
-    """Pay last year's monitoring alerts their temporary relief (from the dibao allocation).
+def pay_relief(model: PovertyModel, rows: np.ndarray, amounts: np.ndarray) -> float:
+    """Pay temporary relief to households on alert, this year (from the dibao allocation).
+
+    Args:
+        model: The model.
+        rows: Households on alert.
+        amounts: Relief due to each (yuan).
 
     Returns:
-        Yuan paid.
+        Yuan paid (less than due when the allocation is short).
     """
-    due = model.relief_due
-    rows = np.flatnonzero(due > 0)
     if len(rows) == 0:
         return 0.0
-    ratio = model.budget.funding_ratio("dibao", float(due[rows].sum(dtype=np.float64)))
-    paid = due[rows] * np.float32(ratio)
-    model.households.transfer_income[rows] += paid
-    due[rows] = 0
+    ratio = model.budget.funding_ratio("dibao", float(amounts.sum(dtype=np.float64)))
+    paid = (amounts * np.float32(ratio)).astype(np.float32)
+    hh = model.households
+    hh.transfer_income[rows] += paid
+    hh.net_income[rows] += paid
+    hh.income_pc[rows] = hh.net_income[rows] / hh.size()[rows]
+    model.relief_paid += float(paid.sum(dtype=np.float64))
     return float(paid.sum(dtype=np.float64))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from povsim.governance.identification import observation_error
 from povsim.governance.prescription import release_helpers
 from povsim.status import RegStatus
 
@@ -48,7 +49,9 @@ def assess_exits(model: PovertyModel) -> None:
                                 & (year - hh.reg_year >= p.min_years_registered))
     if len(candidates) == 0:
         return
-    obs = reg.observed_pc[candidates]
+    # Assessed on this year's income including transfers paid after registration (so a
+    # household lifted by the dibao exits on paper), with this year's observation error.
+    obs = hh.income_pc[candidates] * observation_error(model)[candidates]
     ok_guarantees = (guarantees_met(model, candidates)
                      if p.criteria == "income_and_guarantees" else np.ones(len(candidates), bool))
     natural = (obs >= line * np.float32(p.income_margin)) & ok_guarantees

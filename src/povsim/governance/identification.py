@@ -1,6 +1,7 @@
 """Phase 4: identification of the poor and yearly adjustment of the registry.
 
-Cadres observe per-capita income with an error that shrinks with their competence.
+Cadres observe per-capita income with an error that shrinks with their competence
+and persists from year to year.
 In the registry's first year, each village registers (quota mode) its lowest
 observed incomes up to a share of the county's top-down quota, or (need-based mode)
 every household observed below the line; kin of the village cadres may be registered
@@ -34,10 +35,30 @@ def observe_income(model: PovertyModel) -> np.ndarray:
     village's most competent team. All observations of a household in one year share
     the same error (one assessment a year).
     """
+    return model.households.income_pc * observation_error(model)
+
+
+def observation_error(model: PovertyModel) -> np.ndarray:
+    """This year's multiplicative error of every household's income observation (mean 1).
+
+    The standard normal behind it is persistent (``registry.observation_z``, updated once
+    a year by :func:`advance_observation_error`).
+    """
     p, hh = model.p.identification, model.households
     competence = model.cadres.competence_by_village(model.villages.n)[hh.village]
     sigma = np.float32(p.noise_sd) * (1 - np.float32(p.competence_noise_cut) * competence)
-    return hh.income_pc * np.exp(sigma * model.draws.z_observe - sigma * sigma / 2)
+    return np.exp(sigma * model.registry.observation_z - sigma * sigma / 2)
+
+
+def advance_observation_error(model: PovertyModel) -> None:
+    """Move each household's observation error one year on (AR(1), ``noise_persistence``)."""
+    rho = np.float32(model.p.identification.noise_persistence)
+    reg = model.registry
+    if not reg.built:
+        reg.observation_z[:] = model.draws.z_observe
+    else:
+        reg.observation_z *= rho
+        reg.observation_z += np.sqrt(1 - rho * rho) * model.draws.z_observe
 
 
 def identify(model: PovertyModel) -> None:
@@ -47,6 +68,7 @@ def identify(model: PovertyModel) -> None:
     if year < p.start_year:
         return
     reg.previous_observed_pc[:] = reg.observed_pc
+    advance_observation_error(model)
     reg.observed_pc[:] = observe_income(model)
     if not reg.built:
         build_registry(model)
@@ -133,18 +155,24 @@ def _public_review(model: PovertyModel, chosen: np.ndarray) -> np.ndarray:
 
 
 def diagnose(model: PovertyModel, rows: np.ndarray) -> None:
-    """Record a main cause for ``rows``: the true one, or (with some chance) a random one."""
+    """Record the causes of ``rows``: the true ones, or (with some chance) one random cause.
+
+    A correct diagnosis records every true cause and the main one (the first present in
+    :data:`~povsim.status.CAUSES` order); a wrong one records a single random cause.
+    """
     if len(rows) == 0:
         return
     p = model.p.identification
     hh = model.households
-    truth = main_cause(derive_causes(hh, model.villages, model.p, rows))
+    masks = derive_causes(hh, model.villages, model.p, rows)
+    truth = main_cause(masks)
     competence = model.cadres.competence_by_village(model.villages.n)[hh.village[rows]]
-    correct = model.streams.identification.random(len(rows)) < (
-        p.diagnosis_accuracy * (0.5 + 0.5 * competence))
+    correct = (model.streams.identification.random(len(rows)) < (
+        p.diagnosis_accuracy * (0.5 + 0.5 * competence))) & (truth >= 0)
     guess = model.streams.identification.integers(0, len(CAUSES), len(rows)).astype(np.int8)
-    recorded = np.where(correct & (truth >= 0), truth, guess)
-    hh.diagnosed_cause[rows] = recorded
+    bits = np.array([int(c) for c in CAUSES], np.uint16)
+    hh.diagnosed_cause[rows] = np.where(correct, truth, guess)
+    hh.diagnosed_causes[rows] = np.where(correct, masks, bits[guess])
 
 
 def _designate_poor_villages(model: PovertyModel, registered: np.ndarray) -> None:

@@ -7,8 +7,8 @@ Each year:
    with a helper, and up to the team's effective capacity
    (``capacity x diligence x (1 - paperwork)``) of the others, poorest observed first;
 3. each running intervention, in a fixed order, delivers to the households its
-   targeting mode designates: *by cause* the supported households whose diagnosed
-   main cause calls for it (``prescription.<cause>``); *package* every supported
+   targeting mode designates: *by cause* the supported households one of whose
+   diagnosed causes calls for it (``prescription.<cause>``); *package* every supported
    household; *untargeted* any household in random order. Measures that need active
    help go only to the households helped this year. Within the budget allocation,
    the poorest (observed) come first.
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from povsim.agents import PairingHelpers
-from povsim.status import CAUSE_NAMES
+from povsim.status import CAUSE_NAMES, CAUSES
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -83,10 +83,14 @@ def actively_helped(model: PovertyModel, supported_sorted: np.ndarray) -> np.nda
     return supported_sorted[reached[supported_sorted]]
 
 
-def cause_calls_for(model: PovertyModel, name: str) -> np.ndarray:
-    """Boolean table over cause indices: does the prescription for that cause include ``name``."""
+def cause_calls_for(model: PovertyModel, name: str) -> np.uint16:
+    """Bit mask of the causes whose prescription includes intervention ``name``."""
     table = model.p.prescription
-    return np.array([name in getattr(table, cause) for cause in CAUSE_NAMES], bool)
+    mask = 0
+    for cause, bit in zip(CAUSE_NAMES, CAUSES, strict=True):
+        if name in getattr(table, cause):
+            mask |= int(bit)
+    return np.uint16(mask)
 
 
 def prescribe_and_deliver(model: PovertyModel) -> None:
@@ -118,6 +122,5 @@ def prescribe_and_deliver(model: PovertyModel) -> None:
             pool = reached if iv.needs_capacity else supported
             if mode == "by_cause":
                 calls = cause_calls_for(model, iv.name)
-                cause = hh.diagnosed_cause[pool]
-                pool = pool[(cause >= 0) & calls[np.maximum(cause, 0)]]
+                pool = pool[(hh.diagnosed_causes[pool] & calls) > 0]
         iv.deliver_year(pool)

@@ -52,6 +52,8 @@ class Registry:
     Attributes:
         observed_pc: The cadre's latest observation of per-capita income (NaN: never).
         previous_observed_pc: The observation a year before (for sharp drops).
+        observation_z: Standard normal behind each household's observation error this year
+            (persistent from year to year).
         exit_year: Year of the last certified exit (-1: none).
         fell_back: Truly poor in some year since the last certified exit.
         fake_exit: The last certified exit was false (truly poor when certified).
@@ -64,6 +66,7 @@ class Registry:
 
     observed_pc: np.ndarray
     previous_observed_pc: np.ndarray
+    observation_z: np.ndarray
     exit_year: np.ndarray
     fell_back: np.ndarray
     fake_exit: np.ndarray
@@ -79,6 +82,7 @@ class Registry:
         return cls(
             observed_pc=np.full(n, np.nan, np.float32),
             previous_observed_pc=np.full(n, np.nan, np.float32),
+            observation_z=np.zeros(n, np.float32),
             exit_year=np.full(n, -1, np.int16),
             fell_back=np.zeros(n, bool),
             fake_exit=np.zeros(n, bool),
@@ -111,6 +115,7 @@ class Registry:
         hh.reg_status[rows] = RegStatus.NEVER
         hh.reg_year[rows] = -1
         hh.diagnosed_cause[rows] = -1
+        hh.diagnosed_causes[rows] = 0
         self.observed_pc[rows] = np.nan
         self.previous_observed_pc[rows] = np.nan
         self.exit_year[rows] = -1

@@ -8,8 +8,10 @@ these hooks, called by the model at fixed points of the year:
 * :meth:`Intervention.contribute` -- before income: add to :class:`IncomeEffects`
   (asset income, wages, multipliers, reimbursement, debt service), paying recurring
   costs from the budget first;
-* :meth:`Intervention.top_up` -- after income: transfers that depend on this year's
-  income (dibao gap filling, consumption-aid premiums);
+* :meth:`Intervention.top_up` -- after income: payments that depend on this year's
+  income (consumption-aid premiums, loans settled at term);
+* :meth:`Intervention.transfer` -- after delivery (phase 5): means-tested transfers
+  paid in the same year to households enrolled up to now (dibao gap filling);
 * :meth:`Intervention.eligible`, :meth:`Intervention.unit_costs`,
   :meth:`Intervention.deliver` -- prescription and delivery (phase 5): who may get
   it, what one unit costs, and what delivery does;
@@ -79,7 +81,10 @@ class Intervention:
         """Add this intervention's effects to this year's income (default: nothing)."""
 
     def top_up(self) -> None:
-        """Transfers that depend on this year's income (default: nothing)."""
+        """Payments that depend on this year's income (default: nothing)."""
+
+    def transfer(self) -> None:
+        """Means-tested transfers of this year, after delivery (default: nothing)."""
 
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` may receive the intervention now (bool mask)."""

@@ -12,8 +12,12 @@ from povsim.interventions.base import Intervention
 class Dibao(Intervention):
     """Minimum living allowance and five-guarantee support for households that cannot work.
 
-    State: ``enrolled`` and this year's ``benefit`` (yuan) per household. Untargeted,
-    the allocation is spread as an equal per-capita transfer to every household.
+    The benefit fills the gap between the standard and per-capita income as the means
+    test assesses it (the cadres' observation, with its error), so true incomes after
+    the dibao scatter around the standard. Untargeted, the allocation is spread as an
+    equal per-capita transfer to every household.
+
+    State: ``enrolled`` and this year's ``benefit`` (yuan) per household.
     """
 
     name = "dibao"
@@ -31,10 +35,11 @@ class Dibao(Intervention):
         return {
             "eligibility": "households with able labour below max_labour (when labour_test), "
                            "not yet enrolled",
-            "unit_cost": "the gap (standard - per-capita income) x members, a year",
+            "unit_cost": "the gap (standard - assessed per-capita income) x members, a year",
             "effect": "per-capita income topped up to the standard; handouts to households "
                       "with labour lower motivation (behaviour.handout_penalty)",
-            "lag": "paid from the next year, on that year's income",
+            "lag": "paid in the year of enrolment (after delivery) and every year after, on "
+                   "that year's income before the dibao",
             "duration": "while enrolled and funded; withdrawn after exit when support is",
             "failure_risk": "benefits cut pro rata when the allocation is short",
         }
@@ -61,7 +66,7 @@ class Dibao(Intervention):
         self.enrolled[rows] = True
 
     @override
-    def top_up(self) -> None:
+    def transfer(self) -> None:
         self.benefit[:] = 0
         rows = np.flatnonzero(self.enrolled)
         if len(rows) == 0:
@@ -75,11 +80,19 @@ class Dibao(Intervention):
             benefit = per_person * size * np.float32(paid)
         else:
             ok = self.passes_labour_test(rows)
-            gap = np.maximum(np.float32(p.standard) - hh.income_pc[rows], 0) * size * ok
+            gap = np.maximum(np.float32(p.standard) - self.assessed_income(rows), 0) * size * ok
             ratio = self.pay(float(gap.sum(dtype=np.float64)))
             benefit = gap * np.float32(ratio)
         self.benefit[rows] = benefit
         hh.transfer_income[rows] += benefit
+
+    def assessed_income(self, rows: np.ndarray) -> np.ndarray:
+        """Per-capita income as the means test sees it (before the dibao).
+
+        This year's cadre observation, or true income where cadres observed nothing.
+        """
+        observed = self.model.registry.observed_pc[rows]
+        return np.where(np.isnan(observed), self.model.households.income_pc[rows], observed)
 
     def handouts_to_workers(self) -> np.ndarray:
         """Households with labour receiving benefits (they lose motivation)."""

@@ -14,9 +14,10 @@ from povsim.world.villages import INFRASTRUCTURE
 class Infrastructure(Intervention):
     """Builds missing infrastructure items in villages (the unit is one item in one village).
 
-    Villages are served poorest first: registered poor villages, then villages with
-    registered households (by_cause and package); untargeted, in random order. An item
-    works ``lag_years`` after it is funded.
+    Items are built in the order of :data:`~povsim.world.villages.INFRASTRUCTURE` (safe
+    water first), each in villages served poorest first: registered poor villages, then
+    villages with registered households (by_cause and package); untargeted, in random
+    order. An item works ``lag_years`` after it is funded.
 
     State: ``started`` (year each item was funded, -1 none), items x villages.
     """
@@ -50,8 +51,8 @@ class Infrastructure(Intervention):
         villages = self._village_order(p.targeting)
         missing = np.array([~getattr(v, item)[villages] & (self.started[k, villages] < 0)
                             for k, item in enumerate(INFRASTRUCTURE)])  # items x villages
-        item_idx, village_pos = np.nonzero(missing.T.T)
-        order = np.lexsort((item_idx, village_pos))
+        item_idx, village_pos = np.nonzero(missing)
+        order = np.lexsort((village_pos, item_idx))  # each item everywhere, water first
         item_idx, village_pos = item_idx[order], village_pos[order]
         units_village = villages[village_pos]
         size = np.bincount(model.households.village, minlength=v.n)

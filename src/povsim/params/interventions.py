@@ -330,6 +330,11 @@ class RelocationIntervention(InterventionParams):
                             source="13th five-year plan relocation programme (2016-2020)")
     end_year: int = param(2020, unit="year", low=1990, high=2100, yearly=False,
                           doc="Last year of relocation.", source="programme completed in 2020")
+    targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
+                           doc="Who may be moved (package: every supported household of an "
+                           "inhospitable village).",
+                           source="relocation was place-based: registered households of "
+                           "inhospitable villages")
     budget_share: float = param(0.18, unit="share of the budget", low=0.0, high=1.0,
                                 doc="Share of the budget for relocation.",
                                 source="about 600 billion yuan for relocation (2016-2020)")

@@ -65,6 +65,12 @@ class IdentificationParams(Section):
         doc="Error of a cadre's observation of per-capita income (lognormal, mean 1).",
         source=ASSUMPTION + " (rural incomes are diverse and hard to measure)",
     )
+    noise_persistence: float = param(
+        0.7, unit="correlation", low=0.0, high=0.99,
+        doc="Year-to-year correlation of a household's observation error (the same income "
+        "sources are hard to measure every year).",
+        source=ASSUMPTION,
+    )
     competence_noise_cut: float = param(
         0.5, unit="share", low=0.0, high=1.0,
         doc="Share of the observation error removed at cadre competence 1.", source=ASSUMPTION,

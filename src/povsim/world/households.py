@@ -92,6 +92,8 @@ COLUMNS: dict[str, Column] = {
                        "(-1 if never)."),
     "diagnosed_cause": Column("int8", "Cause index", "Main cause recorded by the cadre "
                               "(-1 if none)."),
+    "diagnosed_causes": Column("uint16", "bit mask", "All causes recorded by the cadre "
+                               "(see povsim.status.Cause)."),
 }
 
 
@@ -143,6 +145,7 @@ class Households:
     reg_status: np.ndarray
     reg_year: np.ndarray
     diagnosed_cause: np.ndarray
+    diagnosed_causes: np.ndarray
 
     def __init__(self, n: int):
         """Allocate zeroed columns for ``n`` households (use :meth:`allocate`)."""

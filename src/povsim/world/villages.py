@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-INFRASTRUCTURE = ("road", "water", "power", "broadband", "clinic")
-"""Infrastructure items a village may have."""
+INFRASTRUCTURE = ("water", "road", "power", "clinic", "broadband")
+"""Infrastructure items a village may have, in the order they are built (safe water, an
+exit guarantee, first)."""
 
 
 class Villages:
