@@ -34,7 +34,7 @@ class Dibao(Intervention):
     def describe(self) -> dict[str, str]:
         return {
             "eligibility": "households with able labour below max_labour (when labour_test), "
-                           "not yet enrolled",
+                           "not yet enrolled; enrolled with chance take_up when offered",
             "unit_cost": "the gap (standard - assessed per-capita income) x members, a year",
             "effect": "per-capita income topped up to the standard; handouts to households "
                       "with labour lower motivation (behaviour.handout_penalty)",
@@ -54,6 +54,11 @@ class Dibao(Intervention):
     @override
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         return ~self.enrolled[rows] & self.passes_labour_test(rows)
+
+    @override
+    def select(self, rows: np.ndarray) -> np.ndarray:
+        u = self.model.streams.behaviour.random(len(rows))
+        return rows[u < self.params.take_up]
 
     @override
     def unit_costs(self, rows: np.ndarray) -> np.ndarray:

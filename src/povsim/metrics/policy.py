@@ -155,6 +155,12 @@ def relocated_share_of_initial_poor(model: PovertyModel) -> float:
     return _pct(float(persons), model.initial_poor_persons)
 
 
+def relocated_persons(model: PovertyModel) -> int:
+    """Members of relocated households (simulated persons)."""
+    hh = model.households
+    return int(hh.size()[hh.relocated].sum())
+
+
 def relocated_poor_share(model: PovertyModel) -> float:
     """Percent of relocated households below the line."""
     hh = model.households
@@ -343,6 +349,7 @@ POLICY_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "relocated_households": (relocated_households, "simulated households"),
     "relocated_share_of_initial_poor": (relocated_share_of_initial_poor,
                                         "percent of start-year poor persons"),
+    "relocated_persons": (relocated_persons, "simulated persons"),
     "relocated_poor_share": (relocated_poor_share, "percent of relocated households"),
     "new_funds": (new_funds, "yuan/year"),
     "spending_total": (spending_total, "yuan/year"),

@@ -123,6 +123,13 @@ class DibaoIntervention(InterventionParams):
         1.0, unit="labour units", low=0.0, high=20.0,
         doc="Able labour below which a household passes the labour test.", source="assumption",
     )
+    take_up: float = param(
+        0.8, unit="probability", low=0.0, high=1.0,
+        doc="Chance an eligible household offered the dibao is enrolled that year (take-up "
+        "and local rationing).",
+        source="about 20 million registered poor were covered by the dibao or five-guarantee "
+        "support in 2017; assumption for the rate",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
