@@ -88,3 +88,43 @@ def test_console_script_runs_as_a_module(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "headcount: 2012: 10.2%" in result.stdout
+
+
+def test_check_validates_without_running(tmp_path, capsys):
+    child = tmp_path / "child.toml"
+    child.write_text(f'[scenario]\nname = "child"\nextends = "{Path(BASELINE).as_posix()}"\n'
+                     "[health]\np_illness = {2016 = 0.1}\n")
+    assert main(["check", BASELINE, str(child)]) == 0
+    out = capsys.readouterr().out
+    assert f"ok: {BASELINE} (scenario baseline)" in out
+    assert f"ok: {child} (scenario child, extends {BASELINE})" in out
+
+
+def test_check_lists_every_problem_of_every_file_and_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[health]\np_ilness = 0.1\np_illness = 3\n")
+    code = main(["check", BASELINE, str(bad), str(tmp_path / "none.toml")])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert f"ok: {BASELINE}" in captured.out
+    assert f"invalid: {bad} (2 problems):" in captured.err
+    assert f"{bad}: health.p_ilness = 0.1: unknown parameter (did you mean 'health.p_illness'?)" \
+        in captured.err
+    assert f"{bad}: health.p_illness = 3: too large" in captured.err
+    assert "scenario file not found" in captured.err
+    assert "2 of 3 files invalid" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_outputs_lists_names_and_units(capsys):
+    assert main(["outputs", "headcount"]) == 0
+    assert "headcount_rate  [percent of persons]" in capsys.readouterr().out
+
+
+def test_run_accepts_a_scenario_that_extends_another(tmp_path):
+    child = tmp_path / "child.toml"
+    child.write_text(f'[scenario]\nextends = "{Path(BASELINE).as_posix()}"\n')
+    code = main(["run", str(child), "--out", str(tmp_path / "o"), "--quiet", "--years", "1",
+                 *SMALL])
+    assert code == 0
+    assert json.loads((tmp_path / "o" / "summary.json").read_text())["scenario"] == "child"

@@ -7,6 +7,7 @@ reported in one clear message, without a traceback, with exit status 2.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 import tomllib
@@ -18,6 +19,12 @@ from povsim.errors import PovsimError
 
 PROGRESS_MIN_HOUSEHOLDS = 100_000
 """Runs with at least this many households show a progress bar over years by default."""
+
+DEFAULT_SEEDS = 5
+"""Seeds per scenario in ``povsim compare`` unless ``--seeds`` says otherwise."""
+
+INTERRUPTED_STATUS = 130
+"""Exit status after Ctrl-C (128 + SIGINT, the shell convention)."""
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -83,6 +90,132 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from povsim.errors import ParameterError
+    from povsim.scenario import describe_chain, load_scenario
+
+    bad = 0
+    for path in args.files:
+        try:
+            scenario = load_scenario(path)
+        except ParameterError as exc:
+            bad += 1
+            n = len(exc.problems)
+            print(f"invalid: {path} ({n} problem{'s' if n != 1 else ''}):", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  - {problem}", file=sys.stderr)
+        except PovsimError as exc:
+            bad += 1
+            print(f"invalid: {exc}", file=sys.stderr)
+        else:
+            extends = f", extends {describe_chain(scenario).split(' -> ', 1)[1]}" \
+                if scenario.extends else ""
+            print(f"ok: {path} (scenario {scenario.name}{extends})")
+    if bad and len(args.files) > 1:
+        print(f"povsim: {bad} of {len(args.files)} files invalid", file=sys.stderr)
+    return 2 if bad else 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from povsim.compare import prepare_comparison, run_comparison, write_comparison
+
+    if args.seeds < 1:
+        raise PovsimError(f"--seeds {args.seeds}: allowed: a whole number of at least 1")
+    if args.workers < 1:
+        raise PovsimError(f"--workers {args.workers}: allowed: a whole number of at least 1")
+    if args.seed_start < 0:
+        raise PovsimError(f"--seed-start {args.seed_start}: allowed: a whole number of at "
+                          "least 0")
+    overrides = dict(parse_assignment(a) for a in args.set or [])
+    seeds = list(range(args.seed_start, args.seed_start + args.seeds))
+    comparison = prepare_comparison(args.scenarios, seeds=seeds, years=args.years,
+                                    overrides=overrides)
+    runs = len(comparison.scenarios) * len(seeds)
+    if not args.quiet:
+        print(f"comparing {', '.join(comparison.names)}: {runs} runs "
+              f"({len(seeds)} seeds each) with {args.workers} worker"
+              f"{'s' if args.workers != 1 else ''}", file=sys.stderr)
+    result = run_comparison(comparison, workers=args.workers, progress=not args.quiet)
+    paths = write_comparison(result, args.out, command=args.command_line,
+                             reproduce=reproduce_command(args))
+    if result.interrupted:
+        done = len(result.results) - len(result.failures)
+        print(f"povsim: interrupted; the {done} finished runs were written to {args.out}",
+              file=sys.stderr)
+        return INTERRUPTED_STATUS
+    if not args.quiet:
+        _print_headline(args.out, paths)
+    failures = result.failures
+    if failures:
+        print(f"povsim: error: {len(failures)} of {len(result.results)} runs failed; "
+              f"the others were written to {args.out}:", file=sys.stderr)
+        for r in failures:
+            print(f"  - {r.spec.scenario}, seed {r.spec.seed}: {r.error_summary}",
+                  file=sys.stderr)
+        print(f"  full tracebacks: {paths['errors']}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_headline(out: str, paths: dict[str, Path]) -> None:
+    """Print the end-year headcount of each scenario and where the results are."""
+    import pandas as pd
+
+    from povsim.report import fmt
+
+    if "summary" in paths:
+        summary = pd.read_csv(paths["summary"])
+        rows = summary[(summary["output"] == "headcount_rate")
+                       & (summary["statistic"] == "end_year")]
+        if len(rows):
+            reference = rows["scenario"].iloc[0]
+            print(f"headcount rate in {rows['period'].iloc[0]} (% of persons), mean "
+                  "[95% interval]:")
+            width = max(len(str(n)) for n in rows["scenario"])
+            for r in rows.itertuples(index=False):
+                line = f"  {r.scenario:<{width}}  {fmt(r.mean)} [{fmt(r.ci_low)}, " \
+                       f"{fmt(r.ci_high)}]"
+                if r.scenario != reference:
+                    line += f"  {fmt(r.diff, sign=True)} [{fmt(r.diff_ci_low, sign=True)}, " \
+                            f"{fmt(r.diff_ci_high, sign=True)}] vs {reference}"
+                print(line)
+    figures = [p.name for k, p in paths.items() if p.suffix == ".png"]
+    print(f"wrote {out}/: report.md, manifest.json, "
+          + ", ".join(p.name for k, p in paths.items() if p.suffix == ".csv")
+          + (f"; figures: {', '.join(figures)}" if figures else ""))
+
+
+def reproduce_command(args: argparse.Namespace) -> str:
+    """The ``povsim compare`` command line that reproduces a comparison exactly.
+
+    Args:
+        args: The parsed arguments of ``povsim compare``.
+
+    Returns:
+        The command line (files, seeds, years and overrides; not workers or output
+        options, which do not change the results).
+    """
+    parts = ["povsim", "compare", *args.scenarios, "--seeds", str(args.seeds),
+             "--seed-start", str(args.seed_start)]
+    if args.years is not None:
+        parts += ["--years", str(args.years)]
+    for assignment in args.set or []:
+        parts += ["--set", assignment]
+    parts += ["--out", str(args.out)]
+    return shlex.join(parts)
+
+
+def _cmd_outputs(args: argparse.Namespace) -> int:
+    from povsim.metrics import OUTPUTS
+
+    for name, (reporter, unit) in OUTPUTS.items():
+        doc = (reporter.__doc__ or "").strip()
+        if args.search and args.search.lower() not in (name + doc).lower():
+            continue
+        print(f"{name}  [{unit}]  {doc}")
+    return 0
+
+
 def _cmd_params(args: argparse.Namespace) -> int:
     from povsim.params import Parameters, iter_params
 
@@ -113,9 +246,41 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     run.set_defaults(func=_cmd_run)
 
+    check = sub.add_parser("check", help="check scenario files without running them")
+    check.add_argument("files", nargs="+", metavar="FILE", help="scenario TOML files")
+    check.set_defaults(func=_cmd_check)
+
+    compare = sub.add_parser(
+        "compare", help="run scenarios over many seeds; write tables, figures and a report",
+        description="Run each scenario with the same seeds (common random numbers), then "
+        "write runs.csv, yearly.csv, summary.csv, figures, report.md and manifest.json. "
+        "The first scenario is the reference for differences.",
+    )
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                         help="scenario TOML files; the first is the reference")
+    compare.add_argument("--seeds", type=int, default=DEFAULT_SEEDS,
+                         help=f"seeds per scenario (default {DEFAULT_SEEDS})")
+    compare.add_argument("--seed-start", type=int, default=0,
+                         help="first seed; seeds are consecutive from it (default 0)")
+    compare.add_argument("--workers", type=int, default=1,
+                         help="processes to run in parallel (default 1; results do not "
+                         "depend on it)")
+    compare.add_argument("--out", default="results/compare",
+                         help="output folder (default results/compare)")
+    compare.add_argument("--years", type=int, default=None,
+                         help="years to simulate (default: to the scenarios' end year)")
+    compare.add_argument("--set", action="append", metavar="PATH=VALUE",
+                         help="override a parameter in every scenario (repeatable)")
+    compare.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    compare.set_defaults(func=_cmd_compare)
+
     params = sub.add_parser("params", help="list every parameter with its default and unit")
     params.add_argument("search", nargs="?", default="", help="only those matching this text")
     params.set_defaults(func=_cmd_params)
+
+    outputs = sub.add_parser("outputs", help="list every yearly output with its unit")
+    outputs.add_argument("search", nargs="?", default="", help="only those matching this text")
+    outputs.set_defaults(func=_cmd_outputs)
     return parser
 
 
@@ -129,7 +294,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         Exit status: 0 on success, 2 on a user error.
     """
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.command_line = shlex.join(["povsim", *argv])
     try:
         return args.func(args)
     except PovsimError as exc:
@@ -137,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("povsim: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED_STATUS
 
 
 if __name__ == "__main__":  # pragma: no cover

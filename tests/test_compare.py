@@ -1,0 +1,327 @@
+"""povsim compare: output files and columns, paired differences, exact reproduction,
+independence from the number of workers, failed runs, and the statistics."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from povsim import Parameters
+from povsim.cli import main
+from povsim.compare import (
+    Comparison,
+    ComparisonResult,
+    interval_half_width,
+    summary_table,
+    write_comparison,
+    yearly_table,
+)
+from povsim.metrics import OUTPUTS
+from povsim.params.spec import param_infos
+from povsim.runner import RunResult, RunSpec, run_all
+from povsim.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+SEEDS = 2
+YEARS = 3
+INFOS = param_infos(Parameters())
+TABLES = ("runs.csv", "yearly.csv", "summary.csv", "parameters.csv")
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def scenarios(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scenarios")
+    small = write(folder, "small.toml", f"""
+[scenario]
+name = "small"
+description = "The baseline with 2,000 households."
+question = "Where does poverty go without change?"
+extends = "{BASELINE.as_posix()}"
+
+[population]
+n_households = 2000
+villages_per_township = 3
+""")
+    sicker = write(folder, "sicker.toml", """
+[scenario]
+name = "sicker"
+description = "Illness twice as frequent from 2014."
+question = "How much does illness add to poverty?"
+extends = "small.toml"
+
+[health]
+p_illness = {2014 = 0.15}
+""")
+    return small, sicker
+
+
+def compare(scenarios, out, *extra) -> int:
+    return main(["compare", *map(str, scenarios), "--seeds", str(SEEDS), "--years", str(YEARS),
+                 "--out", str(out), "--quiet", *extra])
+
+
+@pytest.fixture(scope="module")
+def result(scenarios, tmp_path_factory):
+    out = tmp_path_factory.mktemp("compare")
+    assert compare(scenarios, out) == 0
+    return out
+
+
+# ------------------------------------------------------------------ files and columns
+def test_writes_every_table_figure_report_and_manifest(result):
+    for name in (*TABLES, "headcount.png", "flows.png", "causes.png", "report.md",
+                 "manifest.json"):
+        assert (result / name).is_file(), name
+    for png in result.glob("*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (result / "errors.log").exists()
+    assert not list(result.glob(".*"))  # no temporary files left behind
+
+
+def test_runs_table_has_every_run_year_and_output(result):
+    runs = pd.read_csv(result / "runs.csv")
+    assert list(runs.columns[:3]) == ["scenario", "seed", "year"]
+    assert set(OUTPUTS) <= set(runs.columns)
+    assert len(runs) == 2 * SEEDS * (YEARS + 1)
+    assert runs["scenario"].unique().tolist() == ["small", "sicker"]
+    assert sorted(runs["seed"].unique()) == list(range(SEEDS))
+    assert runs["year"].unique().tolist() == list(range(2012, 2012 + YEARS + 1))
+
+
+def test_parameter_table_has_every_parameter_of_every_scenario(result):
+    table = pd.read_csv(result / "parameters.csv", index_col="parameter")
+    assert list(table.columns) == ["unit", "small", "sicker"]
+    assert set(table.index) == set(INFOS)
+    assert table.loc["health.p_illness", "small"] == "0.07"
+    assert table.loc["health.p_illness", "sicker"] == "{2012 = 0.07, 2014 = 0.15}"
+    assert table.loc["population.n_households"].tolist()[1:] == ["2000", "2000"]
+
+
+def test_yearly_table_is_tidy_with_intervals(result):
+    yearly = pd.read_csv(result / "yearly.csv")
+    assert list(yearly.columns) == ["scenario", "year", "output", "unit", "mean", "ci_low",
+                                    "ci_high", "n"]
+    row = yearly[(yearly.scenario == "sicker") & (yearly.output == "headcount_rate")
+                 & (yearly.year == 2014)].iloc[0]
+    runs = pd.read_csv(result / "runs.csv")
+    values = runs[(runs.scenario == "sicker") & (runs.year == 2014)]["headcount_rate"]
+    assert row["mean"] == pytest.approx(values.mean())
+    assert row["ci_low"] <= row["mean"] <= row["ci_high"]
+    assert row["n"] == SEEDS
+    assert row["unit"] == OUTPUTS["headcount_rate"][1]
+    assert set(yearly["output"]) == set(OUTPUTS) - {"year"}
+
+
+def test_summary_differences_are_paired_by_seed(result):
+    summary = pd.read_csv(result / "summary.csv")
+    assert list(summary.columns) == ["scenario", "output", "statistic", "period", "unit",
+                                     "mean", "ci_low", "ci_high", "n", "diff", "diff_ci_low",
+                                     "diff_ci_high", "n_pairs"]
+    end = 2012 + YEARS
+    runs = pd.read_csv(result / "runs.csv")
+    last = runs[runs.year == end].set_index(["scenario", "seed"])["headcount_rate"]
+    row = summary[(summary.scenario == "sicker") & (summary.output == "headcount_rate")
+                  & (summary.statistic == "end_year")].iloc[0]
+    assert row["period"] == str(end)
+    assert row["diff"] == pytest.approx((last["sicker"] - last["small"]).mean())
+    assert row["n_pairs"] == SEEDS
+    ref = summary[(summary.scenario == "small") & (summary.statistic == "end_year")]
+    assert (ref["diff"].dropna() == 0).all()
+    total = summary[(summary.scenario == "small") & (summary.output == "exits")
+                    & (summary.statistic == "total")].iloc[0]
+    exits = runs[(runs.scenario == "small") & (runs.year > 2012)].groupby("seed")["exits"].sum()
+    assert total["mean"] == pytest.approx(exits.mean())
+    assert total["unit"] == "simulated households"
+    assert total["period"] == f"2013-{end}"
+
+
+def test_report_shows_questions_results_figures_and_manifest(result, scenarios):
+    report = (result / "report.md").read_text()
+    assert report.startswith("# Comparison: small vs sicker")
+    assert "How much does illness add to poverty?" in report
+    assert f"## Results in {2012 + YEARS}" in report
+    assert "| `headcount_rate` | percent of persons | sicker |" in report
+    assert "| `health.p_illness` | default | {2012 = 0.07, 2014 = 0.15} |" in report
+    for figure in ("headcount.png", "flows.png", "causes.png"):
+        assert f"]({figure})" in report
+    assert "povsim compare" in report
+    assert "--seeds 2" in report
+    for path in scenarios:
+        assert path.name in report
+    assert BASELINE.name in report
+
+
+def test_manifest_records_versions_files_hashes_seeds_and_command(result, scenarios):
+    import hashlib
+
+    manifest = json.loads((result / "manifest.json").read_text())
+    assert manifest["seeds"] == list(range(SEEDS))
+    assert manifest["years"] == YEARS
+    assert manifest["reference"] == "small"
+    assert manifest["povsim_version"]
+    assert manifest["command"].startswith("povsim compare ")
+    small, sicker = manifest["scenarios"]
+    assert sicker["sha256"] == hashlib.sha256(scenarios[1].read_bytes()).hexdigest()
+    assert [Path(f["file"]).name for f in sicker["extends"]] == ["small.toml", "baseline.toml"]
+    assert small["differs_from_defaults"]["population.n_households"] == 2000
+    assert len(manifest["runs"]) == 2 * SEEDS
+    assert all(r["ok"] and r["seconds"] >= 0 for r in manifest["runs"])
+
+
+# ------------------------------------------------------------------ reproduction
+def test_rerun_reproduces_the_tables_byte_for_byte(result, scenarios, tmp_path):
+    assert compare(scenarios, tmp_path) == 0
+    for name in TABLES:
+        assert (tmp_path / name).read_bytes() == (result / name).read_bytes(), name
+
+
+def test_results_do_not_depend_on_the_number_of_workers(result, scenarios, tmp_path):
+    assert compare(scenarios, tmp_path, "--workers", "2") == 0
+    for name in TABLES:
+        assert (tmp_path / name).read_bytes() == (result / name).read_bytes(), name
+    assert json.loads((tmp_path / "manifest.json").read_text())["workers"] == 2
+
+
+def test_outputs_named_by_the_scenario_restrict_the_tables(scenarios, tmp_path):
+    chosen = write(tmp_path, "chosen.toml", '[scenario]\nname = "chosen"\nextends = '
+                   f'"{scenarios[0].as_posix()}"\noutputs = ["exits", "headcount_rate"]\n')
+    assert main(["compare", str(chosen), "--seeds", "1", "--years", "1", "--out",
+                 str(tmp_path / "out"), "--quiet"]) == 0
+    yearly = pd.read_csv(tmp_path / "out" / "yearly.csv")
+    assert yearly["output"].unique().tolist() == ["headcount_rate", "exits"]
+    assert set(OUTPUTS) <= set(pd.read_csv(tmp_path / "out" / "runs.csv").columns)
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "`gini`" not in report
+    assert "one seed: no interval" not in report  # only in figures
+
+
+# ------------------------------------------------------------------ failures and mistakes
+def test_a_failed_run_is_reported_and_the_others_are_written(scenarios, tmp_path, monkeypatch,
+                                                             capsys):
+    import povsim.runner
+
+    real = povsim.runner.simulate
+
+    def flaky(params, seed, **kw):
+        if kw.get("scenario") == "sicker" and seed == 1:
+            raise RuntimeError("simulated breakdown")
+        return real(params, seed, **kw)
+
+    monkeypatch.setattr(povsim.runner, "simulate", flaky)
+    assert compare(scenarios, tmp_path) == 1
+    err = capsys.readouterr().err
+    assert "1 of 4 runs failed" in err
+    assert "sicker, seed 1: RuntimeError: simulated breakdown" in err
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert len(runs) == 3 * (YEARS + 1)
+    assert "simulated breakdown" in (tmp_path / "errors.log").read_text()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert [r["ok"] for r in manifest["runs"]] == [True, True, True, False]
+    assert "## Runs that did not finish" in (tmp_path / "report.md").read_text()
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    sicker = summary[(summary.scenario == "sicker") & (summary.output == "headcount_rate")]
+    assert sicker["n_pairs"].tolist() == [1]
+
+
+def test_invalid_files_run_nothing_and_every_problem_is_listed(scenarios, tmp_path, capsys):
+    bad = write(tmp_path, "bad.toml", "[health]\np_illness = 2\n")
+    worse = write(tmp_path, "worse.toml", '[scenario]\nextends = "missing.toml"\n')
+    out = tmp_path / "out"
+    code = main(["compare", str(scenarios[0]), str(bad), str(worse), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "2 problems with the scenarios; nothing was run:" in err
+    assert f"{bad}: health.p_illness = 2: too large" in err
+    assert f"{worse}: scenario.extends = 'missing.toml': parent file not found" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--seeds", "0"], "--seeds 0: allowed: a whole number of at least 1"),
+        (["--workers", "0"], "--workers 0: allowed: a whole number of at least 1"),
+        (["--years", "20"], "--years 20: allowed: a whole number from 1 to 8"),
+        (["--set", "health.p_ilness=0.1"],
+         "--set: health.p_ilness: unknown parameter (did you mean 'health.p_illness'?)"),
+    ],
+)
+def test_bad_options_are_clear_errors(scenarios, tmp_path, capsys, extra, message):
+    code = main(["compare", *map(str, scenarios), "--out", str(tmp_path / "o"), *extra])
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_scenarios_need_distinct_names(scenarios, tmp_path, capsys):
+    code = main(["compare", str(scenarios[0]), str(scenarios[0]), "--out", str(tmp_path)])
+    assert code == 2
+    assert "scenarios to compare need distinct names ('small'" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ statistics
+def test_interval_half_width_uses_the_t_distribution():
+    assert interval_half_width(1.0, 3) == pytest.approx(4.302653 / np.sqrt(3), rel=1e-6)
+    assert interval_half_width(2.0, 10) == pytest.approx(2.262157 * 2 / np.sqrt(10), rel=1e-6)
+    assert np.isnan(interval_half_width(1.0, 1))
+
+
+def synthetic_runs() -> pd.DataFrame:
+    """Two scenarios, four seeds: b = a + 1 + small noise, with a large seed effect."""
+    rows = []
+    seed_effect = [0.0, 10.0, -5.0, 3.0]
+    for seed, shift in enumerate(seed_effect):
+        for year in (2012, 2013):
+            for name, extra in (("a", 0.0), ("b", 1.0 + 0.1 * (seed % 2))):
+                rows.append({"scenario": name, "seed": seed, "year": year,
+                             "headcount_rate": 5.0 + shift + extra + year - 2012,
+                             "exits": 10 + seed})
+    return pd.DataFrame(rows)
+
+
+def test_paired_differences_are_sharper_than_the_spread_of_levels():
+    summary = summary_table(synthetic_runs(), ["a", "b"])
+    b = summary[(summary.scenario == "b") & (summary.output == "headcount_rate")].iloc[0]
+    assert b["diff"] == pytest.approx(1.05)
+    assert b["diff_ci_high"] - b["diff_ci_low"] < (b["ci_high"] - b["ci_low"]) / 10
+    assert list(summary["statistic"].unique()) == ["end_year", "total"]
+
+
+def test_yearly_table_orders_scenarios_as_given():
+    yearly = yearly_table(synthetic_runs(), ["b", "a"])
+    assert yearly["scenario"].unique().tolist() == ["b", "a"]
+    assert yearly["output"].unique().tolist() == ["headcount_rate", "exits"]
+    assert (yearly["n"] == 4).all()
+
+
+def test_missing_spending_outputs_skip_the_figure_with_a_note(tmp_path):
+    scenarios = (Scenario("a", params=Parameters()), Scenario("b", params=Parameters()))
+    comparison = Comparison(scenarios, (0, 1, 2, 3))
+    runs = synthetic_runs()
+    results = tuple(
+        RunResult(RunSpec(Parameters(), seed, name), part.reset_index(drop=True), 0.1)
+        for (name, seed), part in runs.groupby(["scenario", "seed"], sort=False))
+    written = write_comparison(ComparisonResult(comparison, results, 1.0), tmp_path)
+    assert "spending" not in written
+    report = (tmp_path / "report.md").read_text()
+    assert "No spending figure: the model's outputs have no `spending_total` and " \
+           "`cost_per_sustained_exit`" in report
+
+
+def test_run_all_returns_results_in_spec_order():
+    params = Parameters().with_overrides({"population.n_households": 500,
+                                          "population.villages_per_township": 2})
+    specs = [RunSpec(params, seed, "x", years=1) for seed in (3, 1)]
+    results = run_all(specs)
+    assert [r.spec.seed for r in results] == [3, 1]
+    assert all(r.ok for r in results)
+    assert results[0].outputs["seed"].eq(3).all()
