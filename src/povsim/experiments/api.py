@@ -1,0 +1,196 @@
+"""The Python API: ``povsim.run`` (one run, outcomes by name) and ``povsim.sweep`` (many).
+
+:func:`run` is the model as a plain function of keyword parameters returning a dict
+of named outcomes: the shape that exploratory-modelling, sensitivity and calibration
+tools (the EMA Workbench, SALib, optimisers) drive without glue::
+
+    import povsim
+    out = povsim.run(seed=1, population__n_households=5000, **{"health.p_illness": 0.1})
+    out["headcount_rate"]              # end-year value (percent of persons)
+    out["total_exits"]                 # a flow summed over the simulated years
+    out["headcount_rate_by_year"]      # {2012: 10.2, 2013: ..., 2020: ...}
+
+:func:`sweep` runs a spec (a file, or the same fields as keywords) and returns the
+tidy table of every run and year::
+
+    table = povsim.sweep(parameters={"health.p_illness": [0.05, 0.1]}, replications=3,
+                         constants={"population.n_households": 2000}, years=3)
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from povsim.errors import PovsimError
+from povsim.experiments.executors import Executor
+from povsim.experiments.spec import ExperimentSpec, load_spec, parse_spec
+from povsim.params import Parameters
+from povsim.scenario import Scenario, load_scenario
+
+ScenarioLike = str | Path | Scenario | Parameters | None
+
+
+def resolve_params(scenario: ScenarioLike) -> Parameters:
+    """Parameters from a scenario file, a Scenario, Parameters, or the defaults (``None``)."""
+    if scenario is None:
+        return Parameters()
+    if isinstance(scenario, Parameters):
+        return scenario
+    if isinstance(scenario, Scenario):
+        return scenario.params
+    if isinstance(scenario, str | Path):
+        return load_scenario(scenario).params
+    raise PovsimError(f"scenario = {scenario!r}: allowed: a scenario file path, a Scenario, "
+                      "Parameters, or None for the defaults")
+
+
+def run(scenario: ScenarioLike = None, seed: int = 0, years: int | None = None,
+        **overrides: Any) -> dict[str, Any]:
+    """Run the model once and return its outcomes by name.
+
+    Args:
+        scenario: A scenario file, a :class:`~povsim.scenario.Scenario`,
+            :class:`~povsim.params.Parameters`, or ``None`` for the defaults.
+        seed: Random seed (the ``seed`` column of a sweep reproduces that run).
+        years: Years to simulate (to the scenario's end year if ``None``).
+        **overrides: Parameter values by dotted path (``**{"health.p_illness": 0.1}``)
+            or with ``__`` for dots (``health__p_illness=0.1``).
+
+    Returns:
+        Scalars: every output's end-year value by its name (``headcount_rate``),
+        ``total_<flow>`` for every yearly flow summed over the simulated years
+        (``total_exits``), and ``return_rate`` (percent of certified exits that fell
+        back below the line); time series: ``<output>_by_year`` as ``{year: value}``
+        from the start year's state to the last simulated year.
+
+    Raises:
+        ParameterError: For an unknown parameter or an invalid value (all listed).
+    """
+    from povsim.experiments.outcomes import by_year, summarise
+    from povsim.runner import simulate
+
+    params = resolve_params(scenario)
+    if overrides:
+        params = params.with_overrides(overrides)
+    table = simulate(params, seed, years=years)
+    return {**summarise(table), **by_year(table)}
+
+
+def sweep(spec: str | Path | ExperimentSpec | None = None, *,
+          parameters: Mapping[str, Any] | None = None,
+          uncertainties: Mapping[str, Any] | None = None,
+          levers: Mapping[str, Any] | None = None,
+          policies: Mapping[str, Mapping[str, Any]] | None = None,
+          constants: Mapping[str, Any] | None = None,
+          scenario: ScenarioLike | Sequence[ScenarioLike] = None,
+          design: str = "grid", samples: int | None = None,
+          design_options: Mapping[str, Any] | None = None,
+          replications: int = 1, seed: int = 0, common_seeds: bool = False,
+          years: int | None = None, outputs: Sequence[str] | None = None,
+          name: str = "sweep", out: str | Path | None = None, resume: bool = False,
+          executor: str | Executor = "local", workers: int | None = None,
+          scheduler: str | None = None, progress: bool = False,
+          raise_on_failure: bool = True) -> pd.DataFrame:
+    """Run a sweep and return the tidy table of its results.
+
+    Give either a spec (a TOML file or an :class:`ExperimentSpec`) or its fields as
+    keywords (the same fields as the file's tables; see :mod:`povsim.experiments.spec`).
+
+    Args:
+        spec: An experiment spec file or object.
+        parameters: Factors: dotted path -> list of values, or ``{"low": a, "high": b}``
+            (with ``"steps": n`` on a grid), or ``{"values": [...]}``.
+        uncertainties: Factors that are uncertainties (as ``parameters``).
+        levers: Factors that are levers (as ``parameters``).
+        policies: Named lever sets: name -> {dotted path: value}.
+        constants: Values set in every run.
+        scenario: Base scenario(s): file path(s), Scenario(s), Parameters, or ``None``.
+        design: ``grid``, ``lhs``, ``sobol`` or ``morris``.
+        samples: Size of a sampled design.
+        design_options: Options of the design.
+        replications: Runs per design point.
+        seed: Master seed.
+        common_seeds: Give replication ``r`` the same seed at every point.
+        years: Years to simulate.
+        outputs: Yearly outputs to keep (every output if ``None``).
+        name: Name of the experiment.
+        out: Folder of the result store; a temporary folder (deleted afterwards) if
+            ``None``.
+        resume: Continue the sweep already in ``out``.
+        executor: ``serial``, ``local`` (the default) or ``dask``, or an executor
+            object to reuse across sweeps.
+        workers: Worker processes (the CPUs available if ``None``).
+        scheduler: Dask scheduler address (``tcp://host:8786``).
+        progress: Show a progress bar with the time remaining.
+        raise_on_failure: Raise if any run failed (after storing the others); if
+            false, return the finished runs.
+
+    Returns:
+        One row per run and year: run_id, scenario, policy, point, replication, seed,
+        one column per factor, year, the outputs.
+
+    Raises:
+        PovsimError: For an invalid spec, or failed runs (listed) when
+            ``raise_on_failure``.
+        KeyboardInterrupt: If interrupted; finished runs stay in ``out``.
+    """
+    from povsim.experiments.engine import run_sweep
+    from povsim.experiments.store import load_results
+
+    fields = {"parameters": parameters, "uncertainties": uncertainties, "levers": levers,
+              "policies": policies, "constants": constants}
+    if spec is not None:
+        given = [k for k, v in fields.items() if v]
+        if given:
+            raise PovsimError(f"give a spec or its fields, not both (got a spec and "
+                              f"{', '.join(given)})")
+        checked = spec if isinstance(spec, ExperimentSpec) else load_spec(spec)
+    else:
+        checked = parse_spec(_tables(fields, scenario, design, samples, design_options,
+                                     replications, seed, common_seeds, years, outputs, name))
+    with tempfile.TemporaryDirectory(prefix="povsim-sweep-") as tmp:
+        root = Path(out) if out is not None else Path(tmp) / checked.name
+        report = run_sweep(checked, root, executor=executor, workers=workers,
+                           scheduler=scheduler, resume=resume, progress=progress)
+        if report.interrupted:
+            raise KeyboardInterrupt(f"sweep interrupted: {report.stored} of {report.planned} "
+                                    f"runs stored in {root}")
+        if report.failures and raise_on_failure:
+            raise PovsimError(failure_message(report.failures, report.planned, root))
+        return load_results(root)
+
+
+def _tables(fields: Mapping[str, Any], scenario: Any, design: str, samples: int | None,
+            design_options: Mapping[str, Any] | None, replications: int, seed: int,
+            common_seeds: bool, years: int | None, outputs: Sequence[str] | None,
+            name: str) -> dict[str, Any]:
+    """The tables of a spec file, from :func:`sweep`'s keywords."""
+    experiment: dict[str, Any] = {"name": name, "design": design, "replications": replications,
+                                  "seed": seed, "common_seeds": common_seeds}
+    if scenario is not None:
+        experiment["scenarios"] = list(scenario) if isinstance(scenario, list | tuple) \
+            else [scenario]
+    optional = {"samples": samples, "design_options": design_options, "years": years,
+                "outputs": list(outputs) if outputs else None}
+    experiment.update({key: value for key, value in optional.items() if value is not None})
+    tables: dict[str, Any] = {"experiment": experiment}
+    tables.update({k: dict(v) for k, v in fields.items() if v})
+    return tables
+
+
+def failure_message(failures: list[dict[str, Any]], planned: int, root: Path,
+                    limit: int | None = None) -> str:
+    """``3 of 40 runs failed ...`` with one line per failed run (the first ``limit``)."""
+    lines = [f"{len(failures)} of {planned} runs failed; the others are stored in {root}:"]
+    lines += [f"  - run {f['run_id']} ({f['scenario']}, {f['policy']}, point {f['point']}, "
+              f"replication {f['replication']}, seed {f['seed']}): {f['error']}"
+              for f in failures[:limit]]
+    if limit is not None and len(failures) > limit:
+        lines.append(f"  ... and {len(failures) - limit} more")
+    lines.append(f"  parameters and tracebacks: {root / 'failures'}")
+    return "\n".join(lines)

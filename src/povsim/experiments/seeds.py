@@ -1,0 +1,50 @@
+"""Seeds of the runs of an experiment: one master seed, one independent seed per run.
+
+``numpy.random.SeedSequence(master).spawn(n)`` gives ``n`` independent child
+sequences; each run's seed is a 63-bit integer drawn from its child, so it fits a
+signed 64-bit column and any single run is reproduced with ``povsim.run(seed=...)``.
+Child ``i`` depends only on the master seed and ``i`` (its spawn key is ``(i,)``), so a
+run's seed never depends on how many runs are planned, nor on the order, place or
+number of workers that run them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SEED_BITS = 63
+"""Bits of a run seed: a non-negative integer below 2**63 (fits an int64 column)."""
+
+STATE_BITS = 64
+"""Bits of the word drawn from each child sequence (``uint64``)."""
+
+
+def spawn_seeds(master: int, n: int) -> list[int]:
+    """Independent seeds for ``n`` runs from one master seed.
+
+    Args:
+        master: The experiment's master seed (a non-negative integer).
+        n: Number of seeds.
+
+    Returns:
+        ``n`` integers in ``[0, 2**63)``; seed ``i`` is drawn from
+        ``SeedSequence(master).spawn(n)[i]``.
+    """
+    children = np.random.SeedSequence(master).spawn(n)
+    shift = STATE_BITS - SEED_BITS
+    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(shift))
+            for child in children]
+
+
+def seed_of(master: int, index: int) -> int:
+    """The seed :func:`spawn_seeds` gives run ``index``, computed on its own.
+
+    Args:
+        master: The master seed.
+        index: Position of the run among the spawned children.
+
+    Returns:
+        The same integer as ``spawn_seeds(master, n)[index]`` for any ``n > index``.
+    """
+    child = np.random.SeedSequence(master, spawn_key=(index,))
+    return int(child.generate_state(1, np.uint64)[0] >> np.uint64(STATE_BITS - SEED_BITS))

@@ -1,0 +1,334 @@
+"""Experiment specs: what to vary, how to sample it, how often to repeat it, what to keep.
+
+An experiment spec is a TOML file (see ``experiments/*.toml``) in the vocabulary of
+the EMA Workbench: *uncertainties* (what we don't control), *levers* (what policy
+sets), *policies* (named sets of lever values), *constants*, *replications* (seeds)
+and *outcomes*::
+
+    [experiment]
+    name = "budget-identification"
+    scenarios = ["../scenarios/baseline.toml"]  # relative to this file; default: defaults
+    seed = 1                  # master seed: every run's seed is spawned from it
+    replications = 2          # runs per design point (different seeds)
+    design = "grid"           # grid | lhs | sobol | morris
+    samples = 64              # lhs: points; sobol: base samples N (a power of 2);
+                              # morris: trajectories
+    years = 8                 # optional: fewer years than the scenario's
+    outputs = ["headcount_rate", "exits"]       # yearly outputs kept (default: all)
+    common_seeds = false      # true: replication r has the same seed at every point
+
+    [experiment.design_options]   # sobol: calc_second_order, scramble;
+    calc_second_order = false     # morris: num_levels, optimal_trajectories,
+                                  # local_optimization; lhs: scramble, strength,
+                                  # optimization
+
+    [constants]               # set in every run
+    "population.n_households" = 5000
+
+    [uncertainties]           # or [levers], or [parameters]: the factors
+    "health.p_illness" = {low = 0.04, high = 0.12}           # a range
+    "identification.noise_sd" = [0.1, 0.35, 0.7]             # values (grid) or categories
+    "budget.national_billion" = {low = 55, high = 165, steps = 3}   # a range on a grid
+
+    [policies.no-loans]       # optional: each design point is run under every policy
+    "interventions.microloans.enabled" = false
+
+    [[figures]]               # drawn after the sweep (see povsim.experiments.figures)
+    kind = "heatmap"
+    x = "budget.national_billion"
+    y = "identification.noise_sd"
+    output = "headcount_rate"
+
+    [[analyses]]              # sobol / morris designs: run ``povsim analyze`` after the sweep
+    output = "headcount_rate"
+    year = 2020
+
+:func:`load_spec` reads and checks a file and reports every problem at once with the
+file, the field and what is allowed; :func:`parse_spec` does the same for tables
+built in Python (``povsim.sweep``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from povsim.errors import PovsimError
+from povsim.params import Parameters
+from povsim.params.spec import flatten
+from povsim.scenario import Scenario
+
+DESIGNS = ("grid", "lhs", "sobol", "morris")
+"""Designs: full factorial grid, Latin hypercube, Sobol (Saltelli) and Morris samples."""
+
+SA_DESIGNS = ("sobol", "morris")
+"""Designs made for global sensitivity analysis (``povsim analyze``)."""
+
+FACTOR_TABLES = {"parameters": "parameter", "uncertainties": "uncertainty", "levers": "lever"}
+"""Tables that declare factors, and the role each gives them."""
+
+TABLES = ("experiment", "constants", *FACTOR_TABLES, "policies", "figures", "analyses")
+"""Top-level tables of a spec."""
+
+EXPERIMENT_FIELDS = ("name", "description", "question", "scenario", "scenarios", "seed",
+                     "replications", "design", "samples", "design_options", "years",
+                     "outputs", "common_seeds")
+"""Fields of the ``[experiment]`` table."""
+
+DESIGN_OPTIONS: dict[str, dict[str, tuple[type, ...]]] = {
+    "grid": {},
+    "lhs": {"scramble": (bool,), "strength": (int,), "optimization": (str,)},
+    "sobol": {"calc_second_order": (bool,), "scramble": (bool,)},
+    "morris": {"num_levels": (int,), "optimal_trajectories": (int,),
+               "local_optimization": (bool,)},
+}
+"""Options each design accepts, with their types."""
+
+FIGURE_KINDS = ("heatmap", "lines", "bars")
+"""Kinds of figure a spec may ask for."""
+
+FIGURE_FIELDS = ("name", "kind", "x", "y", "by", "output", "outputs", "year", "title")
+ANALYSIS_FIELDS = ("output", "year")
+RANGE_KEYS = frozenset({"low", "high", "steps"})
+VALUES_KEY = "values"
+DESIGN_COLUMNS = ("scenario", "policy")
+"""Columns of the results table besides the factors that a figure may use as an axis."""
+
+DEFAULT_POLICY = "base"
+"""Name of the only policy when a spec declares none (the scenario as it is)."""
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+HINT_CUTOFF = 0.6
+
+
+# ------------------------------------------------------------------ the spec
+@dataclass(frozen=True)
+class Factor:
+    """A parameter that the design varies.
+
+    Attributes:
+        name: Dotted parameter path.
+        role: ``"uncertainty"``, ``"lever"`` or ``"parameter"``.
+        kind: The parameter's type (``bool``, ``int``, ``float``, ``str``, ``tuple``).
+        values: Explicit values (a grid's values, or categories), or ``None`` for a range.
+        low: Lower end of a range.
+        high: Upper end of a range.
+        steps: Number of evenly spaced values of a range on a grid.
+    """
+
+    name: str
+    role: str
+    kind: type
+    values: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    steps: int | None = None
+
+    @property
+    def is_range(self) -> bool:
+        """Whether the factor is a numeric range (not a list of values)."""
+        return self.values is None
+
+    def describe(self) -> dict[str, Any]:
+        """Plain data for manifests and hashes."""
+        data: dict[str, Any] = {"name": self.name, "role": self.role,
+                                "kind": self.kind.__name__}
+        if self.values is not None:
+            data["values"] = list(self.values)
+        else:
+            data.update(low=self.low, high=self.high)
+            if self.steps is not None:
+                data["steps"] = self.steps
+        return data
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A named set of lever values; every design point is run under every policy.
+
+    Attributes:
+        name: Short name (the ``policy`` column of the results).
+        overrides: Dotted parameter path mapped to its value.
+    """
+
+    name: str
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    """A checked experiment: scenarios x policies x design points x replications.
+
+    Attributes:
+        name: Short name (the default output folder is ``results/<name>``).
+        description: What the experiment does.
+        question: The question it answers.
+        scenarios: Base scenarios (loaded and checked).
+        constants: Overrides applied to every run.
+        factors: The parameters the design varies.
+        policies: Named lever sets (one ``base`` policy if none is declared).
+        design: ``grid``, ``lhs``, ``sobol`` or ``morris``.
+        samples: Size parameter of the design (``None`` for a grid).
+        design_options: Options of the design.
+        replications: Runs per design point.
+        seed: Master seed.
+        common_seeds: Whether replication ``r`` has the same seed at every point.
+        years: Years to simulate (to the end year if ``None``).
+        outputs: Yearly outputs kept (every output if empty).
+        figures: Figures to draw after the sweep.
+        analyses: Sensitivity analyses to run after the sweep.
+        source: The spec file, or a label for specs built in Python.
+        text: The spec as written (TOML text, or JSON for specs built in Python).
+    """
+
+    name: str
+    scenarios: tuple[Scenario, ...]
+    factors: tuple[Factor, ...] = ()
+    constants: Mapping[str, Any] = field(default_factory=dict)
+    policies: tuple[Policy, ...] = (Policy(DEFAULT_POLICY),)
+    design: str = "grid"
+    samples: int | None = None
+    design_options: Mapping[str, Any] = field(default_factory=dict)
+    replications: int = 1
+    seed: int = 0
+    common_seeds: bool = False
+    years: int | None = None
+    outputs: tuple[str, ...] = ()
+    figures: tuple[Mapping[str, Any], ...] = ()
+    analyses: tuple[Mapping[str, Any], ...] = ()
+    description: str = ""
+    question: str = ""
+    source: str = ""
+    text: str = ""
+
+    @property
+    def factor_names(self) -> list[str]:
+        """Dotted paths of the factors, in declaration order."""
+        return [f.name for f in self.factors]
+
+    @property
+    def start_year(self) -> int:
+        """Year of the initial state."""
+        return self.scenarios[0].params.run.start_year
+
+    @property
+    def end_year(self) -> int:
+        """Last simulated year."""
+        run = self.scenarios[0].params.run
+        return run.end_year if self.years is None else run.start_year + self.years
+
+    def describe(self) -> dict[str, Any]:
+        """Everything that determines the runs, as plain data (what the hash covers).
+
+        Descriptions, figures and analyses are left out: changing them does not change
+        any run, so a sweep can be resumed after editing them.
+        """
+        return {
+            "scenarios": [{"name": s.name, "path": str(s.path) if s.path else None,
+                           "params_sha256": params_sha256(s.params)} for s in self.scenarios],
+            "constants": _jsonable(dict(self.constants)),
+            "factors": [f.describe() for f in self.factors],
+            "policies": [{"name": p.name, "overrides": _jsonable(dict(p.overrides))}
+                         for p in self.policies],
+            "design": self.design,
+            "samples": self.samples,
+            "design_options": _jsonable(dict(self.design_options)),
+            "replications": self.replications,
+            "seed": self.seed,
+            "common_seeds": self.common_seeds,
+            "years": self.years,
+            "outputs": list(self.outputs),
+        }
+
+    @property
+    def sha256(self) -> str:
+        """Hash of :meth:`describe` (canonical JSON): equal hashes give equal runs."""
+        text = json.dumps(self.describe(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def params_sha256(params: Parameters) -> str:
+    """Hash of every parameter value of a parameter tree."""
+    values = flatten(params, params.run.start_year)
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, sort_keys=True, default=str))
+
+
+# ------------------------------------------------------------------ reading
+def load_spec(path: str | Path) -> ExperimentSpec:
+    """Read and check an experiment spec file.
+
+    Args:
+        path: The TOML file.
+
+    Returns:
+        The checked spec (scenario paths are relative to the spec's folder).
+
+    Raises:
+        PovsimError: For a missing or malformed file, or listing every problem in it.
+    """
+    p = Path(path)
+    if not p.is_file():
+        hint = f" (did you mean {p.with_suffix('.toml')}?)" if not p.suffix else ""
+        raise PovsimError(f"experiment spec not found: {p}{hint}")
+    try:
+        text = p.read_text(encoding="utf-8")
+        tables = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PovsimError(f"{p}: not valid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PovsimError(f"{p}: cannot read the file: {exc}") from exc
+    return parse_spec(tables, source=str(p), base_dir=p.parent, default_name=p.stem,
+                      text=text)
+
+
+def parse_spec(tables: Mapping[str, Any], *, source: str = "sweep()",
+               base_dir: str | Path = ".", default_name: str = "sweep",
+               text: str | None = None) -> ExperimentSpec:
+    """Check the tables of a spec and build it.
+
+    Args:
+        tables: The parsed tables (as in a TOML file). Entries of ``scenarios`` may be
+            paths, :class:`~povsim.scenario.Scenario` or
+            :class:`~povsim.params.Parameters` objects.
+        source: Where the tables come from, for messages.
+        base_dir: Folder that scenario paths are relative to.
+        default_name: Name when ``[experiment] name`` is not set.
+        text: The spec as written (canonical JSON of ``tables`` if omitted).
+
+    Returns:
+        The checked spec.
+
+    Raises:
+        PovsimError: Listing every problem found; nothing is run on an invalid spec.
+    """
+    from povsim.experiments.checks import check_spec, plain_tables
+
+    spec, problems = check_spec(tables, source, Path(base_dir), default_name)
+    if problems or spec is None:
+        n = len(problems)
+        head = f"{n} problem{'s' if n != 1 else ''} with the experiment spec {source}; " \
+               "nothing was run:"
+        raise PovsimError("\n".join([head, *(f"  - {m}" for m in problems)]))
+    if text is None:
+        text = json.dumps(_jsonable(plain_tables(tables)), indent=2, sort_keys=True)
+    return ExperimentSpec(**{**spec, "source": source, "text": text})
+
+
+SA_EXTRA = "sa"
+"""The optional extra that installs SALib."""
+
+
+def salib_missing_message(design: str) -> str:
+    """What to say when SALib is needed but not installed."""
+    return (f"the {design} design needs SALib, which is not installed; install the "
+            f"'{SA_EXTRA}' extra: pip install 'povsim[{SA_EXTRA}]' (or pip install SALib)")
