@@ -1,0 +1,489 @@
+"""The panels of the browser app: matplotlib figures of a model and its outputs.
+
+Each panel draws its :class:`matplotlib.figure.Figure` once (never with pyplot, so
+that sessions and threads share no state) and its ``update`` brings it up to date in
+place each year; the page shows the figures with Solara. Panels take plain outputs and
+arrays (the network panel, the model), so tests and scripts can draw the same pictures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from povsim.model import PovertyModel
+from povsim.params.policy import INTERVENTION_NAMES
+from povsim.status import CAUSE_NAMES, RegStatus
+
+FIG_DPI = 80
+"""Resolution of the panels (dots per inch): sharp enough on screen, quick to encode."""
+
+FIG_SIZE = (6.4, 4.0)
+"""Width and height of a panel in inches (512 x 320 pixels at :data:`FIG_DPI`)."""
+
+NETWORK_FIG_SIZE = (6.4, 4.0)
+"""Width and height of the network panel in inches."""
+
+NETWORK_AXES = (0.0, 0.0, 0.64, 0.88)
+"""Where the network sits in its figure (left, bottom, width, height as fractions); the
+legend takes the right of the figure."""
+
+PER_THOUSAND = 1000
+"""Flows are shown per this many households, so runs of different sizes compare."""
+
+MILLION = 1e6
+"""Yuan per million yuan."""
+
+INCOME_RANGE_LINES = 6
+"""The income histogram spans 0 to this many poverty lines (higher incomes in the last bin)."""
+
+INCOME_BINS = 48
+"""Bins of the income histogram (8 per poverty line)."""
+
+LAYOUT_SEED = 7
+"""Seed of the network layout (its own generator: drawing never touches the model's)."""
+
+HEADROOM = 1.08
+"""Room above the highest bar of a panel (a multiple of its height)."""
+
+REFERENCE_STYLE = {"linestyle": "--", "alpha": 0.7}
+"""How the reference run is drawn beside the current one."""
+
+TIE_COLOUR, KIN_COLOUR = "#c7c7c7", "#8c6d31"
+"""Colours of neighbour ties and kinship ties in the network view."""
+
+NODE_SIZE, ROLE_NODE_SIZE, ENTERPRISE_SIZE = 45, 70, 260
+"""Marker areas (points squared) of a household, a household with a role, an enterprise."""
+
+HELPER_RING, PLAIN_RING = 1.6, 0.4
+"""Edge widths (points) of a household with a pairing helper (black) and without (white)."""
+
+TIE_WIDTH, KIN_WIDTH, WORKER_TIE_WIDTH = 0.6, 0.9, 0.6
+"""Line widths (points) of neighbour ties, kinship ties and enterprise-worker lines."""
+
+TIE_LAYER, WORKER_TIE_LAYER, HOUSEHOLD_LAYER, ENTERPRISE_LAYER = 1, 2, 3, 4
+"""Drawing order (matplotlib zorder) of the network view's ties, enterprise-worker lines,
+households and enterprises."""
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A household status shown in the network view.
+
+    Attributes:
+        label: Legend text.
+        colour: Fill colour.
+    """
+
+    label: str
+    colour: str
+
+
+STATUSES: tuple[Status, ...] = (
+    Status("never poor", "#d9d9d9"),
+    Status("poor, registered", "#d62728"),
+    Status("poor, unregistered", "#ff7f0e"),
+    Status("registered, not poor", "#e7ba52"),
+    Status("left poverty uncertified", "#98df8a"),
+    Status("exited (certified)", "#2ca02c"),
+    Status("returned after exit", "#9467bd"),
+    Status("relocated", "#1f77b4"),
+)
+"""Statuses, in the order of their codes (see :func:`household_status`)."""
+
+(NEVER_POOR, POOR_REGISTERED, POOR_UNREGISTERED, REGISTERED_NOT_POOR, LEFT_UNCERTIFIED,
+ EXITED, RETURNED, RELOCATED) = range(len(STATUSES))
+
+
+def household_status(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
+    """Status code of each household in ``rows`` (an index into :data:`STATUSES`).
+
+    Relocated comes first, then returned (re-registered, or below the line again since
+    a certified exit), exited, and the four combinations of true and registered status.
+    """
+    hh = model.households
+    reg = hh.reg_status[rows]
+    poor = hh.poor[rows]
+    registered = (reg == RegStatus.REGISTERED) | (reg == RegStatus.RETURNED)
+    status = np.select(
+        [
+            hh.relocated[rows],
+            (reg == RegStatus.RETURNED) | model.registry.fell_back[rows],
+            reg == RegStatus.EXITED,
+            poor & registered,
+            poor,
+            registered,
+            hh.ever_exited[rows],
+        ],
+        [RELOCATED, RETURNED, EXITED, POOR_REGISTERED, POOR_UNREGISTERED, REGISTERED_NOT_POOR,
+         LEFT_UNCERTIFIED],
+        default=NEVER_POOR,
+    )
+    return status.astype(np.int8)
+
+
+def _years_axis(ax, start: int, end: int) -> None:
+    ax.set_xlim(start - 0.3, end + 0.3)
+    ax.set_xticks(range(start, end + 1))
+    ax.grid(alpha=0.3)
+
+
+# ------------------------------------------------------------------ time series
+FLOWS = (
+    ("exits_registered", "certified exits", "#2ca02c"),
+    ("returns_registered", "returned to the registry", "#9467bd"),
+    ("returns_after_exit", "poor again after exit", "#8c564b"),
+)
+"""Flows in the lower half of the poverty panel: output, label, colour."""
+
+LEVELS = (
+    ("headcount_rate", "poor (% of persons)", "#d62728"),
+    ("registered_rate", "registered (% of households)", "#1f77b4"),
+)
+"""Levels in the upper half of the poverty panel: output, label, colour."""
+
+INTERVENTION_COLOURS = (*(f"C{i}" for i in range(10)), "#393b79", "#bcbd22", "#17becf")
+"""One colour per intervention (matplotlib's ten, then three more)."""
+
+
+class Panel:
+    """A figure drawn once and brought up to date in place every year.
+
+    Updating the data of existing artists is much cheaper than building axes, ticks
+    and legends again, which keeps a step of the page quick.
+
+    Attributes:
+        figure: The figure.
+    """
+
+    figure: Figure
+
+    def _rescale(self, *axes) -> None:
+        for ax in axes:
+            ax.relim()
+            ax.autoscale_view(scalex=False)
+            ax.set_ylim(bottom=0)
+
+
+class PovertyPanel(Panel):
+    """Headcount and registered poor (top); certified exits and returns a year (bottom).
+
+    Flows are per 1,000 households, so runs of different sizes compare; a run kept
+    for comparison is drawn dashed.
+    """
+
+    def __init__(self, years: tuple[int, int]):
+        """Draw the empty axes for the years from ``years[0]`` to ``years[1]``."""
+        self.figure = Figure(figsize=FIG_SIZE, dpi=FIG_DPI)
+        self.top, self.bottom = self.figure.subplots(2, 1, sharex=True)
+        self.figure.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.08, hspace=0.12)
+        self.lines = {}
+        for style in ({}, REFERENCE_STYLE):
+            for ax, series in ((self.top, LEVELS), (self.bottom, FLOWS)):
+                for name, label, colour in series:
+                    (line,) = ax.plot([], [], color=colour, marker=".", **style,
+                                      label=None if style else label)
+                    self.lines[name, bool(style)] = line
+        self.top.set_ylabel("percent")
+        self.top.legend(loc="upper right", fontsize="small")
+        self.bottom.set_ylabel(f"per {PER_THOUSAND:,} households")
+        self.bottom.legend(loc="upper left", fontsize="small")
+        for ax in (self.top, self.bottom):
+            _years_axis(ax, *years)
+        self.note = self.figure.suptitle("", fontsize="small", y=0.995)
+
+    def update(self, outputs: pd.DataFrame, households: int,
+               reference: tuple[pd.DataFrame, int, str] | None = None) -> Figure:
+        """Show the run's outputs, and a reference run's.
+
+        Args:
+            outputs: The run's yearly outputs (``PovertyModel.outputs()``).
+            households: Households in the run.
+            reference: A run kept for comparison: its outputs, households and label.
+
+        Returns:
+            The figure.
+        """
+        empty = outputs.iloc[:0]
+        for is_reference, (table, n) in enumerate(
+                [(outputs, households), (reference[0], reference[1]) if reference else
+                 (empty, 1)]):
+            scales = dict.fromkeys((name for name, _, _ in LEVELS), 1.0)
+            scales.update(dict.fromkeys((name for name, _, _ in FLOWS), PER_THOUSAND / n))
+            for name, scale in scales.items():
+                self.lines[name, bool(is_reference)].set_data(table["year"], table[name] * scale)
+        self.note.set_text(f"dashed: {reference[2]}" if reference else "")
+        self._rescale(self.top, self.bottom)
+        return self.figure
+
+
+class CausesPanel(Panel):
+    """Share of poor households with each cause: now (filled) and at the start (outline)."""
+
+    def __init__(self) -> None:
+        """Draw the empty bars."""
+        self.figure = Figure(figsize=FIG_SIZE, dpi=FIG_DPI)
+        ax = self.figure.subplots()
+        self.figure.subplots_adjust(left=0.22, right=0.97, top=0.97, bottom=0.13)
+        y = np.arange(len(CAUSE_NAMES))
+        self.columns = [f"share_poor_{name}" for name in CAUSE_NAMES]
+        self.now = ax.barh(y, np.zeros(len(y)), color="#d62728", alpha=0.8, label="now")
+        self.start = ax.barh(y, np.zeros(len(y)), fill=False, edgecolor="black",
+                             linewidth=1, label="start")
+        ax.set_yticks(y, [name.replace("_", " ") for name in CAUSE_NAMES])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("percent of poor households (several causes a household)")
+        self.legend = ax.legend(loc="lower right", fontsize="small")
+        ax.grid(axis="x", alpha=0.3)
+
+    def update(self, outputs: pd.DataFrame) -> Figure:
+        """Show the shares of the last year of ``outputs`` against its first."""
+        for bars, row in ((self.now, -1), (self.start, 0)):
+            shares = np.nan_to_num(outputs[self.columns].iloc[row].to_numpy(float))
+            for bar, share in zip(bars, shares, strict=True):
+                bar.set_width(share)
+        for text, row in zip(self.legend.get_texts(), (-1, 0), strict=True):
+            text.set_text(str(int(outputs["year"].iloc[row])))
+        return self.figure
+
+
+class IncomePanel(Panel):
+    """Histogram of per-capita income with the poverty line; the start year as an outline."""
+
+    def __init__(self, start_income_pc: np.ndarray, line: float, start_year: int):
+        """Draw the line, the start year's distribution and empty bars.
+
+        Args:
+            start_income_pc: Per-capita net income of every household in the start year.
+            line: The poverty line (yuan per person per year).
+            start_year: The start year.
+        """
+        self.figure = Figure(figsize=FIG_SIZE, dpi=FIG_DPI)
+        ax = self.ax = self.figure.subplots()
+        self.figure.subplots_adjust(left=0.12, right=0.97, top=0.97, bottom=0.13)
+        self.line, self.top = line, INCOME_RANGE_LINES * line
+        self.edges = np.linspace(0, self.top, INCOME_BINS + 1)
+        colours = np.where(self.edges[:-1] < line, "#d62728", "#7f7f7f")
+        self.bars = ax.bar(self.edges[:-1], np.zeros(INCOME_BINS), width=np.diff(self.edges),
+                           align="edge", color=colours, alpha=0.8)
+        self.start_counts = self._counts(start_income_pc)
+        start = ax.stairs(self.start_counts, self.edges, color="black", linewidth=1)
+        ax.axvline(line, color="black", linestyle="--", linewidth=1.2)
+        self.below = ax.annotate("", (line, 0.97), xycoords=("data", "axes fraction"),
+                                 xytext=(6, 0), textcoords="offset points", va="top",
+                                 fontsize="small")
+        self.above = ax.annotate("", (0.98, 0.8), xycoords="axes fraction", ha="right",
+                                 va="top", fontsize="small")
+        ax.set_xlim(0, self.top)
+        ax.set_xlabel("per-capita net income (yuan a year, 2010 prices; below 0 counts as 0)")
+        ax.set_ylabel("households")
+        self.legend = ax.legend([self.bars, start], ["now", str(start_year)],
+                                loc="upper right", fontsize="small")
+
+    def _counts(self, income_pc: np.ndarray) -> np.ndarray:
+        return np.histogram(np.maximum(income_pc, 0), self.edges)[0]
+
+    def update(self, income_pc: np.ndarray, year: int) -> Figure:
+        """Show the distribution of ``income_pc`` in ``year``."""
+        counts = self._counts(income_pc)
+        for bar, count in zip(self.bars, counts, strict=True):
+            bar.set_height(count)
+        below = 100 * float(np.mean(income_pc < self.line))
+        above = 100 * float(np.mean(income_pc >= self.top))
+        self.below.set_text(f"poverty line {self.line:,.0f}\n{below:.1f}% of households "
+                            "below")
+        self.above.set_text(f"{above:.0f}% of households\nabove {self.top:,.0f}: not shown")
+        self.legend.get_texts()[0].set_text(str(year))
+        self.ax.set_ylim(0, HEADROOM * max(counts.max(), self.start_counts.max(), 1))
+        return self.figure
+
+
+class SpendingPanel(Panel):
+    """Spending a year by intervention, stacked (million yuan, simulated population)."""
+
+    def __init__(self, years: tuple[int, int]):
+        """Draw empty stacks for the years from ``years[0]`` to ``years[1]``."""
+        self.figure = Figure(figsize=FIG_SIZE, dpi=FIG_DPI)
+        ax = self.ax = self.figure.subplots()
+        self.figure.subplots_adjust(left=0.1, right=0.98, top=0.97, bottom=0.08)
+        self.years = np.arange(years[0], years[1] + 1)
+        zeros = np.zeros(len(self.years))
+        self.stacks = [
+            ax.bar(self.years, zeros, color=colour, label=name.replace("_", " "), width=0.7)
+            for name, colour in zip(INTERVENTION_NAMES, INTERVENTION_COLOURS, strict=False)
+        ]
+        _years_axis(ax, *years)
+        ax.set_ylabel("million yuan a year (simulated population)")
+        ax.legend(loc="upper left", fontsize="x-small", ncols=3)
+
+    def update(self, outputs: pd.DataFrame) -> Figure:
+        """Show the spending of every year in ``outputs``."""
+        at = np.searchsorted(self.years, outputs["year"].to_numpy())
+        base = np.zeros(len(self.years))
+        for name, stack in zip(INTERVENTION_NAMES, self.stacks, strict=False):
+            values = np.zeros(len(self.years))
+            values[at] = outputs[f"spending_{name}"].to_numpy(float) / MILLION
+            for bar, bottom, height in zip(stack, base, values, strict=True):
+                bar.set_y(bottom)
+                bar.set_height(height)
+            base += values
+        self.ax.set_ylim(0, HEADROOM * max(base.max(), 1e-9))
+        return self.figure
+
+
+# ---------------------------------------------------------------------- network
+def village_households(model: PovertyModel, village: int) -> np.ndarray:
+    """Rows of the households living in ``village`` (or resettlement site)."""
+    return np.flatnonzero(model.households.village == village)
+
+
+def village_label(model: PovertyModel, village: int) -> str:
+    """How the village list names a village: number, kind and households."""
+    v = model.villages
+    n = int(np.count_nonzero(model.households.village == village))
+    if v.is_site[village]:
+        kind = f"resettlement site, county {int(v.county[village]) + 1}"
+    else:
+        kind = "registered poor village" if v.poor_village[village] else "village"
+    return f"{village}: {kind}, {n} households"
+
+
+def layout_village(graph: nx.Graph, known: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+    """Positions of a village's households, keeping those already placed.
+
+    Households that moved in since (to a resettlement site) are placed around the
+    others, so the picture does not jump from year to year.
+
+    Args:
+        graph: The village's ties (nodes are household rows).
+        known: Positions already given, by row; updated in place.
+
+    Returns:
+        Positions of every node of ``graph``.
+    """
+    fixed = [node for node in graph if node in known]
+    if len(fixed) < graph.number_of_nodes():
+        pos = nx.spring_layout(graph, pos={n: known[n] for n in fixed} or None,
+                               fixed=fixed or None, seed=LAYOUT_SEED)
+        known.update(pos)
+    return {node: known[node] for node in graph}
+
+
+class NetworkPanel(Panel):
+    """One village's households on their ties, coloured by status, with roles marked.
+
+    Squares are cadre households, triangles households with a member working for an
+    enterprise, a black ring a household with a pairing helper, and stars the
+    enterprises located in the village (dotted lines to their workers here). The
+    layout is kept from year to year; ties are redrawn only when households move in.
+    """
+
+    def __init__(self, village: int):
+        """Draw the legend of the view of ``village`` (or resettlement site)."""
+        self.village = village
+        self.figure = Figure(figsize=NETWORK_FIG_SIZE, dpi=FIG_DPI)
+        self.ax = self.figure.add_axes(NETWORK_AXES)
+        self.ax.set_axis_off()
+        _network_legend(self.figure)
+        self.positions: dict[int, np.ndarray] = {}
+        self.rows = np.zeros(0, np.int64)
+        self.xy = np.zeros((0, 2))
+        self.ties: list = []
+        self.nodes: list = []
+
+    def _draw_ties(self, model: PovertyModel, rows: np.ndarray) -> None:
+        for artist in self.ties:
+            artist.remove()
+        self.rows, self.ties = rows, []
+        if len(rows) == 0:
+            self.xy = np.zeros((0, 2))
+            return
+        graph = model.network.to_networkx(rows)
+        pos = layout_village(graph, self.positions)
+        self.xy = np.array([pos[int(r)] for r in rows])
+        index = {int(r): i for i, r in enumerate(rows)}
+        for kin, colour, width in ((False, TIE_COLOUR, TIE_WIDTH), (True, KIN_COLOUR, KIN_WIDTH)):
+            ends = np.array([(index[a], index[b]) for a, b, is_kin in graph.edges(data="kin")
+                             if is_kin == kin], dtype=np.int64).reshape(-1, 2)
+            (line,) = self.ax.plot(*_segments(self.xy[ends[:, 0]], self.xy[ends[:, 1]]),
+                                   color=colour, linewidth=width, zorder=TIE_LAYER)
+            self.ties.append(line)
+        self.ax.update_datalim(self.xy)
+        self.ax.autoscale_view()
+
+    def update(self, model: PovertyModel) -> Figure:
+        """Show the village's households as they are now."""
+        rows = village_households(model, self.village)
+        if not np.array_equal(rows, self.rows):
+            self._draw_ties(model, rows)
+        for artist in self.nodes:
+            artist.remove()
+        self.nodes = []
+        if len(rows) == 0:
+            self.ax.set_title("nobody lives here yet", fontsize="medium")
+            return self.figure
+        xy, ax = self.xy, self.ax
+        colours = np.array([s.colour for s in STATUSES])[household_status(model, rows)]
+        cadre = np.isin(rows, model.cadre_households)
+        employer = model.jobs.employer[rows]
+        worker = (employer >= 0) & ~cadre
+        helped = model.helper_of[rows] >= 0
+        for mask, marker, size in ((cadre, "s", ROLE_NODE_SIZE), (worker, "^", ROLE_NODE_SIZE),
+                                   (~cadre & ~worker, "o", NODE_SIZE)):
+            if mask.any():
+                self.nodes.append(ax.scatter(
+                    xy[mask, 0], xy[mask, 1], c=colours[mask], marker=marker, s=size,
+                    edgecolors=np.where(helped[mask], "black", "white"),
+                    linewidths=np.where(helped[mask], HELPER_RING, PLAIN_RING),
+                    zorder=HOUSEHOLD_LAYER))
+        firms = model.enterprises
+        for firm in np.flatnonzero((firms.village == self.village) & firms.alive):
+            workers = np.flatnonzero(employer == firm)
+            centre = xy[workers].mean(axis=0) if len(workers) else xy.mean(axis=0)
+            (lines,) = ax.plot(*_segments(np.broadcast_to(centre, xy[workers].shape),
+                                          xy[workers]),
+                               color="black", linewidth=WORKER_TIE_WIDTH, linestyle=":",
+                               zorder=WORKER_TIE_LAYER)
+            self.nodes.append(lines)
+            self.nodes.append(ax.scatter(*centre, marker="*", s=ENTERPRISE_SIZE, c="gold",
+                                         edgecolors="black", linewidths=1,
+                                         zorder=ENTERPRISE_LAYER))
+        poor = int(model.households.poor[rows].sum())
+        ax.set_title(f"{poor} of {len(rows)} households poor in {model.year}",
+                     fontsize="medium")
+        return self.figure
+
+
+def _segments(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Line segments as one line broken by NaNs (x, then y): one path to draw, not many."""
+    gaps = np.full((len(starts), 1), np.nan)
+    x = np.hstack([starts[:, :1], ends[:, :1], gaps]).ravel()
+    y = np.hstack([starts[:, 1:], ends[:, 1:], gaps]).ravel()
+    return x, y
+
+
+def _network_legend(fig: Figure) -> None:
+    """Legend of the network view: statuses, roles and enterprises."""
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=s.colour,
+                      markeredgecolor="white", label=s.label) for s in STATUSES]
+    grey = "#bdbdbd"
+    handles += [
+        Line2D([], [], marker="s", linestyle="", markersize=8, markerfacecolor=grey,
+               markeredgecolor="white", label="cadre household"),
+        Line2D([], [], marker="^", linestyle="", markersize=8, markerfacecolor=grey,
+               markeredgecolor="white", label="works for an enterprise"),
+        Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=grey,
+               markeredgecolor="black", markeredgewidth=HELPER_RING,
+               label="has a pairing helper"),
+        Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor="gold",
+               markeredgecolor="black", label="enterprise (.. its workers)"),
+        Line2D([], [], color=TIE_COLOUR, label="neighbour tie"),
+        Line2D([], [], color=KIN_COLOUR, label="kinship tie"),
+    ]
+    fig.legend(handles=handles, loc="center right", fontsize="small", frameon=False)

@@ -1,0 +1,117 @@
+"""Starting the app's web server (``povsim app``): Solara serving :mod:`povsim.app`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from povsim.errors import PovsimError
+
+DEFAULT_HOST = "localhost"
+"""Where the server listens unless told otherwise (this machine only)."""
+
+DEFAULT_PORT = 8765
+"""Port of the server unless told otherwise (Solara's own default)."""
+
+STOP_SECONDS = 10
+"""How long to wait for the server to stop after Ctrl-C before killing it."""
+
+NEEDED = ("solara", "mesa.visualization", "altair")
+"""Modules the app needs beyond povsim's own dependencies (the ``app`` extra)."""
+
+
+def missing_modules() -> list[str]:
+    """Modules of the ``app`` extra that are not installed."""
+    missing = []
+    for name in NEEDED:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+def server_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+                   open_browser: bool = False) -> list[str]:
+    """The command line that serves the app.
+
+    Solara runs in production mode (no reloading), and does not look for a newer
+    release of itself: povsim pins the release that matches its offline assets.
+    """
+    return [sys.executable, "-m", "solara", "run", "povsim.app", "--host", host,
+            "--port", str(port), "--production", "--no-check-version",
+            "--open" if open_browser else "--no-open"]
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, scenarios: str | None = None,
+          open_browser: bool = False) -> int:
+    """Serve the app until the server stops or Ctrl-C.
+
+    Args:
+        host: Address to listen on.
+        port: Port to listen on.
+        scenarios: Folder of scenario files to offer (default: ``./scenarios``).
+        open_browser: Open the page in a browser once the server runs.
+
+    Returns:
+        The server's exit status.
+
+    Raises:
+        PovsimError: If the ``app`` extra is missing, the port is out of range or the
+            scenario folder does not exist.
+        KeyboardInterrupt: After Ctrl-C, once the server has stopped.
+    """
+    missing = missing_modules()
+    if missing:
+        raise PovsimError(f"povsim app needs the app extra ({', '.join(missing)} not "
+                          "installed): pip install 'povsim[app]'")
+    if not 0 < port < 2**16:
+        raise PovsimError(f"--port {port}: allowed: a whole number from 1 to 65535")
+    from povsim.app.levers import SCENARIOS_ENV
+
+    env = dict(os.environ)
+    if scenarios is not None:
+        folder = Path(scenarios)
+        if not folder.is_dir():
+            raise PovsimError(f"--scenarios {scenarios}: not a folder")
+        env[SCENARIOS_ENV] = str(folder.resolve())
+    print(f"povsim app: starting the page at http://{host}:{port} (Ctrl-C stops it)",
+          file=sys.stderr)
+    process = subprocess.Popen(server_command(host, port, open_browser), env=env)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        raise
+
+
+def add_subcommand(sub: argparse._SubParsersAction) -> None:
+    """Add ``povsim app`` to the command line's subcommands."""
+    app = sub.add_parser(
+        "app", help="explore the model in the browser (needs povsim[app])",
+        description="Serve the explorer page: pick a scenario, move the levers, Step or "
+        "Play, and watch households move in and out of poverty.")
+    app.add_argument("--host", default=DEFAULT_HOST,
+                     help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
+    app.add_argument("--port", type=int, default=DEFAULT_PORT,
+                     help=f"port (default {DEFAULT_PORT})")
+    app.add_argument("--scenarios", default=None, metavar="DIR",
+                     help="folder of scenario files to offer (default ./scenarios)")
+    app.add_argument("--open", action="store_true", help="open the page in a browser")
+    app.set_defaults(func=_cmd_app)
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    return serve(host=args.host, port=args.port, scenarios=args.scenarios,
+                 open_browser=args.open)

@@ -1,0 +1,463 @@
+"""The browser app without a browser: levers and their checks, the panels, and the page
+rendered with Solara's test utilities (``solara.render`` and ``rc.find``)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+solara = pytest.importorskip("solara", reason="the app extra is not installed (povsim[app])")
+v = pytest.importorskip("ipyvuetify")
+ipyvue = pytest.importorskip("ipyvue")
+
+from povsim.app import panels  # noqa: E402
+from povsim.app.levers import (  # noqa: E402
+    AS_IN_SCENARIO,
+    LEVER_BY_NAME,
+    SCENARIOS_ENV,
+    Exploration,
+    ScenarioLibrary,
+    choose,
+    parse_seed,
+    scenario_values,
+)
+from povsim.app.page import Page  # noqa: E402
+from povsim.errors import ParameterError, PovsimError  # noqa: E402
+from povsim.params import is_schedule  # noqa: E402
+from povsim.params.policy import INTERVENTION_NAMES  # noqa: E402
+from povsim.status import RegStatus  # noqa: E402
+
+SMALL = 1500
+"""Households of the test scenario: small, so each test runs in well under a second."""
+
+TINY = 300
+"""Households of a scenario smaller than the household slider allows."""
+
+SCENARIOS = {
+    "small": f"""
+        [scenario]
+        description = "A small population; monitoring from 2018."
+        [population]
+        n_households = {SMALL}
+        [monitoring]
+        enabled = {{2018 = true}}
+        """,
+    "withdrawn": f"""
+        [scenario]
+        description = "Support withdrawn at exit."
+        [population]
+        n_households = {SMALL}
+        [post_exit]
+        support_years = 0
+        """,
+    "many-villages": """
+        [population]
+        n_households = 2000
+        n_counties = 20
+        """,
+    "tiny": f"""
+        [population]
+        n_households = {TINY}
+        """,
+    "broken": """
+        [health]
+        p_ilness = 0.1
+        """,
+}
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ScenarioLibrary:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name, text in SCENARIOS.items():
+        (folder / f"{name}.toml").write_text(textwrap.dedent(text))
+    monkeypatch.setenv(SCENARIOS_ENV, str(folder))
+    return ScenarioLibrary.from_environment()
+
+
+def small_values(library: ScenarioLibrary, **changes) -> dict:
+    return {**scenario_values(library, "small"), **changes}
+
+
+# ------------------------------------------------------------------------ levers
+def test_library_lists_the_files_and_the_defaults(library):
+    assert library.names() == ["broken", "many-villages", "small", "tiny", "withdrawn",
+                               "defaults"]
+    assert library.load("small").description.startswith("A small population")
+    with pytest.raises(PovsimError, match="not in the library"):
+        library.load("nonexistent")
+
+
+def test_a_scenario_is_picked_by_its_file_name(tmp_path):
+    (tmp_path / "file-name.toml").write_text(
+        '[scenario]\nname = "inner-name"\n[population]\nn_households = 1000\n')
+    library = ScenarioLibrary(tmp_path)
+    run = Exploration(library, **scenario_values(library, "file-name"))
+    assert run.error is None
+    assert run.choice.scenario.name == "inner-name"
+
+
+def test_levers_start_at_the_scenario_values(library):
+    values = scenario_values(library, "withdrawn")
+    assert values["support_years"] == 0
+    assert values["households"] == SMALL
+    assert values["targeting"] == AS_IN_SCENARIO
+    assert values["seed"] == "0"
+    assert values["monitoring"] is False
+
+
+def test_levers_left_alone_keep_the_scenario_and_its_schedules(library):
+    choice = choose(small_values(library), library)
+    assert choice.overrides == {}
+    model = Exploration(library, **small_values(library)).model
+    assert is_schedule(model.params.monitoring.enabled)
+
+
+def test_moved_levers_override_the_scenario(library):
+    values = small_values(library, support_years=0, targeting="untargeted", monitoring=True,
+                          budget=200.0, households=1000, seed=" 12 ")
+    choice = choose(values, library)
+    assert choice.seed == 12
+    assert choice.overrides["post_exit.support_years"] == 0
+    assert choice.overrides["monitoring.enabled"] is True
+    assert choice.overrides["population.n_households"] == 1000
+    for name in INTERVENTION_NAMES:
+        assert choice.overrides[f"interventions.{name}.targeting"] == "untargeted"
+    model = Exploration(library, **values).model
+    assert model.households.n == 1000
+    assert model.params.post_exit.support_years == 0
+    assert model.params.monitoring.enabled is True
+    assert model.params.budget.national_billion == 200.0
+    assert "years of support after exit 0" in choice.describe()
+
+
+@pytest.mark.parametrize("text", ["abc", "1.5", "-1", "", "1e3", str(2**64), True])
+def test_seed_box_rejects_what_is_not_a_whole_number(text):
+    with pytest.raises(PovsimError, match="allowed: a whole number from 0"):
+        parse_seed(text)
+
+
+@pytest.mark.parametrize(("text", "seed"), [("7", 7), (" 42 ", 42), ("0", 0), (9, 9)])
+def test_seed_box_becomes_an_integer(text, seed):
+    assert parse_seed(text) == seed
+
+
+def test_every_bad_value_is_listed_at_once(library):
+    values = small_values(library, seed="abc", households=10**7, targeting="bogus",
+                          budget="lots", follow_up="yes", colour="red")
+    with pytest.raises(ParameterError) as caught:
+        choose(values, library)
+    message = str(caught.value)
+    assert len(caught.value.problems) == 6
+    for text in ("seed = 'abc'", "households = 10000000", "targeting of every intervention",
+                 "budget in 2013", "jobs for relocated households", "colour"):
+        assert text in message
+
+
+def test_a_scenario_value_is_allowed_outside_the_slider_range(library):
+    low = LEVER_BY_NAME["households"].low
+    values = scenario_values(library, "tiny")
+    assert values["households"] == TINY < low
+    assert choose(values, library).values["households"] == TINY
+    with pytest.raises(ParameterError, match="households = 400: out of range"):
+        choose({**values, "households": 400}, library)
+
+
+def test_the_run_reports_problems_instead_of_raising(library):
+    run = Exploration(library, **small_values(library, seed="abc"))
+    assert run.model is None
+    assert "seed = 'abc': not a whole number" in run.error
+    assert not run.running
+    run.step()  # nothing to step: no error either
+    assert run.model is None
+
+
+def test_too_few_households_for_the_villages_is_a_message(library):
+    values = {**scenario_values(library, "many-villages"), "households": 500}
+    run = Exploration(library, **values)
+    assert run.model is None
+    assert "population.n_households = 500" in run.error
+    assert "number of villages (600" in run.error
+
+
+def test_a_broken_scenario_file_is_a_message(library):
+    run = Exploration(library, scenario="broken")
+    assert run.model is None
+    assert "p_ilness" in run.error
+
+
+def test_the_run_steps_to_the_end_year_and_stops(library):
+    run = Exploration(library, **small_values(library))
+    years = []
+    while run.running:
+        run.step()
+        years.append(run.year)
+    assert years == list(range(2013, 2021))
+    assert run.step_seconds is not None
+    run.step()
+    assert run.year == 2020
+
+
+# ------------------------------------------------------------------------ panels
+@pytest.fixture(scope="module")
+def stepped_model():
+    from povsim.model import PovertyModel
+
+    model = PovertyModel(rng=3, population__n_households=SMALL)
+    model.run_for(4)
+    return model
+
+
+def test_household_status_matches_the_household_state(stepped_model):
+    model = stepped_model
+    hh = model.households
+    rows = np.arange(hh.n)
+    status = panels.household_status(model, rows)
+    assert status.min() >= 0
+    assert status.max() < len(panels.STATUSES)
+    registered = np.isin(hh.reg_status, [RegStatus.REGISTERED, RegStatus.RETURNED])
+    poor_registered = status == panels.POOR_REGISTERED
+    assert poor_registered.any()
+    assert (hh.poor[poor_registered] & registered[poor_registered]).all()
+    unregistered = status == panels.POOR_UNREGISTERED
+    assert (hh.poor[unregistered] & ~registered[unregistered]).all()
+    never = status == panels.NEVER_POOR
+    assert not (hh.poor[never] | hh.ever_exited[never]).any()
+    assert (status[hh.relocated] == panels.RELOCATED).all()
+    assert (hh.reg_status[status == panels.EXITED] == RegStatus.EXITED).all()
+
+
+def test_every_panel_draws_and_updates_in_place(stepped_model):
+    model = stepped_model
+    outputs = model.outputs()
+    years = (model.params.run.start_year, model.params.run.end_year)
+    hh = model.households
+    busiest = int(np.argmax(np.bincount(hh.village[hh.poor])))
+    empty_site = int(np.flatnonzero(model.villages.is_site)[0])
+    drawn = [
+        (panels.PovertyPanel(years),
+         lambda p: p.update(outputs, hh.n, (outputs.iloc[:2], hh.n, "reference"))),
+        (panels.CausesPanel(), lambda p: p.update(outputs)),
+        (panels.IncomePanel(hh.income_pc, model.p.run.poverty_line, years[0]),
+         lambda p: p.update(hh.income_pc, model.year)),
+        (panels.SpendingPanel(years), lambda p: p.update(outputs)),
+        (panels.NetworkPanel(busiest), lambda p: p.update(model)),
+        (panels.NetworkPanel(empty_site), lambda p: p.update(model)),
+    ]
+    for panel, update in drawn:
+        first = update(panel)
+        first.canvas.draw()
+        assert update(panel) is first  # the same figure, brought up to date
+        first.canvas.draw()
+
+
+def test_panels_show_the_numbers(stepped_model):
+    model = stepped_model
+    outputs = model.outputs()
+    years = (model.params.run.start_year, model.params.run.end_year)
+    poverty = panels.PovertyPanel(years)
+    poverty.update(outputs, model.households.n)
+    line = poverty.lines["headcount_rate", False]
+    assert list(line.get_xdata()) == list(outputs["year"])
+    assert list(line.get_ydata()) == pytest.approx(list(outputs["headcount_rate"]))
+    assert len(poverty.lines["headcount_rate", True].get_xdata()) == 0
+    income = panels.IncomePanel(model.households.income_pc, model.p.run.poverty_line,
+                                years[0])
+    income.update(model.households.income_pc, model.year)
+    shown = sum(bar.get_height() for bar in income.bars)
+    in_range = np.count_nonzero(model.households.income_pc < income.top)
+    assert shown == in_range
+    network = panels.NetworkPanel(0)
+    network.update(model)
+    households = [c for c in network.nodes if c.get_zorder() == panels.HOUSEHOLD_LAYER]
+    assert sum(len(c.get_offsets()) for c in households) == \
+        len(panels.village_households(model, 0))
+
+
+def test_network_layout_keeps_households_in_place(stepped_model):
+    model = stepped_model
+    rows = panels.village_households(model, 0)
+    known: dict = {}
+    graph = model.network.to_networkx(rows)
+    first = panels.layout_village(graph, known)
+    again = panels.layout_village(graph, known)
+    assert all(np.array_equal(first[n], again[n]) for n in graph)
+
+
+# -------------------------------------------------------------------------- page
+@pytest.fixture
+def page(library):
+    """The rendered page, with a handle on its run."""
+    run = solara.reactive(Exploration(library, **small_values(library)))
+    _, rc = solara.render(solara.AppLayout(children=[Page(run)]), handle_error=False)
+    yield rc, run
+    rc.close()
+
+
+def click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+def year_shown(rc) -> str:
+    return rc.find(ipyvue.Html, class_="povsim-year").widget.children[0]
+
+
+def images(rc) -> list[bytes]:
+    import ipywidgets
+
+    return [bytes(w.value) for w in rc.find(ipywidgets.Image).widgets]
+
+
+def slider(rc, label_start: str):
+    sliders = [w for w in rc.find(v.Slider).widgets if w.label.startswith(label_start)]
+    assert len(sliders) == 1, [w.label for w in rc.find(v.Slider).widgets]
+    return sliders[0]
+
+
+def test_page_shows_the_start_year_and_every_panel(page):
+    rc, _ = page
+    assert year_shown(rc) == "Year 2012"
+    assert len(images(rc)) == 4  # poverty, network, income, and the causes tab
+    assert "1,500 households, seed 0" in rc.find(ipyvue.Html, class_="povsim-run").widget.children
+
+
+def test_step_advances_the_model_and_redraws_the_plots(page):
+    rc, run = page
+    model = run.value.model
+    before = images(rc)
+    click(rc, "Step")
+    click(rc, "Step")
+    assert run.value.model is model
+    assert model.year == 2014
+    assert len(model.outputs()) == 3
+    assert year_shown(rc) == "Year 2014"
+    after = images(rc)
+    assert all(a != b for a, b in zip(before, after, strict=True))
+
+
+def test_reset_builds_a_new_model_with_the_levers(page):
+    rc, run = page
+    click(rc, "Step")
+    old = run.value
+    slider(rc, "Years of support after exit").v_model = 0
+    rc.find(v.Alert, children=["The levers have changed: press Reset to run with them."]) \
+        .assert_single()
+    click(rc, "Reset")
+    assert run.value is not old
+    assert run.value.model.params.post_exit.support_years == 0
+    assert run.value.model.year == 2012
+    assert year_shown(rc) == "Year 2012"
+    assert not [w for w in rc.find(v.Alert).widgets if "levers have changed" in str(w.children)]
+
+
+def test_stepping_stops_at_the_end_year(page):
+    rc, run = page
+    for _ in range(8):
+        click(rc, "Step")
+    assert run.value.model.year == 2020
+    assert not run.value.running
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    assert rc.find(v.Btn, children=["▶"]).widget.disabled
+
+
+def test_a_bad_seed_shows_a_message_and_nothing_breaks(page):
+    rc, run = page
+    seed = rc.find(v.TextField, label="Seed").widget
+    seed.v_model = "twelve"
+    seed.fire_event("focusout", None)
+    assert seed.error
+    assert "not a whole number" in seed.messages[0]
+    click(rc, "Reset")
+    assert run.value.model is None
+    errors = [w.children for w in rc.find(v.Alert).widgets if w.type == "error"]
+    assert any("seed = 'twelve': not a whole number" in str(c) for c in errors)
+    click(rc, "Step")  # does nothing, raises nothing
+    seed.v_model = "12"
+    seed.fire_event("focusout", None)
+    click(rc, "Reset")
+    assert run.value.choice.seed == 12
+    assert year_shown(rc) == "Year 2012"
+
+
+def test_picking_a_scenario_sets_the_levers_to_it(page):
+    rc, run = page
+    slider(rc, "Favouritism").v_model = 0.9
+    rc.find(v.Select, label="Scenario").widget.v_model = "withdrawn"
+    assert slider(rc, "Years of support after exit").v_model == 0
+    assert slider(rc, "Favouritism").v_model == pytest.approx(0.3)
+    click(rc, "Reset")
+    assert run.value.choice.scenario.name == "withdrawn"
+    assert run.value.model.params.post_exit.support_years == 0
+
+
+def reference_shown(rc) -> str:
+    return rc.find(ipyvue.Html, class_="povsim-reference").widget.children[0]
+
+
+def test_a_kept_run_is_drawn_for_comparison(page):
+    rc, _ = page
+    click(rc, "Step")
+    before = images(rc)
+    click(rc, "Keep for comparison")
+    assert reference_shown(rc) == "Dashed: small, seed 0"
+    changed = [a != b for a, b in zip(before, images(rc), strict=True)]
+    assert sum(changed) == 1  # the poverty panel, now with the dashed lines
+    click(rc, "Clear")
+    assert reference_shown(rc) == ""
+
+
+def test_the_village_list_changes_the_network_view(page):
+    rc, _ = page
+    select = rc.find(v.Select, label="Village").widget
+    before = images(rc)
+    select.v_model = next(item for item in select.items if item != select.v_model)
+    changed = [a != b for a, b in zip(before, images(rc), strict=True)]
+    assert sum(changed) == 1
+
+
+# --------------------------------------------------------------------- povsim app
+def test_povsim_app_starts_solara_with_the_scenarios(monkeypatch, tmp_path):
+    from povsim import cli
+    from povsim.app import serve
+
+    started = {}
+
+    class FakeServer:
+        def __init__(self, command, env):
+            started.update(command=command, env=env)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(serve.subprocess, "Popen", FakeServer)
+    assert cli.main(["app", "--port", "8800", "--scenarios", str(tmp_path)]) == 0
+    command = started["command"]
+    assert command[1:5] == ["-m", "solara", "run", "povsim.app"]
+    assert command[command.index("--port") + 1] == "8800"
+    assert command[command.index("--host") + 1] == "localhost"
+    assert "--production" in command
+    assert started["env"][SCENARIOS_ENV] == str(tmp_path.resolve())
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--port", "70000"], "--port 70000: allowed: a whole number from 1 to 65535"),
+    (["--scenarios", "no/such/folder"], "--scenarios no/such/folder: not a folder"),
+])
+def test_povsim_app_reports_bad_options(args, message, capsys):
+    from povsim import cli
+
+    assert cli.main(["app", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_povsim_app_says_what_to_install(monkeypatch, capsys):
+    from povsim import cli
+    from povsim.app import serve
+
+    monkeypatch.setattr(serve, "missing_modules", lambda: ["solara"])
+    assert cli.main(["app"]) == 2
+    assert "pip install 'povsim[app]'" in capsys.readouterr().err
