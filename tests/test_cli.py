@@ -96,8 +96,9 @@ def test_check_validates_without_running(tmp_path, capsys):
                      "[health]\np_illness = {2016 = 0.1}\n")
     assert main(["check", BASELINE, str(child)]) == 0
     out = capsys.readouterr().out
-    assert f"ok: {BASELINE} (scenario baseline)" in out
-    assert f"ok: {child} (scenario child, extends {BASELINE})" in out
+    campaign = Path(BASELINE).with_name("campaign.toml")
+    assert f"ok: {BASELINE} (scenario baseline, extends {campaign})" in out
+    assert f"ok: {child} (scenario child, extends {BASELINE} -> {campaign})" in out
 
 
 def test_check_lists_every_problem_of_every_file_and_exits_2(tmp_path, capsys):

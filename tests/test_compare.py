@@ -13,6 +13,7 @@ from povsim.cli import main
 from povsim.compare import (
     Comparison,
     ComparisonResult,
+    format_value,
     interval_half_width,
     summary_table,
     write_comparison,
@@ -21,10 +22,11 @@ from povsim.compare import (
 from povsim.metrics import OUTPUTS
 from povsim.params.spec import param_infos
 from povsim.runner import RunResult, RunSpec, run_all
-from povsim.scenario import Scenario
+from povsim.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
+BASE_ILLNESS = load_scenario(BASELINE).params.health.p_illness
 SEEDS = 2
 YEARS = 3
 INFOS = param_infos(Parameters())
@@ -101,8 +103,9 @@ def test_parameter_table_has_every_parameter_of_every_scenario(result):
     table = pd.read_csv(result / "parameters.csv", index_col="parameter")
     assert list(table.columns) == ["unit", "small", "sicker"]
     assert set(table.index) == set(INFOS)
-    assert table.loc["health.p_illness", "small"] == "0.07"
-    assert table.loc["health.p_illness", "sicker"] == "{2012 = 0.07, 2014 = 0.15}"
+    inherited = format_value(BASE_ILLNESS)  # the baseline's (calibrated) value
+    assert table.loc["health.p_illness", "small"] == inherited
+    assert table.loc["health.p_illness", "sicker"] == f"{{2012 = {inherited}, 2014 = 0.15}}"
     assert table.loc["population.n_households"].tolist()[1:] == ["2000", "2000"]
 
 
@@ -150,7 +153,8 @@ def test_report_shows_questions_results_figures_and_manifest(result, scenarios):
     assert "How much does illness add to poverty?" in report
     assert f"## Results in {2012 + YEARS}" in report
     assert "| `headcount_rate` | percent of persons | sicker |" in report
-    assert "| `health.p_illness` | default | {2012 = 0.07, 2014 = 0.15} |" in report
+    inherited = format_value(BASE_ILLNESS)
+    assert f"{{2012 = {inherited}, 2014 = 0.15}} |" in report
     for figure in ("headcount.png", "flows.png", "causes.png"):
         assert f"]({figure})" in report
     assert "povsim compare" in report
@@ -171,7 +175,8 @@ def test_manifest_records_versions_files_hashes_seeds_and_command(result, scenar
     assert manifest["command"].startswith("povsim compare ")
     small, sicker = manifest["scenarios"]
     assert sicker["sha256"] == hashlib.sha256(scenarios[1].read_bytes()).hexdigest()
-    assert [Path(f["file"]).name for f in sicker["extends"]] == ["small.toml", "baseline.toml"]
+    parents = [f.path.name for f in load_scenario(BASELINE).chain]  # baseline and its parents
+    assert [Path(f["file"]).name for f in sicker["extends"]] == ["small.toml", *parents]
     assert small["differs_from_defaults"]["population.n_households"] == 2000
     assert len(manifest["runs"]) == 2 * SEEDS
     assert all(r["ok"] and r["seconds"] >= 0 for r in manifest["runs"])

@@ -326,7 +326,8 @@ def _toml_examples() -> list[tuple[Path, str]]:
 
 @pytest.mark.parametrize(("page", "example"), _toml_examples())
 def test_examples_in_the_docs_are_right(tmp_path, page, example):
-    shutil.copy(BASELINE, tmp_path / "baseline.toml")
+    for name in ("baseline.toml", "campaign.toml"):  # the baseline extends the campaign
+        shutil.copy(BASELINE.parent / name, tmp_path / name)
     path = write(tmp_path, "mistakes.toml", example)
     if "mistakes on purpose" not in example:
         load_scenario(path)

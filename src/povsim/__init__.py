@@ -11,6 +11,7 @@ Quick start::
 from importlib.metadata import PackageNotFoundError, version
 
 from povsim.errors import ParameterError, PovsimError
+from povsim.experiments import run, sweep
 from povsim.model import PovertyModel
 from povsim.params import Parameters
 
@@ -19,4 +20,6 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-__all__ = ["ParameterError", "Parameters", "PovertyModel", "PovsimError", "__version__"]
+__all__ = [
+    "ParameterError", "Parameters", "PovertyModel", "PovsimError", "__version__", "run", "sweep",
+]

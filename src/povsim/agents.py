@@ -7,6 +7,11 @@ identity, attributes and inspection methods (``team.households()``,
 numpy array per attribute), so that the yearly actions of all agents of a type run
 as vectorised operations over the table and over household index arrays (in the
 style of mesa-frames). ``agent.diligence`` reads and writes the table.
+
+A row is an agent from the moment it is added; its ``mesa.Agent`` object is made
+and registered with the model when the agents are first looked at (``table.agents``,
+``model.agents``, ``model.agents_by_type``), so a year that adds twenty thousand
+helpers does not spend its time building Python objects nobody inspects.
 """
 
 from __future__ import annotations
@@ -57,7 +62,6 @@ class AgentTable:
 
     Attributes:
         n: Number of agents.
-        agents: The agent objects, ``agents[i]`` owning row ``i``.
     """
 
     COLUMNS: ClassVar[dict[str, str]] = {}
@@ -66,9 +70,22 @@ class AgentTable:
     def __init__(self) -> None:
         self.n = 0
         self._cap = 0
-        self.agents: list[TableAgent] = []
+        self._model: mesa.Model | None = None
+        self._agents: list[TableAgent] = []
         for name, dtype in self.COLUMNS.items():
             object.__setattr__(self, "_" + name, np.zeros(0, dtype))
+
+    @property
+    def agents(self) -> list[TableAgent]:
+        """The agent objects, ``agents[i]`` owning row ``i`` (made when first asked for)."""
+        self.make_agents()
+        return self._agents
+
+    def make_agents(self) -> None:
+        """Make and register the ``mesa.Agent`` objects of rows that have none yet."""
+        made = len(self._agents)
+        if made < self.n:
+            self._agents.extend(self.AGENT(self._model, self, r) for r in range(made, self.n))
 
     def __getattr__(self, name: str) -> np.ndarray:
         if name in type(self).COLUMNS:
@@ -94,7 +111,7 @@ class AgentTable:
             if name not in self.COLUMNS:
                 raise KeyError(f"{type(self).__name__} has no column {name!r}")
             self.__dict__["_" + name][rows] = value
-        self.agents.extend(self.AGENT(model, self, int(r)) for r in rows)
+        self._model = model
         return rows
 
 
@@ -153,12 +170,16 @@ class CadreTeams(AgentTable):
         out[self.village[committee]] = self.integrity[committee]
         return out
 
-    def new_year(self, p: Parameters, household_village: np.ndarray, n_villages: int) -> None:
+    def new_year(self, p: Parameters, village_sizes: np.ndarray) -> None:
         """Start a year: tenure grows, capacity follows village size, training, paperwork.
 
         Training raises competence; paperwork follows the lever.
+
+        Args:
+            p: Parameters in force this year.
+            village_sizes: Households living in each village.
         """
-        size = np.bincount(household_village, minlength=n_villages)[self.village]
+        size = village_sizes[self.village]
         self.capacity[:] = self.capacity_per_100 * size / 100.0
         self.tenure[:] += 1
         if p.cadres.training:
@@ -178,7 +199,7 @@ def create_village_teams(model: PovertyModel, rng: np.random.Generator) -> None:
     """Create one committee per village and per resettlement site."""
     p, v = model.p, model.villages
     villages = np.arange(v.n)
-    size = np.bincount(model.households.village, minlength=v.n)
+    size = model.households.village_sizes(v.n)
     c = p.cadres
     model.cadres.add(
         model, len(villages), village=villages, kind=TeamKind.VILLAGE_COMMITTEE,
@@ -196,7 +217,7 @@ def create_work_teams(model: PovertyModel, villages: np.ndarray,
     if len(villages) == 0:
         return
     c = model.p.cadres
-    size = np.bincount(model.households.village, minlength=model.villages.n)[villages]
+    size = model.households.village_sizes(model.villages.n)[villages]
     model.cadres.add(
         model, len(villages), village=villages, kind=TeamKind.WORK_TEAM,
         diligence=np.minimum(beta_traits(rng, c.diligence_mean, c.trait_concentration,
@@ -295,7 +316,7 @@ def create_enterprises(model: PovertyModel, rng: np.random.Generator) -> None:
     """Create each county's leading enterprises and each village's cooperative."""
     p, v = model.p, model.villages
     e = p.enterprises
-    hh_per_village = np.bincount(model.households.village, minlength=v.n)
+    hh_per_village = model.households.village_sizes(v.n)
     counties = np.unique(v.county)
     hh_per_county = np.bincount(v.county, weights=hh_per_village, minlength=len(counties))
     if e.leading_per_county:
@@ -320,7 +341,7 @@ def add_village_enterprises(model: PovertyModel, villages: np.ndarray, kind: Ent
         return np.zeros(0, np.int64)
     e = model.p.enterprises
     if jobs is None:
-        size = np.bincount(model.households.village, minlength=model.villages.n)[villages]
+        size = model.households.village_sizes(model.villages.n)[villages]
         per_100 = e.cooperative_jobs_per_100 if kind == EnterpriseKind.COOPERATIVE \
             else e.workshop_jobs_per_100
         jobs = np.maximum(np.round(per_100 * size / 100), 1).astype(np.int32)

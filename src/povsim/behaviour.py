@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from povsim.chunks import row_chunks
 from povsim.draws import YearDraws
 
 if TYPE_CHECKING:
@@ -22,38 +23,50 @@ if TYPE_CHECKING:
 
 def migrate(model: PovertyModel, draws: YearDraws, migrant_contacts: np.ndarray) -> None:
     """Idle workers take migrant jobs (more likely with migrant contacts); migrants return."""
+    for rows in row_chunks(model.households.n):
+        _migrate_rows(model, draws, migrant_contacts[rows], rows)
+
+
+def _migrate_rows(model: PovertyModel, draws: YearDraws, migrant_contacts: np.ndarray,
+                  rows: slice) -> None:
     e = model.p.economy
-    hh = model.households
-    has_migrant = hh.n_migrant > 0
-    u = draws.u_migration
-    back = has_migrant & (u < np.float32(e.p_migrant_return))
-    p_go = (np.float32(e.p_find_migrant_job) * 2 * hh.skill
+    n_migrant = model.households.n_migrant[rows]  # a view: changed in place
+    u = draws.u_migration[rows]
+    back = (n_migrant > 0) & (u < np.float32(e.p_migrant_return))
+    p_go = (np.float32(e.p_find_migrant_job) * 2 * model.households.skill[rows]
             + np.float32(e.job_info_effect) * migrant_contacts)
-    go = ~back & (model.idle_workers() >= 1) & (u > 1 - p_go)
-    hh.n_migrant -= back
-    hh.n_migrant += go
+    go = ~back & (model.idle_workers(rows) >= 1) & (u > 1 - p_go)
+    n_migrant -= back
+    n_migrant += go
 
 
 def update_motivation(model: PovertyModel, peer_motivation: np.ndarray,
                       exited_contacts: np.ndarray) -> None:
     """Peers, role models, helpers, work and handouts move motivation (kept in 0-1)."""
+    for rows in row_chunks(model.households.n):
+        _motivation_rows(model, peer_motivation[rows], exited_contacts[rows], rows)
+
+
+def _motivation_rows(model: PovertyModel, peer_motivation: np.ndarray,
+                     exited_contacts: np.ndarray, rows: slice) -> None:
     b = model.p.behaviour
-    hh = model.households
-    m = hh.motivation
+    m = model.households.motivation[rows]  # a view: changed in place
     m += np.float32(b.peer_weight) * (peer_motivation - m)
     m += np.float32(b.role_model_effect) * exited_contacts
-    m += np.float32(model.p.helpers.motivation_boost) * (model.helper_of >= 0)
-    working = (model.jobs.employer >= 0) | model.interventions["public_posts"].holders()
+    m += np.float32(model.p.helpers.motivation_boost) * (model.helper_of[rows] >= 0)
+    working = (model.jobs.employer[rows] >= 0) | (
+        model.interventions["public_posts"].since[rows] >= 0)
     m += np.float32(b.work_reward) * working
-    m -= np.float32(b.handout_penalty) * model.interventions["dibao"].handouts_to_workers()
+    m -= np.float32(b.handout_penalty) * model.interventions["dibao"].handouts_to_workers(rows)
     np.clip(m, 0.0, 1.0, out=m)
 
 
 def behave(model: PovertyModel, draws: YearDraws) -> None:
-    """Migration and motivation, with neighbour information in one sparse product."""
-    hh = model.households
-    exited = (hh.ever_exited & ~hh.poor).astype(np.float32)
-    columns = np.stack([hh.motivation, (hh.n_migrant > 0).astype(np.float32), exited], axis=1)
-    peers = model.network.neighbour_mean(columns)
-    migrate(model, draws, peers[:, 1])
-    update_motivation(model, peers[:, 0], peers[:, 2])
+    """Migration and motivation, with what each household sees of its contacts."""
+    hh, network = model.households, model.network
+    peer_motivation = network.neighbour_mean(hh.motivation)
+    migrants, exited = network.neighbour_counts(hh.n_migrant > 0, hh.ever_exited & ~hh.poor)
+    migrant_contacts = migrants * network.inverse_degree
+    exited_contacts = exited * network.inverse_degree
+    migrate(model, draws, migrant_contacts)
+    update_motivation(model, peer_motivation, exited_contacts)

@@ -77,28 +77,26 @@ def update_status(hh: Households, line: float, year: int, dissolved: int,
     Returns:
         The year's flows.
     """
-    was_poor = hh.poor
     now_poor = hh.income_pc < np.float32(line)
-    fell = now_poor & ~was_poor
-    exits = was_poor & ~now_poor
-    returns = fell & hh.ever_exited
-    exit_rows = np.flatnonzero(exits)
+    changed = np.flatnonzero(now_poor != hh.poor)
+    fell = changed[now_poor[changed]]
+    exit_rows = changed[~now_poor[changed]]
     spell_years = int((year - hh.spell_start[exit_rows]).sum())
     hh.spell_start[exit_rows] = -1
     hh.last_exit_year[exit_rows] = year
+    n_returns = int(np.count_nonzero(hh.ever_exited[fell]))
     hh.ever_exited[exit_rows] = True
     hh.spell_start[fell] = year
     hh.poor[:] = now_poor
-    ill = hh.illness_episode | (hh.medical_oop >= illness_spending)
-    n_fell = int(fell.sum())
-    n_returns = int(returns.sum())
+    ill = hh.illness_episode[fell] | (hh.medical_oop[fell] >= illness_spending)
+    n_fell = len(fell)
     return YearFlows(
-        poor=int(now_poor.sum()),
+        poor=int(np.count_nonzero(now_poor)),
         entries=n_fell - n_returns,
         exits=len(exit_rows),
         returns=n_returns,
         dissolved=dissolved,
-        illness_driven=int((fell & ill).sum()),
+        illness_driven=int(np.count_nonzero(ill)),
         completed_spells=len(exit_rows),
         completed_spell_years=spell_years,
     )

@@ -1,9 +1,11 @@
 """Money: the yearly budget, its split across interventions, leakage, idle and carried funds.
 
 Each year new funds arrive (the national budget, growing, scaled to the simulated
-population; plus east-west pairing funds). A share leaks. The pool (new funds net
-of leakage plus funds carried from last year) is split across the interventions
-running that year by their budget shares; a share of each allocation sits idle.
+population; plus east-west pairing funds; plus funds earmarked for particular
+interventions, ``dedicated_billion``, such as the bonds and loans that financed
+relocation). A share leaks. The pool (general new funds net of leakage plus funds
+carried from last year) is split across the interventions running that year by their
+budget shares, and each adds its earmarked funds; a share of each allocation sits idle.
 Interventions draw on what is available to them and never beyond it; whatever is
 not spent (idle, unused, unallocated) is carried to the next year. So, over any
 span of years::
@@ -56,17 +58,27 @@ class Budget:
         self.names = tuple(names)
         self.population_share = population_share
         self.carry = 0.0
+        self.national_level = 0.0
         self.available: dict[str, float] = dict.fromkeys(self.names, 0.0)
         self.history: list[YearAccount] = []
         self.current: YearAccount | None = None
 
     def new_funds(self, p: Parameters, year: int, households: int) -> float:
-        """Funds arriving in ``year``: the national budget share plus east-west funds."""
+        """Funds arriving in ``year``: the national budget share plus east-west funds.
+
+        The national budget is ``national_billion`` in ``budget.start_year`` and grows by
+        that year's ``budget.growth`` every year after (so a growth that changes by year,
+        e.g. ``{2021 = 0.0}``, holds the budget flat from then on).
+        """
         b = p.budget
+        if year > b.start_year and self.national_level:
+            self.national_level *= 1 + b.growth
+        else:  # the first year with a budget (or a run starting after it)
+            self.national_level = (b.national_billion * 1e9
+                                   * (1 + b.growth) ** max(year - b.start_year, 0))
         funds = 0.0
         if b.start_year <= year <= b.end_year:
-            national = b.national_billion * 1e9 * (1 + b.growth) ** (year - b.start_year)
-            funds += national * self.population_share
+            funds += self.national_level * self.population_share
         h = p.helpers
         if h.enabled and year >= h.east_west_start_year:
             funds += h.east_west_funds_per_household * households
@@ -86,20 +98,25 @@ class Budget:
             The year's account (also kept as ``current``).
         """
         acc = YearAccount(year=year, carried_in=self.carry)
-        acc.new = self.new_funds(p, year, households)
-        acc.leaked = acc.new * p.budget.leakage
-        pool = self.carry + acc.new - acc.leaked
+        general = self.new_funds(p, year, households)
         active = set(running)
+        dedicated = {name: getattr(p.interventions, name).dedicated_billion * 1e9
+                     * self.population_share if name in active else 0.0
+                     for name in self.names}
+        acc.new = general + sum(dedicated.values())
+        acc.leaked = acc.new * p.budget.leakage
+        keep = 1 - p.budget.leakage
+        pool = self.carry + general * keep
         allocated_total = 0.0
         for name in self.names:
             share = getattr(p.interventions, name).budget_share if name in active else 0.0
-            alloc = pool * share
+            alloc = pool * share + dedicated[name] * keep
+            allocated_total += pool * share
             idle = alloc * p.budget.idle
             acc.allocated[name] = alloc
             acc.idle[name] = idle
             acc.spent[name] = 0.0
             self.available[name] = alloc - idle
-            allocated_total += alloc
         acc.unallocated = pool - allocated_total
         self.current = acc
         return acc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from povsim.chunks import CHUNK_ROWS, row_chunks
 from povsim.params import Parameters
 from povsim.status import CAUSES, Cause
 from povsim.world.households import Households
@@ -29,30 +30,44 @@ def derive_causes(hh: Households, villages: Villages, params: Parameters,
     Returns:
         One :class:`~povsim.status.Cause` bit mask per row of ``idx``.
     """
+    if len(idx) <= CHUNK_ROWS:
+        return causes_of(hh, villages, params, idx)
+    masks = np.empty(len(idx), np.uint16)
+    for block in row_chunks(len(idx)):  # a block at a time (see povsim.chunks)
+        masks[block] = causes_of(hh, villages, params, idx[block])
+    return masks
+
+
+def causes_of(hh: Households, villages: Villages, params: Parameters,
+              idx: np.ndarray | slice) -> np.ndarray:
+    """Cause bit masks of ``idx``, rows or a slice of rows (:func:`derive_causes` in one go)."""
     c = params.causes
     h = params.health
     size = hh.size()[idx].astype(np.float32)
     n_adult = hh.n_adult[idx]
+    has_adult = n_adult > 0
+    disabled, chronic = hh.disabled[idx], hh.chronic[idx]
     labour = np.maximum(
-        n_adult - (hh.disabled[idx] & (n_adult > 0)) * np.float32(h.disability_labour_loss)
-        - (hh.chronic[idx] & (n_adult > 0)) * np.float32(h.chronic_labour_loss), 0)
-    gross = (hh.farm_income[idx] + hh.wage_income[idx] + hh.asset_income[idx]
-             + hh.transfer_income[idx])
-    mask = np.zeros(len(idx), np.uint16)
-    tests = {
-        Cause.ILLNESS: hh.chronic[idx] | (hh.medical_oop[idx] >= c.illness_spending),
-        Cause.DISABILITY: hh.disabled[idx],
-        Cause.LACK_OF_LABOUR: labour < c.labour_per_member * size,
-        Cause.LACK_OF_SKILLS: hh.skill[idx] < c.low_skill,
-        Cause.OLD_AGE: hh.n_elderly[idx] >= c.elderly_share * size,
-        Cause.LACK_OF_CAPITAL: hh.savings[idx] < c.low_savings * size,
-        Cause.REMOTE_LOCATION: villages.remoteness[hh.village[idx]] >= c.remoteness,
-        Cause.SCHOOLING_COSTS: hh.schooling_spending[idx] >= c.schooling_share
-        * np.maximum(gross, 1),
-        Cause.DISASTER: hh.disaster_hit[idx],
-    }
-    for cause, present in tests.items():
-        mask |= present * np.uint16(cause)
+        n_adult - (disabled & has_adult) * np.float32(h.disability_labour_loss)
+        - (chronic & has_adult) * np.float32(h.chronic_labour_loss), 0)
+    gross = hh.farm_income[idx] + hh.wage_income[idx]
+    gross += hh.asset_income[idx]
+    gross += hh.transfer_income[idx]
+    tests = (
+        (Cause.ILLNESS, chronic | (hh.medical_oop[idx] >= c.illness_spending)),
+        (Cause.DISABILITY, disabled),
+        (Cause.LACK_OF_LABOUR, labour < c.labour_per_member * size),
+        (Cause.LACK_OF_SKILLS, hh.skill[idx] < c.low_skill),
+        (Cause.OLD_AGE, hh.n_elderly[idx] >= c.elderly_share * size),
+        (Cause.LACK_OF_CAPITAL, hh.savings[idx] < c.low_savings * size),
+        (Cause.REMOTE_LOCATION, (villages.remoteness >= c.remoteness)[hh.village[idx]]),
+        (Cause.SCHOOLING_COSTS,
+         hh.schooling_spending[idx] >= c.schooling_share * np.maximum(gross, 1)),
+        (Cause.DISASTER, hh.disaster_hit[idx]),
+    )
+    mask = np.zeros(len(size), np.uint16)
+    for cause, present in tests:
+        np.bitwise_or(mask, np.uint16(cause), out=mask, where=present)
     return mask
 
 

@@ -281,6 +281,18 @@ def build_parser() -> argparse.ArgumentParser:
     outputs = sub.add_parser("outputs", help="list every yearly output with its unit")
     outputs.add_argument("search", nargs="?", default="", help="only those matching this text")
     outputs.set_defaults(func=_cmd_outputs)
+
+    from povsim.calibration.cli import add_subcommands as add_calibration
+
+    add_calibration(sub)
+
+    from povsim.app.serve import add_subcommand as add_app
+
+    add_app(sub)
+
+    from povsim.experiments.cli import add_subcommands as add_experiments
+
+    add_experiments(sub)  # sweep, results, analyze
     return parser
 
 

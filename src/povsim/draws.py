@@ -66,6 +66,8 @@ class YearDraws:
         u_disability: Disability onset.
         u_migration: Taking or leaving migrant work.
         u_dropout: A child dropping out of school.
+        u_damage: A disaster damaging the house.
+        u_job_loss: The household's migrant workers losing their jobs (scenario shock).
         z_income: Transitory shock to market income.
         z_observe: Cadre's error in observing income.
     """
@@ -79,6 +81,8 @@ class YearDraws:
     u_disability: np.ndarray
     u_migration: np.ndarray
     u_dropout: np.ndarray
+    u_damage: np.ndarray
+    u_job_loss: np.ndarray
     z_income: np.ndarray
     z_observe: np.ndarray
 

@@ -19,7 +19,7 @@ phases run in a fixed order (MODEL.md section 3):
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,7 +42,7 @@ from povsim.governance.exit import assess_exits
 from povsim.governance.identification import identify
 from povsim.governance.prescription import prescribe_and_deliver, release_helpers
 from povsim.governance.registry import Registry
-from povsim.interventions import build_interventions
+from povsim.interventions import Intervention, build_interventions
 from povsim.jobs import Jobs
 from povsim.life.demography import age_households
 from povsim.life.health import illness_and_disability
@@ -55,12 +55,16 @@ from povsim.life.income import (
 )
 from povsim.life.schooling import drop_out
 from povsim.life.shocks import YearShocks, draw_shocks
-from povsim.metrics import model_reporters
+from povsim.metrics import OutputCollector, model_reporters
 from povsim.params import Parameters
 from povsim.world.households import Households
 from povsim.world.network import VillageNetwork, build_network
 from povsim.world.population import build_households, build_villages
 from povsim.world.villages import Villages
+
+PARTIAL_UPDATE_SHARE = 16
+"""Net income is recomputed for the changed rows only when they are fewer than one in
+this many households; otherwise for all of them, a block at a time (faster)."""
 
 PHASES: tuple[str, ...] = (
     "draws",
@@ -110,6 +114,7 @@ class PovertyModel(mesa.Model):
         *,
         rng: int | np.random.Generator | None = None,
         collect: bool = True,
+        outputs: Sequence[str] | None = None,
         **overrides: Any,
     ):
         """Build the world in its start-year state.
@@ -118,6 +123,8 @@ class PovertyModel(mesa.Model):
             params: Parameters (defaults if omitted).
             rng: Seed or generator; the same seed gives bit-identical results.
             collect: Whether to collect outputs each year with the DataCollector.
+            outputs: Names of the outputs to collect (all if omitted; see
+                :data:`povsim.metrics.OUTPUTS`). Outputs not collected are not computed.
             **overrides: Parameter overrides by dotted path, with ``__`` for dots when
                 given as keywords (``health__p_illness=0.1``).
 
@@ -129,14 +136,14 @@ class PovertyModel(mesa.Model):
         self.params: Parameters = base.with_overrides(overrides) if overrides else base
         if not overrides:
             self.params.validate()
-        self.p: Parameters = self.params.at(self.params.run.start_year)
+        self.p: Parameters = self.params_at(self.params.run.start_year)
         self.phase_seconds: dict[str, float] = dict.fromkeys(PHASES, 0.0)
         self.metrics_cache: tuple[int, Any] | None = None
         self.streams = Streams(self.rng)
         self._setup_world()
         self._setup_system()
         self.collect_outputs = collect
-        self.datacollector = mesa.DataCollector(model_reporters=model_reporters())
+        self.datacollector = OutputCollector(model_reporters=model_reporters(outputs))
         if collect:
             self.datacollector.collect(self)
 
@@ -150,8 +157,9 @@ class PovertyModel(mesa.Model):
         )
         hh = self.households
         self.draws: YearDraws = draw_year(setup, hh.n)
-        illness_and_disability(hh, p, self.draws, setup, self.villages.clinic)
-        shocks = draw_shocks(hh, self.villages, p, setup)
+        illness_and_disability(hh, p, self.draws, self.villages.clinic)
+        shocks = draw_shocks(hh, self.villages, p, setup, self.draws.u_damage,
+                             self.draws.u_job_loss)
         effects = IncomeEffects.none(hh.n, p.health.baseline_reimbursement)
         self.market_scale = 1.0
         compute_income(hh, self.villages, p, 0, shocks, effects, self.draws, 1.0)
@@ -185,6 +193,17 @@ class PovertyModel(mesa.Model):
         remaining = target * persons.sum() - persons[always].sum()
         if remaining <= 0:
             return float(threshold.max()) + 1.0
+        # The households in decreasing order of threshold until the target is reached:
+        # usually among the highest thresholds, so those are sorted first.
+        n = len(threshold)
+        top = int(n * min(2 * target, 1.0)) + 1024
+        if top < n:
+            cut = np.partition(threshold, n - top)[n - top]
+            highest = np.flatnonzero(threshold >= cut)
+            order = highest[np.argsort(-threshold[highest], kind="stable")]
+            cum = np.cumsum(persons[order])
+            if cum[-1] >= remaining:
+                return float(threshold[order[int(np.searchsorted(cum, remaining))]])
         order = np.argsort(-threshold, kind="stable")
         cum = np.cumsum(persons[order])
         k = min(int(np.searchsorted(cum, remaining)), len(order) - 1)
@@ -207,7 +226,9 @@ class PovertyModel(mesa.Model):
         self.jobs = Jobs(n)
         self.relief_paid = 0.0
         self.reached_this_year = 0
+        self._effect_buffers: dict[str, np.ndarray] = {}
         self.interventions = build_interventions(self)
+        self._ever_running: set[str] = set()
         persons = float(hh.size().sum())
         share = persons / (p.population.rural_population_million * 1e6)
         self.budget = Budget(self.interventions, share)
@@ -222,11 +243,55 @@ class PovertyModel(mesa.Model):
         picks = starts[:, None] + (offsets * sizes[:, None]).astype(np.int64)
         return np.unique(picks.ravel())
 
+    # ----------------------------------------------------------------- agents
+    def _make_agents(self) -> None:
+        """Make the agent objects of table rows added since agents were last looked at."""
+        for name in ("cadres", "helpers", "enterprises"):
+            table = self.__dict__.get(name)
+            if table is not None:
+                table.make_agents()
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Every agent of the model (cadre teams, helpers, enterprises)."""
+        self._make_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        """The agents of each type."""
+        self._make_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """The types of agents in the model."""
+        self._make_agents()
+        return super().agent_types
+
+    def remove_all_agents(self) -> None:
+        """Remove every agent from the model."""
+        self._make_agents()
+        super().remove_all_agents()
+
     # ------------------------------------------------------------------- time
     @property
     def year(self) -> int:
         """Calendar year: the state year between steps, the simulated year during one."""
         return self.params.run.start_year + round(self.time)
+
+    def params_at(self, year: int) -> Parameters:
+        """The parameters in force in ``year``.
+
+        A tree without year schedules resolves to itself in every year, which is found
+        out once (resolving walks every section).
+        """
+        cached = self.__dict__.get("_unscheduled")
+        if cached is not None and cached is self.params:
+            return cached
+        resolved = self.params.at(year)
+        self._unscheduled = resolved if resolved is self.params else None
+        return resolved
 
     @property
     def years_elapsed(self) -> int:
@@ -244,7 +309,7 @@ class PovertyModel(mesa.Model):
     # ------------------------------------------------------------------- year
     def step(self) -> None:
         """Simulate one year (the phases of MODEL.md section 3, in order)."""
-        self.p = self.params.at(self.year)
+        self.p = self.params_at(self.year)
         self.metrics_cache = None
         self.relief_paid = 0.0
         with self._timed("draws"):
@@ -276,7 +341,16 @@ class PovertyModel(mesa.Model):
         """Receive the year's funds and split them among the running interventions."""
         self.registry.counts.reset()
         running = [name for name, iv in self.interventions.items() if iv.running(self.year)]
+        self._ever_running.update(running)
         self.budget.open_year(self.p, self.year, self.households.n, running)
+
+    def active_interventions(self) -> list[Intervention]:
+        """The interventions that have run in some year so far, in delivery order.
+
+        One that has never run has delivered nothing and holds no state, so its yearly
+        hooks (ageing, effects, payments, withdrawal) have nothing to do and are skipped.
+        """
+        return [iv for name, iv in self.interventions.items() if name in self._ever_running]
 
     # Phase 1
     def demography_and_health(self, draws: YearDraws) -> int:
@@ -292,13 +366,13 @@ class PovertyModel(mesa.Model):
                                   schooling_bonus=bonus)
         if len(replaced):
             self.on_households_replaced(replaced)
-        illness_and_disability(hh, self.p, draws, self.streams.health, self.villages.clinic)
+        illness_and_disability(hh, self.p, draws, self.villages.clinic)
         return int(was_poor[replaced].sum())
 
     def on_households_replaced(self, rows: np.ndarray) -> None:
         """Forget the registry, programme and helper history of rows taken by new households."""
         self.registry.forget(rows)
-        for iv in self.interventions.values():
+        for iv in self.active_interventions():
             iv.forget(rows)
         self.jobs.forget(self, rows)
         release_helpers(self, rows)
@@ -306,10 +380,11 @@ class PovertyModel(mesa.Model):
     # Phase 2
     def suffer_shocks(self) -> YearShocks:
         """Village disasters, prices and job losses; enterprises' fortunes and failures."""
-        shocks = draw_shocks(self.households, self.villages, self.p, self.streams.shocks)
+        shocks = draw_shocks(self.households, self.villages, self.p, self.streams.shocks,
+                             self.draws.u_damage, self.draws.u_job_loss)
         failed = self.enterprises.trade_year(self.p, self.streams.agents)
         self.jobs.update(self, failed)
-        self.cadres.new_year(self.p, self.households.village, self.villages.n)
+        self.cadres.new_year(self.p, self.households.village_sizes(self.villages.n))
         return shocks
 
     # Phase 3
@@ -322,28 +397,41 @@ class PovertyModel(mesa.Model):
                        self.market_scale)
         hh.debt -= effects.debt_service - self._interest_due
         np.maximum(hh.debt, 0, out=hh.debt)
-        for iv in self.interventions.values():
-            iv.top_up()
-        update_net_income(hh)
-        self.informal_transfers = share_risk(hh, self.network, self.p)
+        self._update_net_income([iv.top_up() for iv in self.active_interventions()])
+        self._shared_rows: list[np.ndarray] = []
+        self.informal_transfers = share_risk(hh, self.network, self.p, self._shared_rows)
         update_savings(hh, self.p)
         drop_out(hh, self.p, draws, self.interventions["education"].covered)
 
     # Phase 5 (end)
     def pay_transfers(self) -> None:
         """Means-tested transfers of this year to households enrolled up to now (dibao)."""
-        for iv in self.interventions.values():
-            iv.transfer()
-        update_net_income(self.households)
+        # Net income of the households helped by neighbours is recomputed from its parts
+        # here too, as is that of the households the transfers reach.
+        shared, self._shared_rows = getattr(self, "_shared_rows", []), []
+        self._update_net_income([*shared, *(iv.transfer() for iv in self.active_interventions())])
+
+    def _update_net_income(self, changed: list[np.ndarray | None]) -> None:
+        """Recompute net income of the rows whose components changed (``None``: no row).
+
+        Recomputing a row whose components did not change gives the same value, so many
+        rows are recomputed all together, a block at a time.
+        """
+        rows = [r for r in changed if r is not None and len(r)]
+        if sum(len(r) for r in rows) > self.households.n // PARTIAL_UPDATE_SHARE:
+            update_net_income(self.households)
+        elif rows:
+            update_net_income(self.households, np.concatenate(rows))
 
     def income_effects(self) -> IncomeEffects:
         """What policy adds to household income this year (paying recurring costs)."""
         hh = self.households
-        effects = IncomeEffects.none(hh.n, self.p.health.baseline_reimbursement)
-        for iv in self.interventions.values():
+        effects = IncomeEffects.none(hh.n, self.p.health.baseline_reimbursement,
+                                     self._effect_buffers)
+        for iv in self.active_interventions():
             iv.update()
         self.jobs.contribute(self, effects)
-        for iv in self.interventions.values():
+        for iv in self.active_interventions():
             iv.contribute(effects)
         self._interest_due = effects.debt_service.copy()
         effects.debt_service += hh.debt * np.float32(self.p.economy.debt_repayment_share)
@@ -364,11 +452,18 @@ class PovertyModel(mesa.Model):
         h = self.p.health
         return self.households.labour_units(h.disability_labour_loss, h.chronic_labour_loss)
 
-    def idle_workers(self) -> np.ndarray:
-        """Able workers with neither migrant work, a local job nor a programme job."""
+    def idle_workers(self, rows: np.ndarray | slice | None = None) -> np.ndarray:
+        """Able workers with neither migrant work, a local job nor a programme job.
+
+        Args:
+            rows: Households to return (all if omitted).
+        """
         hh = self.households
-        busy = hh.n_migrant.astype(np.int16) + hh.n_local_job + (self.jobs.employer >= 0)
-        return np.floor(self.able_labour()) - busy
+        if rows is None:
+            rows = slice(None)
+        busy = (hh.n_migrant[rows].astype(np.int16) + hh.n_local_job[rows]
+                + (self.jobs.employer[rows] >= 0))
+        return np.floor(self.able_labour()[rows]) - busy
 
     # -------------------------------------------------------------- running
     def run(self, years: int | None = None, progress: bool = False) -> None:

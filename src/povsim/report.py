@@ -183,7 +183,8 @@ def fmt(x: float, *, sign: bool = False) -> str:
     return f"{x:{plus}.3g}"
 
 
-def _interval(low: float, high: float, *, sign: bool = False) -> str:
+def format_interval(low: float, high: float, *, sign: bool = False) -> str:
+    """`` [low, high]`` formatted like :func:`fmt`, or "" when either end is missing."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
     return f" [{fmt(low, sign=sign)}, {fmt(high, sign=sign)}]"
@@ -193,7 +194,8 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    """Lines of a Markdown table (cells with ``|`` or newlines are escaped)."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines
@@ -223,9 +225,9 @@ def summary_rows(summary: pd.DataFrame, outputs: Sequence[str],
         for r in part.itertuples(index=False):
             label = r.output if statistic == "end_year" else f"{r.output}, total {r.period}"
             diff = "(reference)" if r.scenario == reference else \
-                fmt(r.diff, sign=True) + _interval(r.diff_ci_low, r.diff_ci_high, sign=True)
+                fmt(r.diff, sign=True) + format_interval(r.diff_ci_low, r.diff_ci_high, sign=True)
             rows.append([f"`{label}`", r.unit, r.scenario,
-                         fmt(r.mean) + _interval(r.ci_low, r.ci_high), diff])
+                         fmt(r.mean) + format_interval(r.ci_low, r.ci_high), diff])
     return rows
 
 
@@ -279,7 +281,7 @@ def render_report(result: ComparisonResult, summary: pd.DataFrame | None,
              "intervals of the mean over seeds.", ""]
 
     lines += ["## Scenarios", ""]
-    lines += _table(["scenario", "file", "extends", "households", "description"], [
+    lines += markdown_table(["scenario", "file", "extends", "households", "description"], [
         [f"**{s.name}**" + (" (reference)" if s.name == reference else ""),
          f"`{s.path}`", " -> ".join(f"`{f.path}`" for f in s.chain[1:]) or "-",
          f"{s.params.population.n_households:,}", s.description]
@@ -292,7 +294,7 @@ def render_report(result: ComparisonResult, summary: pd.DataFrame | None,
     if differing:
         lines += ["", "Parameters that differ between the scenarios (\"default\": not set):",
                   ""]
-        lines += _table(["parameter", *comparison.names], differing)
+        lines += markdown_table(["parameter", *comparison.names], differing)
     lines += ["", f"Years: {comparison.start_year} (initial state) to {comparison.end_year}."]
     if comparison.overrides:
         sets = ", ".join(f"`{k} = {format_value(v)}`" for k, v in comparison.overrides.items())
@@ -305,8 +307,9 @@ def render_report(result: ComparisonResult, summary: pd.DataFrame | None,
                   "the mean of the differences between runs with the same seed. Totals sum "
                   f"flows over the simulated years. Every output is in `{FILES['summary']}` "
                   f"(end year) and `{FILES['yearly']}` (every year).", ""]
-        lines += _table(["output", "unit", "scenario", "mean", f"difference from {reference}"],
-                        summary_rows(summary, outputs, reference))
+        lines += markdown_table(
+            ["output", "unit", "scenario", "mean", f"difference from {reference}"],
+            summary_rows(summary, outputs, reference))
 
     figures = [kind for kind in FIGURE_CAPTIONS if kind in written]
     if figures or notes:
@@ -330,7 +333,7 @@ def render_report(result: ComparisonResult, summary: pd.DataFrame | None,
               f"scenario), `{FILES['manifest']}` (versions, file hashes, seeds, timings).", ""]
     if reproduce:
         lines += ["```bash", reproduce, "```", ""]
-    lines += _table(["scenario file", "sha256"], [
+    lines += markdown_table(["scenario file", "sha256"], [
         [f"`{f.path}`", f"`{f.sha256}`"]
         for f in dict.fromkeys(f for s in scenarios for f in s.chain)])
     lines += ["", f"povsim {__version__}, Python {sys.version.split()[0]}, seeds "

@@ -13,6 +13,8 @@ of stopping the others.
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
@@ -102,6 +104,35 @@ def simulate(params: Parameters, seed: int, *, scenario: str = "",
     return table
 
 
+def _noop() -> None:
+    """A task that does nothing (used to start a pool's workers)."""
+
+
+def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start all of a pool's worker processes now, each born ignoring Ctrl-C.
+
+    A Ctrl-C in a terminal signals the whole process group. Workers must leave it to
+    the parent, which shuts them down; a worker still starting (importing povsim) would
+    otherwise print a ``KeyboardInterrupt`` traceback. Ignoring SIGINT in the parent
+    while the workers are created gives each that disposition from birth (it survives
+    the exec of a new interpreter); the parent's handler is then restored.
+
+    Args:
+        pool: A new pool (workers are created on demand, one per submitted task while
+            none is idle).
+        workers: The pool's ``max_workers``.
+    """
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
+    try:
+        futures = [pool.submit(_noop) for _ in range(workers)]
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+    for future in futures:
+        future.result()
+
+
 def run_spec(spec: RunSpec) -> RunResult:
     """Run one spec, turning any exception into a failed :class:`RunResult`.
 
@@ -158,7 +189,9 @@ def _execute(specs: Sequence[RunSpec], workers: int) -> Iterator[tuple[int, RunR
             yield index, run_spec(spec)
         return
     context = multiprocessing.get_context(START_METHOD)
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(specs)), mp_context=context)
+    n_workers = min(workers, len(specs))
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
+    start_workers(pool, n_workers)
     try:
         pending: dict[Future, int] = {pool.submit(_worker, spec): i
                                       for i, spec in enumerate(specs)}

@@ -57,7 +57,7 @@ def _withdraw_support(model: PovertyModel) -> None:
     due = np.flatnonzero(exited & (model.year - reg.exit_year >= years))
     if len(due) == 0:
         return
-    for iv in model.interventions.values():
+    for iv in model.active_interventions():
         iv.withdraw(due)
     release_helpers(model, due)
     reg.counts.withdrawn += len(due)

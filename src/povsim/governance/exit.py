@@ -3,7 +3,8 @@
 A registered household exits when its assessed (observed) per-capita income is at
 least ``exit.income_margin`` times the line and, under the full criteria, the
 guarantees hold: food and clothing (income), compulsory schooling (no dropout),
-basic medical care (health cover), safe housing, safe drinking water (village water).
+basic medical care (enrolled in basic medical insurance), safe housing, safe drinking
+water (village water).
 Under target pressure, cadres close part of the shortfall against the yearly exit
 target (every registered household out by ``exit.target_year``) by exiting
 households whose assessed income is within ``fake_exit_margin`` below the line.
@@ -24,16 +25,16 @@ if TYPE_CHECKING:
     from povsim.model import PovertyModel
 
 
-def guarantees_met(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
+def guarantees_met(model: PovertyModel, rows: np.ndarray | slice) -> np.ndarray:
     """Whether schooling, medical care, housing and water are guaranteed for ``rows``.
 
     (Food and clothing is the income test, checked separately.)
     """
     hh = model.households
     schooling = hh.dropouts[rows] == 0
-    medical = model.interventions["health"].covered[rows]
+    medical = hh.insured[rows]
     housing = hh.safe_house[rows]
-    water = model.villages.water[hh.village[rows]]
+    water = model.villages.water[hh.village_index()[rows]]
     return schooling & medical & housing & water
 
 
@@ -45,13 +46,13 @@ def assess_exits(model: PovertyModel) -> None:
         return
     hh = model.households
     line = np.float32(model.p.run.poverty_line)
-    candidates = np.flatnonzero(reg.is_registered()
-                                & (year - hh.reg_year >= p.min_years_registered))
+    registered = np.flatnonzero(reg.is_registered())
+    candidates = registered[year - hh.reg_year[registered] >= p.min_years_registered]
     if len(candidates) == 0:
         return
     # Assessed on this year's income including transfers paid after registration (so a
     # household lifted by the dibao exits on paper), with this year's observation error.
-    obs = hh.income_pc[candidates] * observation_error(model)[candidates]
+    obs = hh.income_pc[candidates] * observation_error(model, candidates)
     ok_guarantees = (guarantees_met(model, candidates)
                      if p.criteria == "income_and_guarantees" else np.ones(len(candidates), bool))
     natural = (obs >= line * np.float32(p.income_margin)) & ok_guarantees

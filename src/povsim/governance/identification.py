@@ -20,11 +20,16 @@ import numpy as np
 
 from povsim.agents import EnterpriseKind, add_village_enterprises, create_work_teams
 from povsim.causes import derive_causes, main_cause
+from povsim.chunks import row_chunks
 from povsim.governance.prescription import release_helpers
+from povsim.ordering import order_within_groups, ranks_in_groups
 from povsim.status import CAUSES, RegStatus
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
+
+ALL = slice(None)
+"""Every row."""
 
 
 def observe_income(model: PovertyModel) -> np.ndarray:
@@ -38,27 +43,42 @@ def observe_income(model: PovertyModel) -> np.ndarray:
     return model.households.income_pc * observation_error(model)
 
 
-def observation_error(model: PovertyModel) -> np.ndarray:
-    """This year's multiplicative error of every household's income observation (mean 1).
+def observation_error(model: PovertyModel, rows: np.ndarray | slice | None = None) -> np.ndarray:
+    """This year's multiplicative error of the income observations (mean 1).
 
     The standard normal behind it is persistent (``registry.observation_z``, updated once
     a year by :func:`advance_observation_error`).
+
+    Args:
+        model: The model.
+        rows: Households to return (all if omitted).
     """
-    p, hh = model.p.identification, model.households
-    competence = model.cadres.competence_by_village(model.villages.n)[hh.village]
-    sigma = np.float32(p.noise_sd) * (1 - np.float32(p.competence_noise_cut) * competence)
-    return np.exp(sigma * model.registry.observation_z - sigma * sigma / 2)
+    return _observation_error(model, _error_spread(model), slice(None) if rows is None else rows)
 
 
-def advance_observation_error(model: PovertyModel) -> None:
+def _error_spread(model: PovertyModel) -> np.ndarray:
+    """Spread (log-sd) of the observation error in each village."""
+    p = model.p.identification
+    competence = model.cadres.competence_by_village(model.villages.n)
+    return np.float32(p.noise_sd) * (1 - np.float32(p.competence_noise_cut) * competence)
+
+
+def _observation_error(model: PovertyModel, spread: np.ndarray,
+                       rows: np.ndarray | slice) -> np.ndarray:
+    sigma = spread[model.households.village_index()[rows]]
+    return np.exp(sigma * model.registry.observation_z[rows] - sigma * sigma / 2)
+
+
+def advance_observation_error(model: PovertyModel, rows: slice = ALL) -> None:
     """Move each household's observation error one year on (AR(1), ``noise_persistence``)."""
     rho = np.float32(model.p.identification.noise_persistence)
     reg = model.registry
+    z = reg.observation_z[rows]  # a view: changed in place
     if not reg.built:
-        reg.observation_z[:] = model.draws.z_observe
+        z[:] = model.draws.z_observe[rows]
     else:
-        reg.observation_z *= rho
-        reg.observation_z += np.sqrt(1 - rho * rho) * model.draws.z_observe
+        z *= rho
+        z += np.sqrt(1 - rho * rho) * model.draws.z_observe[rows]
 
 
 def identify(model: PovertyModel) -> None:
@@ -67,9 +87,12 @@ def identify(model: PovertyModel) -> None:
     reg = model.registry
     if year < p.start_year:
         return
-    reg.previous_observed_pc[:] = reg.observed_pc
-    advance_observation_error(model)
-    reg.observed_pc[:] = observe_income(model)
+    spread = _error_spread(model)
+    for rows in row_chunks(model.households.n):
+        reg.previous_observed_pc[rows] = reg.observed_pc[rows]
+        advance_observation_error(model, rows)
+        np.multiply(model.households.income_pc[rows], _observation_error(model, spread, rows),
+                    out=reg.observed_pc[rows])
     if not reg.built:
         build_registry(model)
         reg.built = True
@@ -81,10 +104,13 @@ def _kin_favoured(model: PovertyModel, rows_mask: np.ndarray) -> np.ndarray:
     """Which households (among ``rows_mask``) a cadre favours this year."""
     p = model.p.identification
     hh = model.households
-    integrity = model.cadres.integrity_by_village(model.villages.n)[hh.village]
-    chance = p.favouritism * (1 - integrity)
     u = model.streams.identification.random(hh.n)
-    return rows_mask & model.cadre_kin & (u < chance)
+    kin = np.flatnonzero(model.cadre_kin)
+    integrity = model.cadres.integrity_by_village(model.villages.n)[hh.village[kin]]
+    chance = p.favouritism * (1 - integrity)
+    favoured = np.zeros(hh.n, bool)
+    favoured[kin] = rows_mask[kin] & (u[kin] < chance)
+    return favoured
 
 
 def build_registry(model: PovertyModel) -> None:
@@ -113,14 +139,14 @@ def village_quotas(model: PovertyModel) -> np.ndarray:
     """Households each village may register: the county quota split among its villages."""
     p = model.p.identification
     hh, v = model.households, model.villages
-    size = np.bincount(hh.village, minlength=v.n).astype(np.float64)
+    size = hh.village_sizes(v.n).astype(np.float64)
     county_size = np.bincount(v.county, weights=size)
     county_quota = p.quota_rate * county_size
     if p.quota_allocation == "proportional":
         weight = size
     else:
         poor_obs = model.registry.observed_pc < np.float32(model.p.run.poverty_line)
-        weight = np.bincount(hh.village, weights=poor_obs, minlength=v.n)
+        weight = np.bincount(hh.village[poor_obs], minlength=v.n).astype(np.float64)
     county_weight = np.bincount(v.county, weights=weight)
     share = np.divide(weight, county_weight[v.county], out=np.zeros(v.n),
                       where=county_weight[v.county] > 0)
@@ -133,13 +159,33 @@ def _register_by_quota(model: PovertyModel, favoured: np.ndarray) -> np.ndarray:
     quota = village_quotas(model)
     quota -= np.bincount(hh.village[favoured], minlength=v.n)
     obs = model.registry.observed_pc
-    order = np.lexsort((obs, hh.village))
-    village_sorted = hh.village[order]
-    starts = np.searchsorted(village_sorted, np.arange(v.n))
-    rank = np.arange(hh.n) - starts[village_sorted]
+    rows = _lowest_in_villages(hh.village, obs, quota)
+    village = hh.village[rows]
+    order = order_within_groups(village, obs[rows])
+    village_sorted = village[order]
+    rank = ranks_in_groups(village_sorted)
+    picked = rows[order]
     chosen = np.zeros(hh.n, bool)
-    chosen[order] = (rank < quota[village_sorted]) & ~favoured[order]
+    chosen[picked] = (rank < quota[village_sorted]) & ~favoured[picked]
     return chosen
+
+
+def _lowest_in_villages(village: np.ndarray, values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Rows (ascending) that include the ``counts[v]`` lowest ``values`` of each village ``v``.
+
+    Households above a low overall cut are left out, except in villages with too few
+    below it, so that ranking the rows kept within their villages gives each household
+    its rank among all of its village (for the ranks below the count). Saves sorting all
+    households when the counts are small.
+    """
+    n = len(values)
+    wanted = int(np.maximum(counts, 0).sum())
+    if 3 * wanted >= n:
+        return np.arange(n)
+    cut = np.partition(values, 3 * wanted)[3 * wanted]
+    below = values <= cut
+    short = np.bincount(village[below], minlength=len(counts)) < counts
+    return np.flatnonzero(below | short[village])
 
 
 def _public_review(model: PovertyModel, chosen: np.ndarray) -> np.ndarray:
@@ -181,8 +227,9 @@ def _designate_poor_villages(model: PovertyModel, registered: np.ndarray) -> Non
     v = model.villages
     hh = model.households
     original = np.flatnonzero(~v.is_site)
-    size = np.bincount(hh.village, minlength=v.n)
-    rate = np.bincount(hh.village, weights=registered, minlength=v.n) / np.maximum(size, 1)
+    size = hh.village_sizes(v.n)
+    registered_in = np.bincount(hh.village[registered], minlength=v.n).astype(np.float64)
+    rate = registered_in / np.maximum(size, 1)
     n_poor = round(p.identification.poor_village_share * len(original))
     poor = original[np.argsort(-rate[original], kind="stable")[:n_poor]]
     v.poor_village[poor] = True
@@ -200,25 +247,24 @@ def adjust_registry(model: PovertyModel) -> None:
     year = model.year
     registered = reg.is_registered()
     protected = _kin_favoured(model, registered)
-    remove = registered & (obs > line * np.float32(p.removal_margin)) & ~protected
-    remove &= reg.exit_year < 0  # households that exited before are handled by exit rules
-    removed = np.flatnonzero(remove)
+    rows = np.flatnonzero(registered)
+    remove = (obs[rows] > line * np.float32(p.removal_margin)) & ~protected[rows]
+    remove &= reg.exit_year[rows] < 0  # households that exited before are handled by exit rules
+    removed = rows[remove]
     reg.set_status(removed, RegStatus.NEVER, year)
     reg.counts.removed += len(removed)
-    for iv in model.interventions.values():
+    for iv in model.active_interventions():
         iv.withdraw(removed)
     release_helpers(model, removed)
 
-    below = obs < line
-    status = hh.reg_status
-    new_poor = below & ((status == RegStatus.NEVER) | (status == RegStatus.MONITORED)) & (
-        reg.exit_year < 0)
-    returned = below & ((status == RegStatus.EXITED) | (
-        (status == RegStatus.MONITORED) & (reg.exit_year >= 0)))
+    below = np.flatnonzero(obs < line)
+    status = hh.reg_status[below]
+    never_exited = reg.exit_year[below] < 0
+    monitored = status == RegStatus.MONITORED
+    new_rows = below[((status == RegStatus.NEVER) | monitored) & never_exited]
+    ret_rows = below[(status == RegStatus.EXITED) | (monitored & ~never_exited)]
     if p.mode == "quota":
-        new_poor = _within_quota(model, new_poor)
-    new_rows = np.flatnonzero(new_poor)
-    ret_rows = np.flatnonzero(returned)
+        new_rows = _within_quota(model, new_rows)
     reg.set_status(new_rows, RegStatus.REGISTERED, year)
     reg.set_status(ret_rows, RegStatus.RETURNED, year)
     diagnose(model, np.concatenate([new_rows, ret_rows]))
@@ -226,19 +272,21 @@ def adjust_registry(model: PovertyModel) -> None:
     reg.counts.returns += len(ret_rows)
 
 
-def _within_quota(model: PovertyModel, candidates: np.ndarray) -> np.ndarray:
-    """Keep the poorest observed candidates of each village that fit its remaining quota."""
+def _within_quota(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
+    """Keep the poorest observed of candidate ``rows`` that fit each village's remaining quota.
+
+    Returns:
+        The rows kept, in ascending order.
+    """
+    if len(rows) == 0:
+        return rows
     hh, v, reg = model.households, model.villages, model.registry
     quota = village_quotas(model)
-    on_registry = reg.is_registered() | (hh.reg_status == RegStatus.EXITED)
+    status = hh.reg_status
+    on_registry = (status >= RegStatus.REGISTERED) & (status <= RegStatus.RETURNED)
     room = np.maximum(quota - np.bincount(hh.village[on_registry], minlength=v.n), 0)
-    rows = np.flatnonzero(candidates)
-    if len(rows) == 0:
-        return candidates
-    order = rows[np.lexsort((reg.observed_pc[rows], hh.village[rows]))]
-    village_sorted = hh.village[order]
-    first = np.searchsorted(village_sorted, village_sorted, side="left")
-    rank = np.arange(len(order)) - first
-    keep = np.zeros(hh.n, bool)
-    keep[order[rank < room[village_sorted]]] = True
-    return keep
+    village = hh.village[rows]
+    order = order_within_groups(village, reg.observed_pc[rows])
+    village_sorted = village[order]
+    rank = ranks_in_groups(village_sorted)
+    return np.sort(rows[order[rank < room[village_sorted]]])

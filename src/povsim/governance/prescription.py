@@ -21,19 +21,27 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from povsim.agents import PairingHelpers
+from povsim.ordering import ranks_in_groups, stable_order, stable_order_of_labels
 from povsim.status import CAUSE_NAMES, CAUSES
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
 
 
-def assign_helpers(model: PovertyModel) -> None:
-    """Give registered households without a helper one, creating helpers as needed."""
+def assign_helpers(model: PovertyModel, supported: np.ndarray | None = None) -> None:
+    """Give registered households without a helper one, creating helpers as needed.
+
+    Args:
+        model: The model.
+        supported: Rows of the supported households, ascending (computed if omitted).
+    """
     h = model.p.helpers
     if not h.enabled or model.year < h.start_year:
         return
     helpers: PairingHelpers = model.helpers
-    need = np.flatnonzero(model.registry.is_supported() & (model.helper_of < 0))
+    if supported is None:
+        supported = np.flatnonzero(model.registry.is_supported())
+    need = supported[model.helper_of[supported] < 0]
     if len(need) == 0:
         return
     u = model.streams.agents.random(len(need))
@@ -57,7 +65,8 @@ def release_helpers(model: PovertyModel, rows: np.ndarray) -> None:
     rows = rows[model.helper_of[rows] >= 0]
     if len(rows) == 0:
         return
-    np.subtract.at(model.helpers.load, model.helper_of[rows], 1)
+    load = model.helpers.load
+    load -= np.bincount(model.helper_of[rows], minlength=len(load)).astype(load.dtype)
     model.helper_of[rows] = -1
 
 
@@ -71,10 +80,9 @@ def actively_helped(model: PovertyModel, supported_sorted: np.ndarray) -> np.nda
     others = supported_sorted[~with_helper]
     capacity = np.floor(model.cadres.effective_capacity_by_village(v.n)).astype(np.int64)
     village = hh.village[others]
-    order = np.argsort(village, kind="stable")  # keeps the poorest-first order per village
+    order = stable_order_of_labels(village)  # keeps the poorest-first order per village
     village_sorted = village[order]
-    first = np.searchsorted(village_sorted, village_sorted, side="left")
-    rank = np.arange(len(order)) - first
+    rank = ranks_in_groups(village_sorted)
     picked = np.zeros(len(others), bool)
     picked[order] = rank < capacity[village_sorted]
     reached = np.zeros(hh.n, bool)
@@ -101,11 +109,12 @@ def prescribe_and_deliver(model: PovertyModel) -> None:
         iv.delivered = 0
     if not running:
         return
-    assign_helpers(model)
     hh, reg = model.households, model.registry
     supported = np.flatnonzero(reg.is_supported())
-    observed = np.where(np.isnan(reg.observed_pc), hh.income_pc, reg.observed_pc)
-    supported = supported[np.argsort(observed[supported], kind="stable")]
+    assign_helpers(model, supported)
+    observed = reg.observed_pc[supported]
+    observed = np.where(np.isnan(observed), hh.income_pc[supported], observed)
+    supported = supported[stable_order(observed)]
     reached = actively_helped(model, supported)
     model.reached_this_year = len(reached)
     anyone = None

@@ -12,6 +12,8 @@ these hooks, called by the model at fixed points of the year:
   income (consumption-aid premiums, loans settled at term);
 * :meth:`Intervention.transfer` -- after delivery (phase 5): means-tested transfers
   paid in the same year to households enrolled up to now (dibao gap filling);
+  ``top_up`` and ``transfer`` return the rows whose income columns they changed (the
+  model then recomputes their net income), or ``None`` when they changed none;
 * :meth:`Intervention.eligible`, :meth:`Intervention.unit_costs`,
   :meth:`Intervention.deliver` -- prescription and delivery (phase 5): who may get
   it, what one unit costs, and what delivery does;
@@ -80,11 +82,21 @@ class Intervention:
     def contribute(self, effects: IncomeEffects) -> None:
         """Add this intervention's effects to this year's income (default: nothing)."""
 
-    def top_up(self) -> None:
-        """Payments that depend on this year's income (default: nothing)."""
+    def top_up(self) -> np.ndarray | None:
+        """Payments that depend on this year's income (default: nothing).
 
-    def transfer(self) -> None:
-        """Means-tested transfers of this year, after delivery (default: nothing)."""
+        Returns:
+            Rows whose income columns changed, or ``None`` if none did.
+        """
+        return None
+
+    def transfer(self) -> np.ndarray | None:
+        """Means-tested transfers of this year, after delivery (default: nothing).
+
+        Returns:
+            Rows whose income columns changed, or ``None`` if none did.
+        """
+        return None
 
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` may receive the intervention now (bool mask)."""

@@ -71,11 +71,11 @@ class Dibao(Intervention):
         self.enrolled[rows] = True
 
     @override
-    def transfer(self) -> None:
+    def transfer(self) -> np.ndarray | None:
         self.benefit[:] = 0
         rows = np.flatnonzero(self.enrolled)
         if len(rows) == 0:
-            return
+            return None
         hh, p = self.model.households, self.params
         size = hh.size()[rows].astype(np.float32)
         if p.targeting == "untargeted":
@@ -90,6 +90,7 @@ class Dibao(Intervention):
             benefit = gap * np.float32(ratio)
         self.benefit[rows] = benefit
         hh.transfer_income[rows] += benefit
+        return rows
 
     def assessed_income(self, rows: np.ndarray) -> np.ndarray:
         """Per-capita income as the means test sees it (before the dibao).
@@ -99,9 +100,15 @@ class Dibao(Intervention):
         observed = self.model.registry.observed_pc[rows]
         return np.where(np.isnan(observed), self.model.households.income_pc[rows], observed)
 
-    def handouts_to_workers(self) -> np.ndarray:
-        """Households with labour receiving benefits (they lose motivation)."""
-        return (self.benefit > 0) & (self.model.able_labour() >= 1)
+    def handouts_to_workers(self, rows: slice | np.ndarray | None = None) -> np.ndarray:
+        """Households with labour receiving benefits (they lose motivation).
+
+        Args:
+            rows: Households to return (all if omitted).
+        """
+        if rows is None:
+            rows = slice(None)
+        return (self.benefit[rows] > 0) & (self.model.able_labour()[rows] >= 1)
 
     @override
     def withdraw(self, rows: np.ndarray) -> None:

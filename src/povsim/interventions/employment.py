@@ -47,7 +47,7 @@ class Employment(Intervention):
     @override
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         model = self.model
-        return (model.idle_workers()[rows] >= 1) & (model.jobs.employer[rows] < 0)
+        return (model.idle_workers(rows) >= 1) & (model.jobs.employer[rows] < 0)
 
     @override
     def select(self, rows: np.ndarray) -> np.ndarray:

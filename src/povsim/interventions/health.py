@@ -7,13 +7,14 @@ from typing import override
 import numpy as np
 
 from povsim.interventions.base import Intervention
+from povsim.life.health import expected_medical_spending
 from povsim.life.income import IncomeEffects
 
 
 class Health(Intervention):
     """Premiums paid and medical costs reimbursed at a higher rate, with a yearly cap.
 
-    State: ``covered`` (bool per household).
+    State: ``covered`` and ``new`` (enrolled this year) per household.
     """
 
     name = "health"
@@ -23,6 +24,7 @@ class Health(Intervention):
     def __init__(self, model):
         super().__init__(model)
         self.covered = np.zeros(model.households.n, bool)
+        self.new = np.zeros(model.households.n, bool)
         self.campaign_cost = 0.0
 
     @override
@@ -32,10 +34,11 @@ class Health(Intervention):
                            "untargeted)",
             "unit_cost": "premium_subsidy per member a year plus the reimbursement above "
                          "health.baseline_reimbursement and the out-of-pocket spending above "
-                         "oop_cap",
+                         "oop_cap (enrolment is budgeted on expected medical spending)",
             "effect": "reimbursement_rate of medical costs reimbursed; out-of-pocket capped at "
-                      "oop_cap; counts as the basic-medical guarantee",
-            "lag": "from the next year's illness costs",
+                      "oop_cap; premiums paid, so the household is insured (the basic-medical "
+                      "guarantee)",
+            "lag": "this year's costs are settled at the programme's rate once enrolled",
             "duration": "while covered and funded; withdrawn after exit when support is",
             "failure_risk": "benefits cut pro rata when the allocation is short",
         }
@@ -48,12 +51,15 @@ class Health(Intervention):
     def unit_costs(self, rows: np.ndarray) -> np.ndarray:
         hh, p = self.model.households, self.params
         base = self.model.p.health.baseline_reimbursement
-        expected = hh.medical_spending[rows] * max(p.reimbursement_rate - base, 0.0)
+        extra = max(p.reimbursement_rate - base, 0.0)
+        expected = expected_medical_spending(hh, self.model.p, rows) * extra
         return p.premium_subsidy * hh.size()[rows] + expected
 
     @override
     def deliver(self, rows: np.ndarray) -> None:
         self.covered[rows] = True
+        self.new[rows] = True
+        self.model.households.insured[rows] = True  # the programme pays the premiums
 
     @override
     def contribute(self, effects: IncomeEffects) -> None:
@@ -75,6 +81,26 @@ class Health(Intervention):
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = np.where(spend > 0, 1 - oop / spend, base)
         effects.reimbursement[rows] = rate
+
+    @override
+    def transfer(self) -> None:
+        """Settle this year's medical bills of the households enrolled this year.
+
+        Bills of the registered poor were settled at the programme's rate at discharge
+        once they were registered, so a household enrolled this year is reimbursed its
+        costs of this year too (the ones the baseline scheme left it), from the same
+        allocation, instead of waiting for the next year.
+        """
+        rows = np.flatnonzero(self.new)
+        self.new[:] = False
+        if len(rows) == 0:
+            return
+        hh, p = self.model.households, self.params
+        spend = hh.medical_spending[rows]
+        oop_new = np.minimum(spend * np.float32(1 - p.reimbursement_rate), np.float32(p.oop_cap))
+        refund = np.maximum(hh.medical_oop[rows] - oop_new, 0)
+        ratio = np.float32(self.pay(float(refund.sum(dtype=np.float64))))
+        hh.medical_oop[rows] -= refund * ratio
 
     @override
     def withdraw(self, rows: np.ndarray) -> None:

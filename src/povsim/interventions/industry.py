@@ -7,6 +7,7 @@ from typing import override
 import numpy as np
 
 from povsim.agents import EnterpriseKind
+from povsim.chunks import index_chunks
 from povsim.interventions.base import Intervention
 from povsim.life.income import IncomeEffects
 
@@ -109,10 +110,11 @@ class Industry(Intervention):
 
     @override
     def contribute(self, effects: IncomeEffects) -> None:
+        for rows in index_chunks(np.flatnonzero(self.kind != NONE)):
+            self._contribute_rows(effects, rows)
+
+    def _contribute_rows(self, effects: IncomeEffects, rows: np.ndarray) -> None:
         model, p = self.model, self.params
-        rows = np.flatnonzero(self.kind != NONE)
-        if len(rows) == 0:
-            return
         age = (model.year - self.year[rows]).astype(np.float32)
         kind = self.kind[rows]
         value = self.value[rows]

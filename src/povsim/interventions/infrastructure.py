@@ -55,7 +55,7 @@ class Infrastructure(Intervention):
         order = np.lexsort((village_pos, item_idx))  # each item everywhere, water first
         item_idx, village_pos = item_idx[order], village_pos[order]
         units_village = villages[village_pos]
-        size = np.bincount(model.households.village, minlength=v.n)
+        size = model.households.village_sizes(v.n)
         costs = p.cost_per_household * size[units_village]
         k = model.budget.fund_in_order(self.name, costs)
         self.started[item_idx[:k], units_village[:k]] = model.year

@@ -107,7 +107,7 @@ class Microloans(Intervention):
 
     @override
     def top_up(self) -> None:
-        """Settle loans at the end of their term: repaid, or in default (debt)."""
+        """Settle loans at the end of their term: repaid, or in default (debt; income unchanged)."""
         model, p = self.model, self.params
         self.defaults = self.repaid = self.matured = 0
         rows = np.flatnonzero(self.outstanding())

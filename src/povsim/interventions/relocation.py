@@ -66,6 +66,7 @@ class Relocation(Intervention):
         size = hh.size()[rows]
         site = v.site_of_county()[v.county[hh.village[rows]]]
         hh.village[rows] = site
+        hh.forget_derived("village_sizes")
         hh.relocated[rows] = True
         hh.safe_house[rows] = True
         hh.debt[rows] += np.minimum(p.copay_per_person * size, p.copay_cap).astype(np.float32)
@@ -73,9 +74,10 @@ class Relocation(Intervention):
         self.moved_this_year = len(rows)
         model.jobs.release(model, rows)  # jobs back in the old village are left behind
         rng = model.streams.delivery
+        at_sites = np.flatnonzero(v.at_site(hh.village))
         for s in np.unique(site):
             movers = rows[site == s]
-            residents = np.flatnonzero(hh.village == s)
+            residents = at_sites[hh.village[at_sites] == s]
             model.network.rewire_rows(movers, residents, rng)
         if p.follow_up_jobs:
             self._site_jobs(rows, site, rng)
@@ -84,7 +86,7 @@ class Relocation(Intervention):
         """Follow-up support: jobs at each site's workshop for relocated households."""
         model, p = self.model, self.params
         ent = model.enterprises
-        want = (model.idle_workers()[rows] >= 1) & (rng.random(len(rows)) < p.follow_up_job_prob)
+        want = (model.idle_workers(rows) >= 1) & (rng.random(len(rows)) < p.follow_up_job_prob)
         takers, sites = rows[want], site[want]
         for s in np.unique(sites):
             workers = takers[sites == s]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from povsim.chunks import row_chunks
 from povsim.draws import YearDraws
 from povsim.params import Parameters
 from povsim.world.households import Households
@@ -38,18 +39,30 @@ def age_households(hh: Households, params: Parameters, draws: YearDraws,
     Returns:
         Rows of households that were replaced by newly formed ones.
     """
-    demo = params.demography
-    hh.head_age += 1
+    empty = [_age_rows(hh, params, draws, schooling_bonus, rows) for rows in row_chunks(hh.n)]
+    hh.forget_derived()
+    empty = np.concatenate(empty)
+    if len(empty):
+        replace_households(hh, empty, params, villages, rng)
+    return empty
 
-    move = (hh.n_young > 0) & (draws.u_young < hh.n_young * np.float32(demo.young_to_school_rate))
-    hh.n_young -= move
-    hh.n_school += move
-    move = (hh.n_school > 0) & (
-        draws.u_school < hh.n_school * np.float32(demo.school_to_adult_rate)
-    )
-    hh.n_school -= move
-    hh.n_adult += move
-    grown = np.flatnonzero(move)
+
+def _age_rows(hh: Households, params: Parameters, draws: YearDraws,
+              schooling_bonus: np.ndarray | None, rows: slice) -> np.ndarray:
+    """Age the households of a block of rows; returns the rows left without members."""
+    demo = params.demography
+    head_age, n_young, n_school = hh.head_age[rows], hh.n_young[rows], hh.n_school[rows]
+    n_adult, n_elderly = hh.n_adult[rows], hh.n_elderly[rows]  # views: changed in place
+    head_age += 1
+
+    # A uniform draw u is below count x rate only when count > 0 (u >= 0).
+    move = draws.u_young[rows] < n_young * np.float32(demo.young_to_school_rate)
+    n_young -= move
+    n_school += move
+    move = draws.u_school[rows] < n_school * np.float32(demo.school_to_adult_rate)
+    n_school -= move
+    n_adult += move
+    grown = np.flatnonzero(move) + rows.start
     dropout = hh.dropouts[grown] > 0
     hh.dropouts[grown] -= dropout
     brings = np.where(dropout, params.schooling.dropout_skill,
@@ -60,30 +73,38 @@ def age_households(hh: Households, params: Parameters, draws: YearDraws,
     hh.skill[grown] = np.clip(skill + (brings - skill) / hh.n_adult[grown], 0, 1)
 
     # The head (and a spouse) turn elderly together.
-    turning = (hh.head_age == demo.elderly_age) & (hh.n_adult > 0)
-    moved = np.minimum(hh.n_adult, 2) * turning
-    hh.n_adult -= moved.astype(np.int8)
-    hh.n_elderly += moved.astype(np.int8)
+    turning = np.flatnonzero(head_age == demo.elderly_age)
+    moved = np.minimum(n_adult[turning], 2)
+    n_adult[turning] -= moved
+    n_elderly[turning] += moved
 
-    born = (hh.head_age >= 20) & (hh.head_age <= 40) & (draws.u_birth < np.float32(demo.p_birth))
-    hh.n_young += born
+    born = np.flatnonzero(draws.u_birth[rows] < np.float32(demo.p_birth))
+    age = head_age[born]
+    n_young[born[(age >= 20) & (age <= 40)]] += 1
 
     # One uniform, two exclusive intervals: an elderly death, else a working-age death.
-    p_old = hh.n_elderly * np.float32(demo.mortality_elderly)
-    p_adult = hh.n_adult * np.float32(demo.mortality_adult)
-    old_dies = draws.u_death < p_old
-    adult_dies = ~old_dies & (draws.u_death < p_old + p_adult)
-    hh.n_elderly -= old_dies
-    hh.n_adult -= adult_dies
+    # Only rows whose draw is below the largest possible chance of a death can have one.
+    mortality_elderly = np.float32(demo.mortality_elderly)
+    mortality_adult = np.float32(demo.mortality_adult)
+    highest = (np.float32(n_elderly.max(initial=0)) * mortality_elderly
+               + np.float32(n_adult.max(initial=0)) * mortality_adult)
+    u_death = draws.u_death[rows]
+    at_risk = np.flatnonzero(u_death < highest)
+    u = u_death[at_risk]
+    p_old = n_elderly[at_risk] * mortality_elderly
+    p_adult = n_adult[at_risk] * mortality_adult
+    old_dies = u < p_old
+    adult_dies = ~old_dies & (u < p_old + p_adult)
+    n_elderly[at_risk[old_dies]] -= 1
+    n_adult[at_risk[adult_dies]] -= 1
 
     # Elderly-headed households left with only younger members get a younger head.
-    handed_over = (hh.head_age >= demo.elderly_age) & (hh.n_elderly == 0) & (hh.n_adult > 0)
-    hh.head_age[handed_over] = demo.successor_head_age
+    handed_over = (head_age >= demo.elderly_age) & (n_elderly == 0) & (n_adult > 0)
+    head_age[handed_over] = demo.successor_head_age
 
-    empty = np.flatnonzero(hh.size() == 0)
-    if len(empty):
-        replace_households(hh, empty, params, villages, rng)
-    return empty
+    died = at_risk[old_dies | adult_dies]
+    left = n_young[died].astype(np.int16) + n_school[died] + n_adult[died] + n_elderly[died]
+    return died[left == 0] + rows.start
 
 
 def replace_households(hh: Households, rows: np.ndarray, params: Parameters,

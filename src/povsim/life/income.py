@@ -8,21 +8,35 @@ through :class:`IncomeEffects`, which the interventions fill each year.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
 import numpy as np
 
+from povsim.chunks import row_chunks
 from povsim.draws import YearDraws
 from povsim.life.shocks import YearShocks
 from povsim.params import Parameters
-from povsim.world.households import Households
+from povsim.world.households import Households, Rows
 from povsim.world.network import VillageNetwork
 from povsim.world.villages import Villages
 
+EFFECT_FIELDS: dict[str, float] = {
+    "asset_income": 0.0,
+    "transfer_income": 0.0,
+    "job_wage": 0.0,
+    "job_labour": 0.0,
+    "farm_multiplier": 1.0,
+    "reimbursement": np.nan,  # the baseline reimbursement, given when effects are made
+    "oop_cap": np.inf,
+    "schooling_covered": 0.0,
+    "debt_service": 0.0,
+}
+"""Each policy effect on income and its neutral value (no policy)."""
 
-@dataclass(slots=True)
+
 class IncomeEffects:
     """What policy adds to or changes in household income this year (one array each).
+
+    An array is made, filled with its neutral value, the first time it is used, so an
+    effect no running policy has costs nothing; :meth:`used` tells whether it was.
 
     Attributes:
         asset_income: Dividends and returns on support received (yuan).
@@ -46,14 +60,51 @@ class IncomeEffects:
     schooling_covered: np.ndarray
     debt_service: np.ndarray
 
+    def __init__(self, n: int, baseline_reimbursement: float,
+                 buffers: dict[str, np.ndarray] | None = None):
+        """No policy yet: zero additions, multipliers of 1, the baseline reimbursement.
+
+        Args:
+            n: Number of households.
+            baseline_reimbursement: Share of medical costs reimbursed without policy.
+            buffers: Arrays to reuse (by effect name), kept from year to year.
+        """
+        self.n = n
+        self._neutral = {name: np.float32(value) for name, value in EFFECT_FIELDS.items()}
+        self._neutral["reimbursement"] = np.float32(baseline_reimbursement)
+        self._buffers = buffers
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        neutral = self.__dict__.get("_neutral")
+        if neutral is None or name not in neutral:
+            raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+        buffers = self.__dict__["_buffers"]
+        array = buffers.get(name) if buffers is not None else None
+        if array is None or len(array) != self.n:
+            array = np.empty(self.n, np.float32)
+            if buffers is not None:
+                buffers[name] = array
+        array.fill(neutral[name])
+        setattr(self, name, array)
+        return array
+
+    def used(self, name: str) -> np.ndarray | None:
+        """The array of an effect if some policy used it this year, else ``None``."""
+        return self.__dict__.get(name)
+
+    def neutral(self, name: str) -> np.float32:
+        """The value of an effect where no policy changed it."""
+        return self._neutral[name]
+
     @classmethod
-    def none(cls, n: int, baseline_reimbursement: float) -> IncomeEffects:
+    def none(cls, n: int, baseline_reimbursement: float,
+             buffers: dict[str, np.ndarray] | None = None) -> IncomeEffects:
         """No policy: zero additions, multipliers of 1, the baseline reimbursement."""
-        zeros = {f.name: np.zeros(n, np.float32) for f in fields(cls)}
-        zeros["farm_multiplier"][:] = 1.0
-        zeros["reimbursement"][:] = baseline_reimbursement
-        zeros["oop_cap"][:] = np.inf
-        return cls(**zeros)
+        return cls(n, baseline_reimbursement, buffers)
+
+
+ALL = slice(None)
+"""Every row."""
 
 
 def growth_factor(rate: float, years: int) -> np.float32:
@@ -61,9 +112,41 @@ def growth_factor(rate: float, years: int) -> np.float32:
     return np.float32((1.0 + rate) ** years)
 
 
+def land_factor(hh: Households, params: Parameters) -> np.ndarray:
+    """``(land / land_mean) ** land_elasticity`` of every household (kept until renewed)."""
+    mean = np.float32(params.population.land_mean)
+    elasticity = np.float32(params.economy.land_elasticity)
+    return hh.static(("land_factor", mean, elasticity),
+                     lambda rows: (hh.land[rows] / mean) ** elasticity)
+
+
+def ability_wage_factor(hh: Households, params: Parameters) -> np.ndarray:
+    """``ability ** ability_wage_elasticity`` of every household (kept until renewed)."""
+    elasticity = np.float32(params.economy.ability_wage_elasticity)
+    return hh.static(("ability_wage", elasticity), lambda rows: hh.ability[rows] ** elasticity)
+
+
+def farm_subsidy(hh: Households, params: Parameters) -> np.ndarray:
+    """Yearly farm subsidy of every household, ``farm_subsidy_per_mu x land``."""
+    per_mu = np.float32(params.economy.farm_subsidy_per_mu)
+    return hh.static(("farm_subsidy", per_mu), lambda rows: hh.land[rows] * per_mu)
+
+
+def village_farm_factor(villages: Villages, params: Parameters, shocks: YearShocks) -> np.ndarray:
+    """Farm income multiplier of each village: infrastructure, remoteness, disasters, price."""
+    e = params.economy
+    return (
+        (1.0 + e.infrastructure_farm_bonus * villages.infrastructure_count())
+        * (1.0 - e.remoteness_farm_penalty * villages.remoteness
+           * (1.0 - e.road_remoteness_cut * villages.road))
+        * shocks.farm_multiplier * shocks.price
+    ).astype(np.float32)
+
+
 def market_income(hh: Households, villages: Villages, params: Parameters, years: int,
                   shocks: YearShocks, effects: IncomeEffects,
-                  transitory: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+                  transitory: np.ndarray | None, rows: Rows = ALL,
+                  village_farm: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Farm income and wages before scaling (yuan a year).
 
     Args:
@@ -73,48 +156,60 @@ def market_income(hh: Households, villages: Villages, params: Parameters, years:
         years: Years since the start year (for growth).
         shocks: The year's shocks.
         effects: Policy effects on income.
-        transitory: Multiplicative transitory shock per household (``None``: none).
+        transitory: Multiplicative transitory shock of each of ``rows`` (``None``: none).
+        rows: Households to compute (all if omitted).
+        village_farm: :func:`village_farm_factor` (computed if omitted).
 
     Returns:
-        ``(farm, wages)`` arrays (float32); wages exclude programme jobs.
+        ``(farm, wages)`` arrays (float32) for ``rows``; wages exclude programme jobs.
     """
     e, h = params.economy, params.health
-    labour = hh.labour_units(h.disability_labour_loss, h.chronic_labour_loss)
-    labour -= hh.illness_episode * np.float32(h.illness_labour_loss)
+    if village_farm is None:
+        village_farm = village_farm_factor(villages, params, shocks)
+    # Written with output arrays to spare temporaries; each line computes what its
+    # comment says, in the same float32 operations.
+    labour = hh.illness_episode[rows] * np.float32(h.illness_labour_loss)
+    np.subtract(hh.labour_units(h.disability_labour_loss, h.chronic_labour_loss)[rows], labour,
+                out=labour)
     np.maximum(labour, 0, out=labour)
-    workers = np.floor(labour)
-    migrants = np.minimum(hh.n_migrant, workers)
-    local = np.minimum(hh.n_local_job, workers - migrants)
-    farm_labour = labour - migrants - local - effects.job_labour
-    np.maximum(farm_labour, 0, out=farm_labour)
-    farm_labour += hh.n_elderly * np.float32(e.elderly_farm_labour)
+    free = np.floor(labour)  # workers
+    migrants = np.minimum(hh.n_migrant[rows], free)
+    free -= migrants
+    local = np.minimum(hh.n_local_job[rows], free, out=free)
+    farm = labour  # farm labour = labour - migrants - local - programme jobs, at least 0
+    farm -= migrants
+    farm -= local
+    job_labour = effects.used("job_labour")
+    if job_labour is not None:
+        farm -= job_labour[rows]
+    np.maximum(farm, 0, out=farm)
+    farm += hh.n_elderly[rows] * np.float32(e.elderly_farm_labour)
 
-    village_farm = (
-        (1.0 + e.infrastructure_farm_bonus * villages.infrastructure_count())
-        * (1.0 - e.remoteness_farm_penalty * villages.remoteness
-           * (1.0 - e.road_remoteness_cut * villages.road))
-        * shocks.farm_multiplier * shocks.price
-    ).astype(np.float32)
-    drive = 1.0 - np.float32(e.motivation_income_effect) * (1.0 - hh.motivation)
+    drive = 1.0 - hh.motivation[rows]  # drive = 1 - motivation_income_effect x (1 - motivation)
+    drive *= np.float32(e.motivation_income_effect)
+    np.subtract(1.0, drive, out=drive)
     if transitory is not None:
         drive *= transitory
 
-    land = (hh.land / np.float32(params.population.land_mean)) ** np.float32(e.land_elasticity)
-    farm = farm_labour ** np.float32(e.farm_labour_elasticity)
-    farm *= land
-    farm *= village_farm[hh.village]
-    farm *= effects.farm_multiplier
-    farm *= hh.ability
+    np.power(farm, np.float32(e.farm_labour_elasticity), out=farm)
+    farm *= land_factor(hh, params)[rows]
+    farm *= village_farm[hh.village_index()[rows]]
+    farm_multiplier = effects.used("farm_multiplier")
+    if farm_multiplier is not None:
+        farm *= farm_multiplier[rows]
+    farm *= hh.ability[rows]
     farm *= drive
     farm *= np.float32(e.farm_income_per_worker) * growth_factor(e.farm_productivity_growth,
                                                                   years)
 
     wage_level = growth_factor(e.wage_growth, years)
-    per_worker = (migrants * np.float32(e.migrant_wage * e.remittance_share
-                                        * shocks.migrant_wage_kept)
-                  + local * np.float32(e.local_wage))
-    wages = per_worker * (np.float32(e.skill_wage_floor) + hh.skill)
-    wages *= hh.ability ** np.float32(e.ability_wage_elasticity)
+    wages = migrants  # per worker: migrants x migrant wage + local jobs x local wage
+    wages[shocks.migrant_job_lost[rows]] = 0  # migrants who lost their jobs earn nothing
+    wages *= np.float32(e.migrant_wage * e.remittance_share)
+    local *= np.float32(e.local_wage)
+    wages += local
+    wages *= hh.skill[rows] + np.float32(e.skill_wage_floor)
+    wages *= ability_wage_factor(hh, params)[rows]
     wages *= drive
     wages *= wage_level
     return farm, wages
@@ -124,6 +219,8 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, years
                    shocks: YearShocks, effects: IncomeEffects, draws: YearDraws | None,
                    market_scale: float) -> None:
     """Set every income and cost column, net income and per-capita income.
+
+    Runs a block of rows at a time (:mod:`povsim.chunks`).
 
     Args:
         hh: Household table (changed in place).
@@ -136,41 +233,82 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, years
         market_scale: Alignment factor applied to farm income and wages.
     """
     e = params.economy
-    transitory = None
-    if draws is not None:
-        sigma = np.float32(e.transitory_sigma)
-        transitory = np.exp(sigma * draws.z_income - sigma * sigma / 2)
-    farm, wages = market_income(hh, villages, params, years, shocks, effects, transitory)
+    sigma = np.float32(e.transitory_sigma)
     scale = np.float32(market_scale)
-    np.multiply(farm, scale, out=hh.farm_income)
-    np.multiply(wages, scale, out=hh.wage_income)
-    hh.wage_income += effects.job_wage
-    hh.asset_income[:] = effects.asset_income
     pension = np.float32(e.pension) * growth_factor(e.pension_growth, years)
-    np.multiply(hh.n_elderly, pension, out=hh.transfer_income)
-    hh.transfer_income += hh.land * np.float32(e.farm_subsidy_per_mu)
-    hh.transfer_income += effects.transfer_income
-    oop = hh.medical_spending * (1.0 - effects.reimbursement)
-    np.minimum(oop, effects.oop_cap, out=hh.medical_oop)
-    np.multiply(hh.n_school, np.float32(e.schooling_cost) * (1.0 - effects.schooling_covered),
-                out=hh.schooling_spending)
-    hh.debt_service[:] = effects.debt_service
-    update_net_income(hh)
+    schooling_cost = np.float32(e.schooling_cost)
+    village_farm = village_farm_factor(villages, params, shocks)
+    subsidy = farm_subsidy(hh, params)
+    for rows in row_chunks(hh.n):
+        transitory = None
+        if draws is not None:
+            transitory = sigma * draws.z_income[rows]
+            transitory -= sigma * sigma / 2
+            np.exp(transitory, out=transitory)
+        farm, wages = market_income(hh, villages, params, years, shocks, effects, transitory,
+                                    rows, village_farm)
+        np.multiply(farm, scale, out=hh.farm_income[rows])
+        wage_income = np.multiply(wages, scale, out=hh.wage_income[rows])
+        _add_effect(wage_income, effects, "job_wage", rows)
+        _set_effect(hh.asset_income[rows], effects, "asset_income", rows)
+        transfers = np.multiply(hh.n_elderly[rows], pension, out=hh.transfer_income[rows])
+        transfers += subsidy[rows]
+        _add_effect(transfers, effects, "transfer_income", rows)
+        reimbursement = effects.used("reimbursement")
+        paid = 1.0 - (effects.neutral("reimbursement") if reimbursement is None
+                      else reimbursement[rows])
+        oop = np.multiply(hh.medical_spending[rows], paid, out=hh.medical_oop[rows])
+        cap = effects.used("oop_cap")
+        if cap is not None:
+            np.minimum(oop, cap[rows], out=oop)
+        covered = effects.used("schooling_covered")
+        np.multiply(hh.n_school[rows], schooling_cost * (1.0 - (
+            effects.neutral("schooling_covered") if covered is None else covered[rows])),
+            out=hh.schooling_spending[rows])
+        _set_effect(hh.debt_service[rows], effects, "debt_service", rows)
+        _net_income(hh, rows)
 
 
-def update_net_income(hh: Households) -> None:
-    """Recompute net and per-capita income from the component columns."""
-    net = hh.farm_income + hh.wage_income
-    net += hh.asset_income
-    net += hh.transfer_income
-    net -= hh.medical_oop
-    net -= hh.schooling_spending
-    net -= hh.debt_service
-    hh.net_income[:] = net
-    np.divide(net, hh.size(), out=hh.income_pc)
+def _add_effect(column: np.ndarray, effects: IncomeEffects, name: str, rows: Rows) -> None:
+    """Add an effect to a column's block of rows (nothing if no policy used it)."""
+    used = effects.used(name)
+    if used is not None:
+        column += used[rows]
 
 
-def share_risk(hh: Households, network: VillageNetwork, params: Parameters) -> float:
+def _set_effect(column: np.ndarray, effects: IncomeEffects, name: str, rows: Rows) -> None:
+    """Set a column's block of rows to an effect."""
+    used = effects.used(name)
+    column[:] = effects.neutral(name) if used is None else used[rows]
+
+
+def update_net_income(hh: Households, rows: np.ndarray | None = None) -> None:
+    """Recompute net and per-capita income from the component columns.
+
+    Args:
+        hh: Household table (changed in place).
+        rows: Households whose components changed (all if omitted).
+    """
+    if rows is not None:
+        _net_income(hh, rows)
+        return
+    for chunk in row_chunks(hh.n):
+        _net_income(hh, chunk)
+
+
+def _net_income(hh: Households, rows: Rows) -> None:
+    net = hh.farm_income[rows] + hh.wage_income[rows]
+    net += hh.asset_income[rows]
+    net += hh.transfer_income[rows]
+    net -= hh.medical_oop[rows]
+    net -= hh.schooling_spending[rows]
+    net -= hh.debt_service[rows]
+    hh.net_income[rows] = net
+    hh.income_pc[rows] = net / hh.size()[rows]
+
+
+def share_risk(hh: Households, network: VillageNetwork, params: Parameters,
+               changed: list[np.ndarray] | None = None) -> float:
     """Informal risk sharing after shocks: households with savings help hit contacts.
 
     A household is in need when it is below the line in a year it suffered an
@@ -183,6 +321,8 @@ def share_risk(hh: Households, network: VillageNetwork, params: Parameters) -> f
         hh: Household table (changed in place).
         network: The village network.
         params: Parameters in force this year.
+        changed: If given, the rows whose income was changed are appended to it (their
+            net income is added to, not recomputed from its components).
 
     Returns:
         Total yuan passed between households.
@@ -191,16 +331,21 @@ def share_risk(hh: Households, network: VillageNetwork, params: Parameters) -> f
     if share <= 0:
         return 0.0
     shocked = hh.illness_episode | hh.disaster_hit
-    need = ((hh.income_pc < np.float32(params.run.poverty_line)) & shocked).astype(np.float32)
-    needy_contacts = network.adjacency @ need
-    gives = (need == 0) & (needy_contacts > 0)
-    amount = np.where(gives, hh.savings * np.float32(share), np.float32(0))
-    per_contact = np.divide(amount, needy_contacts, out=np.zeros_like(amount), where=gives)
-    received = (network.adjacency.T @ per_contact) * need
-    hh.savings -= amount
-    hh.transfer_income += received.astype(np.float32)
-    hh.net_income += received.astype(np.float32)
-    np.divide(hh.net_income, hh.size(), out=hh.income_pc)
+    in_need = (hh.income_pc < np.float32(params.run.poverty_line)) & shocked
+    needy = np.flatnonzero(in_need)
+    if len(needy) == 0:
+        return 0.0
+    contacts, needy_contacts = network.contacts_among(needy)
+    giving = ~in_need[contacts]
+    givers = contacts[giving]
+    amount = hh.savings[givers] * np.float32(share)
+    received = network.listener_sums(needy, givers, amount / needy_contacts[giving])
+    hh.savings[givers] -= amount
+    hh.transfer_income[needy] += received
+    hh.net_income[needy] += received
+    hh.income_pc[needy] = hh.net_income[needy] / hh.size()[needy]
+    if changed is not None:
+        changed.append(needy)
     return float(amount.sum(dtype=np.float64))
 
 
@@ -208,8 +353,13 @@ def update_savings(hh: Households, params: Parameters) -> None:
     """Save part of income well above the line; draw on savings to cover a shortfall."""
     e = params.economy
     line = np.float32(params.run.poverty_line)
-    size = hh.size()
-    surplus = hh.net_income - 2 * line * size
-    hh.savings += np.float32(e.savings_rate) * np.maximum(surplus, 0)
-    shortfall = np.maximum(line * size - hh.net_income, 0)
-    hh.savings -= np.minimum(hh.savings * np.float32(e.dissaving_rate), shortfall)
+    rate = np.float32(e.savings_rate)
+    dissaving = np.float32(e.dissaving_rate)
+    for rows in row_chunks(hh.n):
+        size = hh.size()[rows]
+        net = hh.net_income[rows]
+        savings = hh.savings[rows]  # a view: changed in place
+        surplus = net - 2 * line * size
+        savings += rate * np.maximum(surplus, 0)
+        shortfall = np.maximum(line * size - net, 0)
+        savings -= np.minimum(savings * dissaving, shortfall)

@@ -13,17 +13,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from povsim.causes import derive_causes
-from povsim.governance.exit import guarantees_met
+from povsim.metrics.frame import year_frame
 from povsim.params.policy import INTERVENTION_NAMES
-from povsim.status import CAUSE_NAMES, CAUSES, RegStatus
+from povsim.status import CAUSE_NAMES
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
 
 
-def _registered(model: PovertyModel) -> np.ndarray:
-    return model.registry.is_registered()
+def _totals(model: PovertyModel):
+    return year_frame(model).totals
+
+
+def _details(model: PovertyModel):
+    return year_frame(model).details
 
 
 def _pct(part: float, whole: float) -> float:
@@ -32,7 +35,7 @@ def _pct(part: float, whole: float) -> float:
 
 def registered_households(model: PovertyModel) -> int:
     """Households on the registry as poor (registered or returned)."""
-    return int(_registered(model).sum())
+    return _totals(model).registered
 
 
 def registered_rate(model: PovertyModel) -> float:
@@ -42,12 +45,12 @@ def registered_rate(model: PovertyModel) -> float:
 
 def monitored_households(model: PovertyModel) -> int:
     """Households under return-prevention monitoring after an alert."""
-    return int((model.households.reg_status == RegStatus.MONITORED).sum())
+    return _totals(model).monitored
 
 
 def exited_households(model: PovertyModel) -> int:
     """Households whose registered status is exited."""
-    return int((model.households.reg_status == RegStatus.EXITED).sum())
+    return _totals(model).exited
 
 
 def exits_registered(model: PovertyModel) -> int:
@@ -98,37 +101,33 @@ def new_registrations(model: PovertyModel) -> int:
 
 def inclusion_error(model: PovertyModel) -> float:
     """Percent of registered households that are not truly poor."""
-    reg = _registered(model)
-    return _pct(float((reg & ~model.households.poor).sum()), float(reg.sum()))
+    t = _details(model)
+    return _pct(float(t.registered_not_poor), float(t.registered))
 
 
 def exclusion_error(model: PovertyModel) -> float:
     """Percent of truly poor households neither registered nor monitored."""
-    hh = model.households
-    covered = model.registry.is_supported()
-    return _pct(float((hh.poor & ~covered).sum()), float(hh.poor.sum()))
+    t = _details(model)
+    return _pct(float(t.poor_unsupported), float(t.poor))
 
 
 def favoured_kin(model: PovertyModel) -> int:
     """Registered households put on the registry through cadre favouritism."""
-    return int((model.registry.favoured & _registered(model)).sum())
+    return _details(model).favoured_registered
 
 
 def share_poor_in_poor_villages(model: PovertyModel) -> float:
     """Percent of poor persons living in registered poor villages (by village of origin)."""
-    hh = model.households
-    persons = hh.weight * hh.size()
-    in_poor = model.villages.poor_village[hh.origin_village]
-    return _pct(float(persons[hh.poor & in_poor].sum()), float(persons[hh.poor].sum()))
+    t = _details(model)
+    return _pct(t.poor_persons_in_poor_villages, t.poor_persons)
 
 
 def mean_income_poor_villages(model: PovertyModel) -> float:
     """Mean per-capita income of persons from registered poor villages (yuan, 2010 prices)."""
-    hh = model.households
-    rows = model.villages.poor_village[hh.origin_village]
-    persons = (hh.weight * hh.size())[rows].astype(np.float64)
-    return float(np.dot(persons, hh.income_pc[rows])) / persons.sum() if rows.any() \
-        else float("nan")
+    t = _details(model)
+    if t.persons_in_poor_villages == 0:
+        return float("nan")
+    return t.income_in_poor_villages / t.persons_in_poor_villages
 
 
 def guarantees_met_share(model: PovertyModel) -> float:
@@ -136,35 +135,31 @@ def guarantees_met_share(model: PovertyModel) -> float:
 
     Compulsory schooling, basic medical care, safe housing and safe water.
     """
-    hh = model.households
-    rows = np.flatnonzero(_registered(model) | (hh.reg_status == RegStatus.EXITED))
-    if len(rows) == 0:
+    t = _details(model)
+    if t.registered_or_exited == 0:
         return float("nan")
-    return _pct(float(guarantees_met(model, rows).sum()), len(rows))
+    return _pct(float(t.guaranteed), t.registered_or_exited)
 
 
 def relocated_households(model: PovertyModel) -> int:
     """Households living at resettlement sites after relocation."""
-    return int(model.households.relocated.sum())
+    return _details(model).relocated
 
 
 def relocated_share_of_initial_poor(model: PovertyModel) -> float:
     """Relocated persons as a percent of the poor persons of the start year."""
-    hh = model.households
-    persons = (hh.weight * hh.size())[hh.relocated].sum(dtype=np.float64)
-    return _pct(float(persons), model.initial_poor_persons)
+    return _pct(_details(model).relocated_persons, model.initial_poor_persons)
 
 
 def relocated_persons(model: PovertyModel) -> int:
     """Members of relocated households (simulated persons)."""
-    hh = model.households
-    return int(hh.size()[hh.relocated].sum())
+    return _details(model).relocated_members
 
 
 def relocated_poor_share(model: PovertyModel) -> float:
     """Percent of relocated households below the line."""
-    hh = model.households
-    return _pct(float((hh.poor & hh.relocated).sum()), float(hh.relocated.sum()))
+    t = _details(model)
+    return _pct(float(t.relocated_poor), float(t.relocated))
 
 
 def spending_total(model: PovertyModel) -> float:
@@ -222,7 +217,7 @@ def helpers(model: PovertyModel) -> int:
 
 def households_with_helper(model: PovertyModel) -> int:
     """Households with a designated helper."""
-    return int((model.helper_of >= 0).sum())
+    return int(np.count_nonzero(model.helper_of >= 0))
 
 
 def actively_helped(model: PovertyModel) -> int:
@@ -232,32 +227,32 @@ def actively_helped(model: PovertyModel) -> int:
 
 def enterprises_alive(model: PovertyModel) -> int:
     """Enterprises still in business."""
-    return int(model.enterprises.alive.sum())
+    return int(np.count_nonzero(model.enterprises.alive))
 
 
 def programme_jobs(model: PovertyModel) -> int:
     """Members in programme jobs (enterprises, workshops, resettlement sites)."""
-    return int((model.jobs.employer >= 0).sum())
+    return int(np.count_nonzero(model.jobs.employer >= 0))
 
 
 def public_posts_held(model: PovertyModel) -> int:
     """Public welfare posts held."""
-    return int(model.interventions["public_posts"].holders().sum())
+    return int(np.count_nonzero(model.interventions["public_posts"].holders()))
 
 
 def dibao_recipients(model: PovertyModel) -> int:
     """Households receiving a dibao benefit this year."""
-    return int((model.interventions["dibao"].benefit > 0).sum())
+    return int(np.count_nonzero(model.interventions["dibao"].benefit > 0))
 
 
 def health_covered(model: PovertyModel) -> int:
     """Households covered by the health programme."""
-    return int(model.interventions["health"].covered.sum())
+    return int(np.count_nonzero(model.interventions["health"].covered))
 
 
 def loans_outstanding(model: PovertyModel) -> int:
     """Microloans outstanding."""
-    return int(model.interventions["microloans"].outstanding().sum())
+    return int(np.count_nonzero(model.interventions["microloans"].outstanding()))
 
 
 def loan_defaults(model: PovertyModel) -> int:
@@ -273,17 +268,14 @@ def loan_default_rate(model: PovertyModel) -> float:
 
 def borrowed_share_registered(model: PovertyModel) -> float:
     """Percent of registered households that have taken a microloan."""
-    reg = _registered(model)
-    return _pct(float((model.interventions["microloans"].ever_borrowed & reg).sum()),
-                float(reg.sum()))
+    t = _details(model)
+    return _pct(float(t.borrowed_registered), float(t.registered))
 
 
 def oop_share_registered(model: PovertyModel) -> float:
     """Out-of-pocket share of the medical spending of registered households, percent."""
-    hh = model.households
-    reg = _registered(model)
-    spend = float(hh.medical_spending[reg].sum(dtype=np.float64))
-    return _pct(float(hh.medical_oop[reg].sum(dtype=np.float64)), spend)
+    t = _details(model)
+    return _pct(t.registered_oop, t.registered_medical)
 
 
 def _spending(name: str) -> Callable[[PovertyModel], float]:
@@ -297,28 +289,16 @@ def _spending(name: str) -> Callable[[PovertyModel], float]:
 
 
 def _registered_cause(index: int) -> Callable[[PovertyModel], float]:
-    bit = np.uint16(CAUSES[index])
-
     def share(model: PovertyModel) -> float:
-        rows = np.flatnonzero(_registered(model))
-        if len(rows) == 0:
+        f = year_frame(model)
+        if f.totals.registered == 0:
             return float("nan")
-        masks = _registered_causes(model, rows)
-        return 100.0 * float(np.count_nonzero(masks & bit)) / len(rows)
+        return 100.0 * float(f.cause_counts.registered_causes[index]) / f.totals.registered
 
     share.__name__ = share.__qualname__ = f"share_registered_{CAUSE_NAMES[index]}"
     share.__doc__ = (f"Percent of registered households with "
                      f"{CAUSE_NAMES[index].replace('_', ' ')} (several causes a household).")
     return share
-
-
-def _registered_causes(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
-    key = ("registered_causes", model.steps)
-    cache = model.__dict__.setdefault("_policy_metric_cache", {})
-    if key not in cache:
-        cache.clear()
-        cache[key] = derive_causes(model.households, model.villages, model.p, rows)
-    return cache[key]
 
 
 for _name in INTERVENTION_NAMES:

@@ -198,7 +198,7 @@ class PopulationParams(Section):
         doc="Skill lost at remoteness 1.", source=ASSUMPTION,
     )
     ability_sigma: float = param(
-        0.35, unit="log sd", low=0.0, high=3.0, yearly=False,
+        0.5, unit="log sd", low=0.0, high=3.0, yearly=False,
         doc="Spread of persistent household productivity (lognormal).", source=ASSUMPTION,
     )
     ability_remoteness_penalty: float = param(
@@ -362,6 +362,13 @@ class HealthParams(Section):
         0.5, unit="labour units", low=0.0, high=5.0,
         doc="Labour lost in the year of an episode.", source=ASSUMPTION,
     )
+    insurance_coverage: float = param(
+        0.9, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance a household is enrolled in basic medical insurance without help (the "
+        "health programme pays the premiums of the households it covers).",
+        source="NRCMS enrolment about 99% of rural residents in 2013, lower among the poor "
+        "(premiums of 150-220 yuan); assumption",
+    )
     baseline_reimbursement: float = param(
         0.45, unit="share of cost", low=0.0, high=1.0,
         doc="Effective reimbursement by the rural cooperative medical scheme for everyone.",
@@ -429,8 +436,10 @@ class EconomyParams(Section):
         doc="How farm income scales with land.", source="assumption (Cobb-Douglas)",
     )
     elderly_farm_labour: float = param(
-        0.25, unit="labour units", low=0.0, high=1.0,
-        doc="Farm labour of an elderly member.", source="assumption",
+        0.35, unit="labour units", low=0.0, high=1.0,
+        doc="Farm labour of an elderly member.",
+        source="assumption: most rural people aged 65 and over still farm (CHARLS surveys), "
+        "at about a third of a working-age adult's effort",
     )
     farm_productivity_growth: float = param(
         0.04, unit="share/year", low=-0.5, high=1.0,
@@ -549,22 +558,25 @@ class ShockParams(Section):
     """Disasters, prices and scenario shocks."""
 
     disaster_farm_loss: float = param(
-        0.5, unit="share", low=0.0, high=1.0,
+        0.3, unit="share", low=0.0, high=1.0,
         doc="Share of farm income lost by households of a village hit by a disaster.",
-        source=ASSUMPTION,
+        source="assumption: crop losses of 10-30% on affected land are typical in the "
+        "Ministry of Emergency Management's yearly disaster statistics",
     )
     disaster_house_damage: float = param(
         0.1, unit="probability", low=0.0, high=1.0,
         doc="Chance a safe house becomes unsafe in a disaster.", source="assumption",
     )
     price_sigma: float = param(
-        0.06, unit="log sd", low=0.0, high=2.0,
-        doc="Yearly farm price shock, common to all villages.", source="assumption",
+        0.03, unit="log sd", low=0.0, high=2.0,
+        doc="Yearly farm price shock, common to all villages.",
+        source="assumption: yearly changes of the national farm producer price index are "
+        "a few percent",
     )
     migrant_job_loss: float = param(
         0.0, unit="share of migrants", low=0.0, high=1.0,
-        doc="Share of migrant workers who lose their job and its wage this year (set by year, "
-        "e.g. {2020 = 0.25}).",
+        doc="Share of households with migrant workers whose migrants lose their jobs and "
+        "this year's wages (set by year, e.g. {2020 = 0.25}).",
         source="scenario lever (MODEL.md section 7: the 2020 migrant-job shock)",
     )
 

@@ -38,6 +38,12 @@ class InterventionParams(Section):
         doc="Share of each year's budget allocated to the intervention.",
         source="scenario lever",
     )
+    dedicated_billion: float = param(
+        0.0, unit="billion yuan/year (national)", low=0.0,
+        doc="Funds earmarked for the intervention in each year it runs, beside its share of "
+        "the budget (scaled to the simulated population like the budget).",
+        source="scenario lever (e.g. relocation's own bonds and loans)",
+    )
     targeting: str = param(
         "by_cause", unit="choice", choices=TARGETING_MODES,
         doc="by_cause: registered households whose diagnosed cause calls for it (one household, "
@@ -103,7 +109,7 @@ class EducationIntervention(InterventionParams):
 class DibaoIntervention(InterventionParams):
     """Minimum living allowance (dibao) and five-guarantee support: the backstop."""
 
-    budget_share: float = param(0.13, unit="share of the budget", low=0.0, high=1.0,
+    budget_share: float = param(0.2, unit="share of the budget", low=0.0, high=1.0,
                                 doc="Share of the budget for the dibao.", source=ASSUMPTION)
     targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
                            doc="Who may receive it (the labour test applies in every mode).",
@@ -155,7 +161,7 @@ class HousingIntervention(InterventionParams):
 class IndustryIntervention(InterventionParams):
     """Industry support: inputs and livestock, or enterprise shares without labour."""
 
-    budget_share: float = param(0.15, unit="share of the budget", low=0.0, high=1.0,
+    budget_share: float = param(0.12, unit="share of the budget", low=0.0, high=1.0,
                                 doc="Share of the budget for industry support.",
                                 source="industry support was the largest use of special funds")
     mode: str = param(
@@ -342,7 +348,7 @@ class RelocationIntervention(InterventionParams):
                            "inhospitable village).",
                            source="relocation was place-based: registered households of "
                            "inhospitable villages")
-    budget_share: float = param(0.18, unit="share of the budget", low=0.0, high=1.0,
+    budget_share: float = param(0.16, unit="share of the budget", low=0.0, high=1.0,
                                 doc="Share of the budget for relocation.",
                                 source="about 600 billion yuan for relocation (2016-2020)")
     cost_per_person: float = param(
@@ -380,7 +386,7 @@ class RelocationIntervention(InterventionParams):
 class InfrastructureIntervention(InterventionParams):
     """Village roads, water, power, broadband and clinics."""
 
-    budget_share: float = param(0.08, unit="share of the budget", low=0.0, high=1.0,
+    budget_share: float = param(0.07, unit="share of the budget", low=0.0, high=1.0,
                                 doc="Share of the budget for infrastructure.", source=ASSUMPTION)
     cost_per_household: float = param(
         2500.0, unit="yuan/household/item", low=0.0,

@@ -328,7 +328,7 @@ class BudgetParams(Section):
     )
     growth: float = param(
         0.227, unit="share/year", low=-1.0, high=5.0,
-        doc="Yearly growth of the budget.",
+        doc="Growth of the budget in a year over the year before (may change by year).",
         source="central special poverty funds grew about 22.7% a year (seed 003)",
     )
     start_year: int = param(
@@ -466,7 +466,7 @@ class PrescriptionParams(Section):
         choices=INTERVENTION_NAMES, doc="Measures for lack of labour.", source="assumption",
     )
     lack_of_skills: tuple = param(
-        ("training", "employment", "industry"), unit="interventions",
+        ("training", "employment", "industry", "motivation"), unit="interventions",
         choices=INTERVENTION_NAMES, doc="Measures for lack of skills.", source="assumption",
     )
     old_age: tuple = param(
@@ -474,7 +474,7 @@ class PrescriptionParams(Section):
         choices=INTERVENTION_NAMES, doc="Measures for old age.", source="assumption",
     )
     lack_of_capital: tuple = param(
-        ("microloans", "industry", "employment"), unit="interventions",
+        ("microloans", "industry", "employment", "motivation"), unit="interventions",
         choices=INTERVENTION_NAMES, doc="Measures for lack of capital.", source="assumption",
     )
     remote_location: tuple = param(

@@ -11,11 +11,16 @@ exports any of them as a pandas DataFrame.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import numpy as np
 
+from povsim.chunks import row_chunks
 from povsim.status import RegStatus
+
+Rows = np.ndarray | slice
+"""Rows of the household table: an index array, or ``slice(None)`` for all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,8 @@ COLUMNS: dict[str, Column] = {
     "n_elderly": Column("int8", "persons", "Members aged 65 and over."),
     "disabled": Column("bool", "flag", "A member has a disability."),
     "chronic": Column("bool", "flag", "A member has a chronic illness."),
+    "insured": Column("bool", "flag", "Enrolled in basic medical insurance (the rural "
+                      "cooperative medical scheme)."),
     "skill": Column("float32", "0-1", "Skill level of the household's workers."),
     "ability": Column("float32", "multiplier",
                       "Persistent productivity (lognormal, mean about 1)."),
@@ -113,6 +120,7 @@ class Households:
     n_elderly: np.ndarray
     disabled: np.ndarray
     chronic: np.ndarray
+    insured: np.ndarray
     skill: np.ndarray
     ability: np.ndarray
     motivation: np.ndarray
@@ -157,6 +165,8 @@ class Households:
         self.reg_year.fill(-1)
         self.diagnosed_cause.fill(-1)
         self.reg_status.fill(RegStatus.NEVER)
+        self._derived: dict[object, np.ndarray] = {}
+        self._static: dict[object, tuple[np.ndarray, Callable[[Rows], np.ndarray]]] = {}
 
     @classmethod
     def allocate(cls, n: int) -> Households:
@@ -166,16 +176,40 @@ class Households:
     def __len__(self) -> int:
         return self.n
 
-    def size(self) -> np.ndarray:
-        """Members per household (int16)."""
-        return (
-            self.n_young.astype(np.int16)
-            + self.n_school
-            + self.n_adult
-            + self.n_elderly
-        )
+    def forget_derived(self, *names: str) -> None:
+        """Forget quantities derived from other columns, all of them or those named.
 
-    def labour_units(self, disability_loss: float, chronic_loss: float) -> np.ndarray:
+        :meth:`size` (``"size"``), :meth:`labour_units` (``"labour"``) and
+        :meth:`village_sizes` (``"village_sizes"``) are computed once and kept until
+        this is called; whatever changes member counts, disability, chronic illness or
+        the village of a household calls it (demography, health, household formation,
+        relocation).
+        """
+        if not names:
+            self._derived.clear()
+            return
+        for key in [k for k in self._derived if (k if isinstance(k, str) else k[0]) in names]:
+            del self._derived[key]
+
+    def _kept(self, key: object, value: np.ndarray) -> np.ndarray:
+        value.flags.writeable = False  # shared: callers must copy before changing it
+        self._derived[key] = value
+        return value
+
+    def size(self) -> np.ndarray:
+        """Members per household (int16, read-only; kept until :meth:`forget_derived`)."""
+        kept = self._derived.get("size")
+        if kept is not None:
+            return kept
+        size = np.empty(self.n, np.int16)
+        for rows in row_chunks(self.n):
+            np.add(self.n_young[rows], self.n_school[rows], out=size[rows], dtype=np.int16)
+            size[rows] += self.n_adult[rows]
+            size[rows] += self.n_elderly[rows]
+        return self._kept("size", size)
+
+    def labour_units(self, disability_loss: float, chronic_loss: float,
+                     rows: np.ndarray | None = None) -> np.ndarray:
         """Able working-age labour per household (float32, at least 0).
 
         A disabled or chronically ill member is counted as a working-age member when
@@ -185,15 +219,78 @@ class Households:
         Args:
             disability_loss: Labour units lost to a disabled member.
             chronic_loss: Labour units lost to a chronically ill member.
+            rows: Households to compute (all if omitted).
 
         Returns:
-            Labour units per household.
+            Labour units per household; for all households read-only and kept until
+            :meth:`forget_derived`.
         """
-        adults = self.n_adult.astype(np.float32)
-        has_adult = self.n_adult > 0
-        loss = (self.disabled & has_adult) * np.float32(disability_loss)
-        loss += (self.chronic & has_adult) * np.float32(chronic_loss)
+        if rows is not None:
+            return self._labour(disability_loss, chronic_loss, rows)
+        key = ("labour", disability_loss, chronic_loss)
+        kept = self._derived.get(key)
+        if kept is not None:
+            return kept
+        labour = np.empty(self.n, np.float32)
+        for chunk in row_chunks(self.n):
+            labour[chunk] = self._labour(disability_loss, chronic_loss, chunk)
+        return self._kept(key, labour)
+
+    def _labour(self, disability_loss: float, chronic_loss: float, rows: Rows) -> np.ndarray:
+        n_adult = self.n_adult[rows]
+        adults = n_adult.astype(np.float32)
+        has_adult = n_adult > 0
+        loss = (self.disabled[rows] & has_adult) * np.float32(disability_loss)
+        loss += (self.chronic[rows] & has_adult) * np.float32(chronic_loss)
         return np.maximum(adults - loss, np.float32(0.0))
+
+    def static(self, key: Hashable, compute: Callable[[Rows], np.ndarray]) -> np.ndarray:
+        """A per-household quantity that changes only when a row is taken by a new household.
+
+        Computed once (``compute(slice(None))``) and kept; :meth:`renew` recomputes the
+        rows of newly formed households. ``compute`` must work row by row (the value of
+        a row depends on that row's columns only) and ``key`` must name everything else
+        it depends on (parameter values).
+
+        Args:
+            key: Name of the quantity and the parameter values it depends on.
+            compute: Computes the quantity for the given rows.
+
+        Returns:
+            The quantity for every household (read-only).
+        """
+        kept = self._static.get(key)
+        if kept is not None:
+            return kept[0]
+        value = compute(slice(None))
+        value.flags.writeable = False
+        self._static[key] = (value, compute)
+        return value
+
+    def renew(self, rows: np.ndarray) -> None:
+        """Recompute the :meth:`static` quantities of ``rows`` (new households took them)."""
+        for value, compute in self._static.values():
+            value.flags.writeable = True
+            value[rows] = compute(rows)
+            value.flags.writeable = False
+
+    def village_index(self) -> np.ndarray:
+        """``village`` as a native integer index array (gathers by village run faster).
+
+        Read-only; kept until :meth:`forget_derived` (``"village_sizes"``).
+        """
+        kept = self._derived.get(("village_sizes", "index"))
+        if kept is not None:
+            return kept
+        return self._kept(("village_sizes", "index"), self.village.astype(np.intp))
+
+    def village_sizes(self, n_villages: int) -> np.ndarray:
+        """Households living in each village (read-only; kept until :meth:`forget_derived`)."""
+        key = ("village_sizes", n_villages)
+        kept = self._derived.get(key)
+        if kept is not None:
+            return kept
+        return self._kept(key, np.bincount(self.village, minlength=n_villages))
 
     def nbytes(self) -> int:
         """Memory held by the columns, in bytes."""

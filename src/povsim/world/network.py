@@ -11,6 +11,15 @@ and only for small populations or single villages.
 Relocation rewires a household's *influence* ties (the row of the matrix: whom the
 household listens to) towards its new neighbours at the resettlement site; its
 kin ties are kept.
+
+Neighbour sums are the model's most frequent network operation, so they do not go
+through the general sparse product. Most ties are ring ties between rows at most
+``village_degree / 2`` apart (households of a village are stored next to each
+other), so the matrix is split into that band, summed with shifted array additions,
+plus a sparse remainder (rewired, wrap-around and cross-village ties, minus the band
+positions that are not ties) of about one entry per household; rows rewired by
+relocation are taken from the matrix itself. The sums are those of the matrix,
+added in another order (so floats may differ in the last bits).
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from povsim.chunks import row_chunks
 from povsim.errors import PovsimError
 from povsim.params.core import NetworkParams
 
@@ -33,12 +43,52 @@ class VillageNetwork:
         degree: Number of ties of each household (row sums of ``adjacency``).
     """
 
-    def __init__(self, adjacency: sp.csr_array, kin: sp.csr_array, networkx_limit: int):
-        """Wrap prepared matrices (use :func:`build_network`)."""
-        self.adjacency = adjacency
+    def __init__(self, adjacency: sp.csr_array, kin: sp.csr_array, networkx_limit: int,
+                 band: int = 0, symmetric: bool | None = None):
+        """Wrap prepared matrices (use :func:`build_network`).
+
+        Args:
+            adjacency: Ties (CSR, entries 1).
+            kin: Kin ties (CSR).
+            networkx_limit: Largest graph :meth:`to_networkx` builds.
+            band: Half-width of the band of ring ties summed by shifts (0: none).
+            symmetric: Whether ``adjacency`` is symmetric (checked when first needed if
+                not given).
+        """
         self.kin = kin
         self.networkx_limit = networkx_limit
-        self.degree = np.diff(adjacency.indptr).astype(np.float32)
+        self.band = band
+        self.adjacency = adjacency
+        self._symmetric = symmetric
+
+    @property
+    def adjacency(self) -> sp.csr_array:
+        """``n x n`` CSR matrix (float32); entry ``(i, j)`` is 1 when ``i`` listens to ``j``."""
+        return self._adjacency
+
+    @adjacency.setter
+    def adjacency(self, matrix: sp.csr_array) -> None:
+        self._adjacency = matrix
+        self.degree = np.diff(matrix.indptr).astype(np.float32)
+        if len(matrix.data) and not (matrix.data.min() == 1 == matrix.data.max()):
+            self.degree[:] = np.asarray(matrix.sum(axis=1)).ravel()  # entries other than 1
+        self._set_inverse_degree()
+        self._remainder = _band_remainder(matrix, self.band)
+        self._rewired = np.zeros(0, np.int64)
+        self._rewired_rows = matrix[self._rewired]
+        self._original_rows = self._rewired_rows  # the rewired rows as they were set
+        self._is_rewired = np.zeros(matrix.shape[0], bool)
+        self._scratch_mask = np.zeros(matrix.shape[0], bool)  # kept all False between uses
+        self._scratch_values = np.zeros(matrix.shape[0], np.float32)  # kept all 0
+        self._symmetric = None
+        self._last_ties = None
+
+    @property
+    def inverse_degree(self) -> np.ndarray:
+        """One over the number of ties of each household (0 for isolated households)."""
+        return self._inv_degree
+
+    def _set_inverse_degree(self) -> None:
         self._inv_degree = np.where(self.degree > 0, 1.0 / np.maximum(self.degree, 1), 0.0
                                     ).astype(np.float32)
 
@@ -52,19 +102,182 @@ class VillageNetwork:
         return self.adjacency.nnz // 2
 
     def neighbour_sum(self, values: np.ndarray) -> np.ndarray:
-        """Sum of ``values`` over each household's ties (one sparse product).
+        """Sum of ``values`` over each household's ties (``adjacency @ values``).
 
         Args:
             values: One value per household, or an ``n x k`` array of ``k`` columns.
 
         Returns:
-            Sums with the shape of ``values``.
+            Sums with the shape of ``values`` (float32 for float32 or boolean values).
         """
-        return self.adjacency @ values
+        x = _as_float(values)
+        out = _band_sum(x, self.band)
+        out += self._remainder @ x
+        if len(self._rewired):
+            out[self._rewired] = self._rewired_rows @ x
+        return out
+
+    def listener_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` over the households listening to each one (``adjacency.T @ values``).
+
+        The same as :meth:`neighbour_sum` while ties are symmetric; relocation makes
+        them differ for the rewired households.
+        """
+        x = _as_float(values)
+        if len(self._rewired):
+            kept = x.copy()
+            kept[self._rewired] = 0
+            out = _band_sum(kept, self.band)
+            out += self._remainder.T @ kept
+            out += self._rewired_rows.T @ x[self._rewired]
+            return out
+        out = _band_sum(x, self.band)
+        out += self._remainder.T @ x
+        return out
+
+    def neighbour_counts(self, *masks: np.ndarray) -> list[np.ndarray]:
+        """How many of each household's ties have each property (one sum for them all).
+
+        Boolean masks are packed into one array as digits of a base above any degree, so
+        that one neighbour sum counts them all (exactly: the sums are whole numbers
+        below 2**24).
+
+        Args:
+            masks: Boolean arrays, one value per household.
+
+        Returns:
+            The counts (float32), one array per mask.
+        """
+        bits = int(self.degree.max(initial=0)).bit_length()
+        if len(masks) < 2 or bits * len(masks) > 24:
+            return [self.neighbour_sum(m) for m in masks]
+        packed = np.empty(self.n, np.float32)
+        for rows in row_chunks(self.n):
+            digits = np.zeros(rows.stop - rows.start, np.int32)
+            for k, mask in enumerate(masks):
+                digits |= mask[rows].astype(np.int32) << (k * bits)
+            packed[rows] = digits
+        sums = self.neighbour_sum(packed)
+        counts = [np.empty(self.n, np.float32) for _ in masks]
+        for rows in row_chunks(self.n):
+            whole = sums[rows].astype(np.int32)
+            for k, count in enumerate(counts):
+                count[rows] = (whole >> (k * bits)) & ((1 << bits) - 1)
+        return counts
+
+    @property
+    def symmetric(self) -> bool:
+        """Whether the ties were symmetric when set (before any relocation rewired them)."""
+        if self._symmetric is None:
+            original = self._adjacency
+            if len(self._rewired):
+                original = _replace_rows(original, self._rewired, self._original_rows)
+            self._symmetric = (original != original.T).nnz == 0
+        return self._symmetric
+
+    def contacts_among(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The households tied to one or more of ``rows``, and to how many (``adjacency @ mask``).
+
+        Computed from the ties of ``rows`` alone (the ties as set are symmetric), so it
+        costs in proportion to ``rows``, not to all households.
+
+        Args:
+            rows: Households (distinct).
+
+        Returns:
+            ``(households, counts)``: the households with at least one tie to ``rows``
+            (ascending) and their number of such ties (float32).
+        """
+        if not self.symmetric:
+            mask = np.zeros(self.n, bool)
+            mask[rows] = True
+            counts = self.neighbour_sum(mask)
+            who = np.flatnonzero(counts > 0)
+            return who, counts[who]
+        _, targets, weights = self._setup_ties(rows)
+        counts = np.bincount(targets, weights=weights, minlength=self.n)
+        mark = self._scratch_mask
+        mark[targets] = True
+        mark[self._rewired] = True
+        who = np.flatnonzero(mark)
+        mark[who] = False
+        found = counts[who].astype(np.float32)
+        if len(self._rewired):  # rewired households' own ties changed: count them directly
+            values = self._scratch_values
+            values[rows] = 1.0
+            at = np.searchsorted(who, self._rewired)
+            found[at] = self._rewired_rows @ values
+            values[rows] = 0.0
+        keep = found > 0
+        return who[keep], found[keep]
+
+    def listener_sums(self, rows: np.ndarray, sources: np.ndarray,
+                      values: np.ndarray) -> np.ndarray:
+        """For each of ``rows``, the sum of ``values`` over the ``sources`` tied to it.
+
+        The same as ``(adjacency.T @ v)[rows]`` for ``v`` zero except ``v[sources] =
+        values``, computed from the ties of ``rows`` alone (the ties as set are symmetric).
+
+        Args:
+            rows: Households receiving (distinct).
+            sources: Households giving (distinct).
+            values: What each of ``sources`` gives to each household tied to it.
+
+        Returns:
+            One sum per row (float32).
+        """
+        given = self._scratch_values
+        given[sources] = values
+        try:
+            if not self.symmetric:
+                return self.listener_sum(given)[rows]
+            owner, targets, weights = self._setup_ties(rows)
+            listened = given[targets] * weights
+            if len(self._rewired):  # those ties no longer hold for rewired listeners ...
+                listened[self._is_rewired[targets]] = 0
+            sums = np.bincount(owner, weights=listened, minlength=len(rows)).astype(np.float32)
+            if len(self._rewired):  # ... whose present ties count instead
+                current = self._rewired_rows.tocoo()
+                position = np.searchsorted(rows, current.col)
+                position = np.minimum(position, len(rows) - 1)
+                hit = rows[position] == current.col
+                sums += np.bincount(position[hit], weights=current.data[hit]
+                                    * given[self._rewired[current.row[hit]]],
+                                    minlength=len(rows)).astype(np.float32)
+            return sums
+        finally:
+            given[sources] = 0.0
+
+    def _setup_ties(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Ties of ``rows`` as set (before rewiring): owner position in ``rows``, target, weight.
+
+        The ties of the last ``rows`` asked for are kept (the same array is usually asked
+        for twice: :meth:`contacts_among`, then :meth:`listener_sums`).
+        """
+        last = self.__dict__.get("_last_ties")
+        if last is not None and last[0] is rows and last[1] == len(self._rewired):
+            return last[2]
+        ties = self._find_setup_ties(rows)
+        self._last_ties = (rows, len(self._rewired), ties)
+        return ties
+
+    def _find_setup_ties(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        owner, targets, weights = _row_entries(self._adjacency, rows)
+        if len(self._rewired):
+            where = np.searchsorted(self._rewired, rows)
+            where = np.minimum(where, len(self._rewired) - 1)
+            was_rewired = self._rewired[where] == rows
+            if was_rewired.any():
+                keep = ~was_rewired[owner]
+                o2, t2, w2 = _row_entries(self._original_rows, where[was_rewired])
+                owner = np.concatenate([owner[keep], np.flatnonzero(was_rewired)[o2]])
+                targets = np.concatenate([targets[keep], t2])
+                weights = np.concatenate([weights[keep], w2])
+        return owner, targets, weights
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of ``values`` over each household's ties (0 for isolated households)."""
-        sums = self.adjacency @ values
+        sums = self.neighbour_sum(values)
         if sums.ndim == 1:
             return sums * self._inv_degree
         return sums * self._inv_degree[:, None]
@@ -91,6 +304,12 @@ class VillageNetwork:
         if len(households) == 0 or len(new_village_members) == 0:
             return
         adj = self.adjacency
+        new = np.setdiff1d(households, self._rewired)
+        if len(new):  # remember the ties as set of households rewired for the first time
+            rewired = np.concatenate([self._rewired, new])
+            order = np.argsort(rewired, kind="stable")
+            kept = sp.vstack([self._original_rows, adj[new]]).tocsr()
+            self._original_rows = kept[order]
         starts, stops = adj.indptr[households], adj.indptr[households + 1]
         lengths = stops - starts
         pos = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
@@ -102,9 +321,13 @@ class VillageNetwork:
         adj.indices[change] = new
         adj.data[change] = (new != owners[~is_kin]).astype(np.float32)  # never listen to self
         adj.has_sorted_indices = False
-        self.degree = np.asarray(adj.sum(axis=1), dtype=np.float32).ravel()
-        self._inv_degree = np.where(self.degree > 0, 1.0 / np.maximum(self.degree, 1), 0.0
-                                    ).astype(np.float32)
+        owner_index = np.repeat(np.arange(len(households)), lengths)
+        degree = np.bincount(owner_index, weights=adj.data[pos], minlength=len(households))
+        self.degree[households] = degree
+        self._inv_degree[households] = np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0)
+        self._rewired = np.union1d(self._rewired, households)
+        self._rewired_rows = adj[self._rewired]
+        self._is_rewired[households] = True
 
     def to_networkx(self, households: np.ndarray | None = None) -> nx.Graph:
         """A networkx graph of the ties among ``households`` (all if omitted).
@@ -200,7 +423,8 @@ def build_network(village: np.ndarray, county_of_village: np.ndarray, params: Ne
     src, dst, kin_edge = src[keep], dst[keep], kin_edge[keep]
     adjacency = _symmetric(src, dst, n)
     kin = _symmetric(src[kin_edge], dst[kin_edge], n)
-    return VillageNetwork(adjacency, kin, params.networkx_limit)
+    return VillageNetwork(adjacency, kin, params.networkx_limit,
+                          band=params.village_degree // 2, symmetric=True)
 
 
 def _symmetric(src: np.ndarray, dst: np.ndarray, n: int) -> sp.csr_array:
@@ -210,3 +434,70 @@ def _symmetric(src: np.ndarray, dst: np.ndarray, n: int) -> sp.csr_array:
     m.sum_duplicates()
     m.data[:] = 1.0
     return m
+
+
+def _row_entries(matrix: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                   np.ndarray]:
+    """Entries of ``rows`` of a CSR matrix: position in ``rows``, column, value."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    pos = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    return owner, matrix.indices[pos], matrix.data[pos]
+
+
+def _replace_rows(matrix: sp.csr_array, rows: np.ndarray, values: sp.csr_array) -> sp.csr_array:
+    """``matrix`` with ``rows`` replaced by the rows of ``values`` (used once, for checks)."""
+    keep = np.ones(matrix.shape[0], bool)
+    keep[rows] = False
+    scale = sp.diags_array(keep.astype(np.float32))
+    placed = sp.csr_array((values.data, values.indices, values.indptr),
+                          shape=(len(rows), matrix.shape[1]))
+    lift = sp.csr_array((np.ones(len(rows), np.float32), (rows, np.arange(len(rows)))),
+                        shape=(matrix.shape[0], len(rows)))
+    return (scale @ matrix + lift @ placed).tocsr()
+
+
+def _band_remainder(matrix: sp.csr_array, band: int) -> sp.coo_array:
+    """``matrix`` minus the full band of ones ``0 < |i - j| <= band``, as COO.
+
+    (A COO product loops over entries, not over the million rows that hold one entry or
+    none.) With entries of 1, the ties outside the band stay as +1 and band positions
+    that are not ties become -1.
+    """
+    n = matrix.shape[0]
+    if band == 0 or n < 2:
+        return matrix.tocoo()
+    offsets = [d for d in range(-band, band + 1) if d and abs(d) < n]
+    full_band = sp.diags_array([np.ones(n - abs(d), np.float32) for d in offsets],
+                               offsets=offsets, shape=(n, n), format="csr", dtype=np.float32)
+    remainder = matrix - full_band
+    remainder.eliminate_zeros()
+    return remainder.tocoo()
+
+
+def _band_sum(x: np.ndarray, band: int) -> np.ndarray:
+    """Sum over the full band ``0 < |i - j| <= band`` of ``x`` (rows of ``x``).
+
+    A block of rows at a time; each row adds ``x[i+1], x[i-1], x[i+2], ...`` in that
+    order whatever the blocks.
+    """
+    n = len(x)
+    out = np.zeros_like(x)
+    reach = min(band, n - 1)
+    for rows in row_chunks(n):
+        start, stop = rows.start, rows.stop
+        block = out[start:stop]
+        for d in range(1, reach + 1):
+            top = min(stop, n - d)  # rows with a neighbour d ahead
+            if top > start:
+                block[: top - start] += x[start + d: top + d]
+            low = max(start, d)  # rows with a neighbour d behind
+            if stop > low:
+                block[low - start:] += x[low - d: stop - d]
+    return out
+
+
+def _as_float(values: np.ndarray) -> np.ndarray:
+    x = np.asarray(values)
+    return x.astype(np.float32) if x.dtype.kind in "biu" else x

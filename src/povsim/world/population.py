@@ -101,7 +101,7 @@ def generate_members(
         head_age = np.clip(age, pop.head_age_min, pop.head_age_max)
     age = head_age.astype(np.int16)
     old = age >= elderly_age
-    u = rng.random((10, k))
+    u = rng.random((11, k))
 
     spouse = u[0] < pop.p_spouse
     adult_child = (age >= 40) & (u[1] < pop.p_adult_child)
@@ -132,9 +132,11 @@ def generate_members(
                                           - pop.land_sigma**2 / 2)
     hh.motivation[idx] = rng.beta(pop.motivation_alpha, pop.motivation_beta, k)
     hh.safe_house[idx] = u[9] >= pop.p_dilapidated + pop.p_dilapidated_remoteness * remoteness
+    hh.insured[idx] = u[10] < params.health.insurance_coverage
 
+    hh.forget_derived()
     labour = hh.labour_units(params.health.disability_labour_loss,
-                             params.health.chronic_labour_loss)[idx]
+                             params.health.chronic_labour_loss, idx)
     workers = np.floor(labour).astype(np.int64)
     p_migrate = np.clip(pop.p_migrant_per_worker * 2 * hh.skill[idx], 0.0, 1.0)
     um = rng.random((MAX_MIGRANTS_DRAWN, k))
@@ -147,6 +149,7 @@ def generate_members(
                               for w in range(MAX_MIGRANTS_DRAWN))
     hh.savings[idx] = 0.0
     hh.debt[idx] = 0.0
+    hh.renew(idx)
 
 
 def build_households(params: Parameters, villages: Villages,

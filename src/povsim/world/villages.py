@@ -53,6 +53,13 @@ class Villages:
             total += getattr(self, item)
         return total
 
+    def at_site(self, village: np.ndarray) -> np.ndarray:
+        """Whether each of ``village`` (village indices) is a resettlement site."""
+        sites = np.flatnonzero(self.is_site)
+        if len(sites) and sites[0] == self.n - len(sites):  # the sites come last
+            return village >= sites[0]
+        return self.is_site[village]
+
     def site_of_county(self) -> np.ndarray:
         """Index of the resettlement site of each county (-1 where a county has none)."""
         n_counties = int(self.county.max()) + 1 if self.n else 0

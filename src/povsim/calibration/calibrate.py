@@ -1,0 +1,578 @@
+"""Calibration by the simulated method of moments, with common random numbers.
+
+A *calibration spec* (TOML) names a base scenario, a target file, the seeds, and one
+or more *stages*; each stage fits some free parameters (each within bounds) to some
+targets. The objective of a stage is
+
+    J(theta) = sum over its targets of ((model mean - data) / tolerance)^2
+
+where the model mean is over the spec's seeds, the same seeds at every evaluation
+(common random numbers make J a deterministic, smooth-enough function of theta), and a
+one-sided ("at least") target adds nothing once it is met. Stages run in order, each
+starting from the values fitted by the previous ones (block-coordinate SMM: blocks of
+parameters that mainly move different targets). The minimiser is Nelder-Mead on the
+parameters rescaled to [0, 1] by their bounds, started from the best point of a
+scrambled Sobol design over the bounds (``starts`` points, plus the current values):
+the objective of a finite population is a little rugged, and a global look first keeps
+the local search out of poor basins.
+
+Uncertainty, stage by stage (as the blocks were fitted; a parameter fitted in several
+stages takes its last): with ``m(theta)`` the stage's targets' model means in tolerance
+units and ``G`` its Jacobian (central differences), the covariance of the fitted values
+is the sandwich ``(G'G)^-1 G' (I + S) G (G'G)^-1``, where the identity is the data's
+uncertainty (each tolerance taken as one standard error) and ``S`` the covariance of
+the seed-average from simulation noise. Standard errors are the roots of its diagonal
+(infinite when the targets do not identify a parameter).
+
+The result is written as a scenario file that ``extends`` the base scenario and sets
+the fitted values, and a ``.calibration.json`` record beside it (fitted targets,
+values, standard errors, fit) that ``povsim validate`` reads to separate fitted from
+held-out targets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+from scipy.stats import qmc
+
+from povsim.atomic import write_text
+from povsim.calibration.targets import (
+    Target,
+    load_targets,
+    measure,
+    select_targets,
+)
+from povsim.errors import ParameterError, PovsimError, Problem
+from povsim.experiments.executors import LocalPoolExecutor
+from povsim.params import Parameters, YearSchedule, param_infos
+from povsim.runner import RunSpec, run_spec
+from povsim.scenario import load_scenario
+
+METHODS = ("nelder-mead",)
+"""Minimisers available to a stage."""
+
+DEFAULT_MAX_EVALUATIONS = 100
+"""Objective evaluations a stage may use by default."""
+
+INITIAL_STEP = 0.15
+"""Initial simplex step, as a share of each parameter's bounds."""
+
+DEFAULT_STARTS = 16
+"""Points of the Sobol design a stage evaluates before its local search (0: none; rounded
+up to a power of two)."""
+
+DESIGN_SEED = 0
+"""Scrambling seed of the Sobol design (fixed: calibrations are reproducible)."""
+
+JACOBIAN_STEP = 0.1
+"""Central-difference step for the Jacobian, as a share of each parameter's bounds (wide
+enough to average over the granularity of a finite population)."""
+
+ILL_CONDITIONED = 1e12
+"""Condition number of G'G beyond which the targets do not identify the parameters."""
+
+TOLERANCE_X = 1e-3
+"""Nelder-Mead stops when the simplex is this small (in [0, 1] units) ..."""
+
+TOLERANCE_F = 1e-3
+"""... and the objective changes by less than this."""
+
+
+@dataclass(frozen=True)
+class FreeParameter:
+    """A parameter the calibration fits.
+
+    Attributes:
+        path: Dotted parameter path.
+        low: Lower bound.
+        high: Upper bound.
+    """
+
+    path: str
+    low: float
+    high: float
+
+    def to_unit(self, value: float) -> float:
+        """Position of ``value`` in [0, 1] between the bounds."""
+        return (value - self.low) / (self.high - self.low)
+
+    def from_unit(self, u: float) -> float:
+        """The value at position ``u`` in [0, 1]."""
+        return self.low + min(max(u, 0.0), 1.0) * (self.high - self.low)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One block of the calibration: free parameters fitted to targets."""
+
+    name: str
+    parameters: tuple[FreeParameter, ...]
+    targets: tuple[Target, ...]
+    method: str = "nelder-mead"
+    max_evaluations: int = DEFAULT_MAX_EVALUATIONS
+    starts: int = DEFAULT_STARTS
+
+
+@dataclass(frozen=True)
+class CalibrationSpec:
+    """What to calibrate (see the module docstring and ``experiments/calibrate-baseline.toml``).
+
+    Attributes:
+        name: Name of the calibrated scenario.
+        base: Path of the scenario to start from.
+        out: Path of the calibrated scenario file to write.
+        seeds: Seeds of every evaluation (common random numbers).
+        stages: The stages, run in order.
+        overrides: Parameter values applied while fitting only (e.g. a smaller population).
+        description: Description of the calibrated scenario.
+        spec_path: The spec file, if read from one.
+        spec_sha256: Its hash.
+    """
+
+    name: str
+    base: Path
+    out: Path
+    seeds: tuple[int, ...]
+    stages: tuple[Stage, ...]
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+    spec_path: Path | None = None
+    spec_sha256: str | None = None
+
+
+@dataclass
+class StageResult:
+    """What a stage found."""
+
+    stage: Stage
+    start: dict[str, float]
+    fitted: dict[str, float]
+    objective_start: float
+    objective: float
+    evaluations: int
+
+
+@dataclass
+class CalibrationResult:
+    """The outcome of a calibration.
+
+    Attributes:
+        spec: The spec.
+        params: The base parameters with every fitted value applied.
+        fitted: Fitted values by parameter path.
+        standard_errors: Their standard errors.
+        stages: What each stage found.
+        moments: The fitted targets with data, model mean and distance in tolerances.
+    """
+
+    spec: CalibrationSpec
+    params: Parameters
+    fitted: dict[str, float]
+    standard_errors: dict[str, float]
+    stages: list[StageResult]
+    moments: pd.DataFrame
+
+
+# ------------------------------------------------------------------ reading specs
+def load_spec(path: str | Path) -> CalibrationSpec:
+    """Read a calibration spec, checking every field.
+
+    Raises:
+        PovsimError: For a missing or malformed file.
+        ParameterError: Listing every problem in it.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise PovsimError(f"calibration spec not found: {p}")
+    raw = p.read_bytes()
+    try:
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PovsimError(f"{p}: not valid TOML: {exc}") from exc
+    file = str(p)
+    problems: list[Problem] = []
+    cal = doc.get("calibration")
+    if not isinstance(cal, Mapping):
+        raise ParameterError([Problem("calibration", None, "a [calibration] table is required "
+                                      "(name, scenario, out, seeds)", file)])
+    known = {"name", "scenario", "out", "targets", "seeds", "overrides", "description"}
+    problems += [Problem(f"calibration.{key}", cal[key],
+                         f"unknown field; allowed: {', '.join(sorted(known))}", file)
+                 for key in sorted(set(cal) - known)]
+    problems += [Problem(f"calibration.{key}", cal.get(key), "text required", file)
+                 for key in ("name", "scenario", "out") if not isinstance(cal.get(key), str)]
+    seeds = cal.get("seeds", 4)
+    if isinstance(seeds, int) and not isinstance(seeds, bool) and seeds > 0:
+        seeds = list(range(seeds))
+    if not (isinstance(seeds, list) and seeds and all(isinstance(s, int) for s in seeds)):
+        problems.append(Problem("calibration.seeds", seeds,
+                                "a positive number of seeds or a list of seeds", file))
+        seeds = [0]
+    here = p.parent
+    targets = load_targets(here / cal["targets"]) if "targets" in cal else load_targets()
+    infos = param_infos(Parameters())
+    stages: list[Stage] = []
+    raw_stages = doc.get("stage", [])
+    if not raw_stages:
+        problems.append(Problem("stage", None, "at least one [[stage]] is required", file))
+    for i, st in enumerate(raw_stages):
+        where = f"stage[{i}]"
+        params = []
+        for path, bounds in st.get("parameters", {}).items():
+            info = infos.get(path)
+            if info is None or info.kind not in (int, float):
+                problems.append(Problem(f"{where}.parameters.{path}", None,
+                                        "unknown or non-numeric parameter", file))
+                continue
+            if not (isinstance(bounds, Mapping) and {"low", "high"} <= set(bounds)
+                    and bounds["low"] < bounds["high"]):
+                problems.append(Problem(f"{where}.parameters.{path}", bounds,
+                                        "needs {low = ..., high = ...} with low < high", file))
+                continue
+            lo_ok = info.low is None or bounds["low"] >= info.low
+            hi_ok = info.high is None or bounds["high"] <= info.high
+            if not (lo_ok and hi_ok):
+                problems.append(Problem(f"{where}.parameters.{path}", bounds,
+                                        f"bounds outside the parameter's range: "
+                                        f"{info.allowed()}", file))
+                continue
+            params.append(FreeParameter(path, float(bounds["low"]), float(bounds["high"])))
+        try:
+            chosen = select_targets(targets, list(st.get("targets", [])))
+        except PovsimError as exc:
+            problems.append(Problem(f"{where}.targets", st.get("targets"), str(exc), file))
+            chosen = []
+        unchecked = [t.key for t in chosen if not t.checked]
+        if unchecked:
+            problems.append(Problem(f"{where}.targets", unchecked,
+                                    "targets without a tolerance cannot be fitted", file))
+        method = st.get("method", "nelder-mead")
+        if method not in METHODS:
+            problems.append(Problem(f"{where}.method", method,
+                                    f"allowed: {', '.join(METHODS)}", file))
+        if not params:
+            problems.append(Problem(f"{where}.parameters", None, "no free parameters", file))
+        stages.append(Stage(st.get("name", f"stage {i + 1}"), tuple(params), tuple(chosen),
+                            method, int(st.get("max_evaluations", DEFAULT_MAX_EVALUATIONS)),
+                            int(st.get("starts", DEFAULT_STARTS))))
+    if problems:
+        raise ParameterError(problems)
+    return CalibrationSpec(
+        name=str(cal["name"]), base=(here / str(cal["scenario"])).resolve(),
+        out=(here / str(cal["out"])).resolve(), seeds=tuple(seeds), stages=tuple(stages),
+        overrides=dict(cal.get("overrides", {})), description=cal.get("description", ""),
+        spec_path=p, spec_sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+# ------------------------------------------------------------------ objective
+class Evaluator:
+    """Runs the model for parameter values and measures targets (results cached).
+
+    Args:
+        base: Parameters the free values are applied to.
+        seeds: Seeds of every evaluation.
+        workers: Worker processes per evaluation.
+    """
+
+    def __init__(self, base: Parameters, seeds: Sequence[int], workers: int = 1):
+        self.base = base
+        self.seeds = list(seeds)
+        self.workers = workers
+        self.cache: dict[tuple, pd.DataFrame] = {}
+        self.evaluations = 0
+        # One pool of persistent workers for the whole calibration (not one per evaluation).
+        self.executor = LocalPoolExecutor(workers) if workers > 1 else None
+
+    def close(self) -> None:
+        """Stop the worker processes, if any."""
+        if self.executor is not None:
+            self.executor.close()
+            self.executor = None
+
+    def runs(self, values: Mapping[str, float]) -> pd.DataFrame:
+        """Yearly outputs of every seed for these free values."""
+        key = tuple(sorted((k, round(float(v), 12)) for k, v in values.items()))
+        if key not in self.cache:
+            params = self.params(values)
+            specs = [RunSpec(params, s) for s in self.seeds]
+            if self.executor is None:
+                results = [run_spec(spec) for spec in specs]
+            else:
+                done = dict(self.executor.map_unordered(run_spec, specs))
+                results = [done[spec] for spec in specs]
+            failed = [r for r in results if not r.ok]
+            if failed:
+                raise PovsimError(f"a calibration run failed ({dict(values)}): "
+                                  f"{failed[0].error_summary}")
+            self.cache[key] = pd.concat([r.outputs for r in results], ignore_index=True)
+            self.evaluations += 1
+        return self.cache[key]
+
+    def params(self, values: Mapping[str, float]) -> Parameters:
+        """The base parameters with ``values`` applied."""
+        infos = param_infos(self.base)
+        typed = {k: (round(v) if infos[k].kind is int else float(v)) for k, v in values.items()}
+        return self.base.with_overrides(typed)
+
+    def moments(self, values: Mapping[str, float],
+                targets: Sequence[Target]) -> tuple[np.ndarray, np.ndarray]:
+        """Per-seed distances (in tolerances) of each target: ``(mean, per_seed)`` arrays."""
+        runs = self.runs(values)
+        params = self.params(values)
+        per_seed = np.array([[t.distance(v) for v in measure(t, runs, params).to_numpy()]
+                             for t in targets])
+        means = np.array([t.distance(float(measure(t, runs, params).mean())) for t in targets])
+        return means, per_seed
+
+    def objective(self, values: Mapping[str, float], targets: Sequence[Target]) -> float:
+        """Sum of squared distances of the seed means from the targets, in tolerances."""
+        means, _ = self.moments(values, targets)
+        means = np.where(np.isnan(means), 10.0, means)  # an undefined measure is far off
+        return float(np.sum(means**2))
+
+
+def current_values(params: Parameters, free: Sequence[FreeParameter]) -> dict[str, float]:
+    """Values of the free parameters in ``params`` (clipped into their bounds).
+
+    Raises:
+        PovsimError: If a free parameter changes by year (only plain values are fitted).
+    """
+    values = {}
+    for f in free:
+        v = params.get(f.path)
+        if isinstance(v, YearSchedule):
+            raise PovsimError(f"{f.path} changes by year in the base scenario; calibration "
+                              "fits plain values only")
+        values[f.path] = min(max(float(v), f.low), f.high)
+    return values
+
+
+def fit_stage(evaluator: Evaluator, stage: Stage, start: Mapping[str, float],
+              progress: Callable[[float], None] | None = None) -> StageResult:
+    """Minimise a stage's objective from ``start`` (the other free values fixed).
+
+    Args:
+        evaluator: The evaluator (its base holds the values fitted so far).
+        stage: The stage.
+        start: Starting values of every free parameter fitted so far and of this stage.
+        progress: Called with the objective after each new evaluation.
+
+    Returns:
+        The stage's result.
+    """
+    fixed = dict(start)
+    free = stage.parameters
+    x0 = np.array([f.to_unit(fixed[f.path]) for f in free])
+
+    def values(x: np.ndarray) -> dict[str, float]:
+        return {**fixed, **{f.path: f.from_unit(u) for f, u in zip(free, x, strict=True)}}
+
+    def objective(x: np.ndarray) -> float:
+        j = evaluator.objective(values(x), stage.targets)
+        if progress:
+            progress(j)
+        return j
+
+    before = evaluator.evaluations
+    j0 = objective(x0)
+    j_start = j0
+    if stage.starts:
+        # Sobol designs are balanced at powers of two: round the number of points up.
+        m = math.ceil(math.log2(stage.starts))
+        design = qmc.Sobol(len(free), scramble=True, seed=DESIGN_SEED).random_base2(m)
+        scores = [objective(x) for x in design]
+        if min(scores) < j0:
+            x0, j_start = design[int(np.argmin(scores))], min(scores)
+    simplex = [x0] + [np.clip(x0 + INITIAL_STEP * np.eye(len(free))[k]
+                              * (1 if x0[k] <= 1 - INITIAL_STEP else -1), 0, 1)
+                      for k in range(len(free))]
+    res = optimize.minimize(
+        objective, x0, method="Nelder-Mead", bounds=[(0, 1)] * len(free),
+        options={"maxfev": stage.max_evaluations, "xatol": TOLERANCE_X, "fatol": TOLERANCE_F,
+                 "initial_simplex": np.array(simplex)},
+    )
+    best = values(res.x) if res.fun < j_start else values(x0)
+    return StageResult(stage, {f.path: fixed[f.path] for f in free},
+                       {f.path: best[f.path] for f in free}, j0,
+                       min(float(res.fun), j_start), evaluator.evaluations - before)
+
+
+def standard_errors(evaluator: Evaluator, values: Mapping[str, float],
+                    free: Sequence[FreeParameter],
+                    targets: Sequence[Target]) -> dict[str, float]:
+    """Sandwich standard errors of the fitted values (see the module docstring)."""
+    n_seeds = len(evaluator.seeds)
+    columns = []
+    for f in free:
+        h = JACOBIAN_STEP * (f.high - f.low)
+        up = dict(values, **{f.path: min(values[f.path] + h, f.high)})
+        down = dict(values, **{f.path: max(values[f.path] - h, f.low)})
+        m_up, _ = evaluator.moments(up, targets)
+        m_down, _ = evaluator.moments(down, targets)
+        columns.append((m_up - m_down) / (up[f.path] - down[f.path]))
+    g = np.nan_to_num(np.column_stack(columns))
+    _, per_seed = evaluator.moments(values, targets)
+    sim = np.nan_to_num(np.cov(per_seed)) / n_seeds if n_seeds > 1 else 0.0
+    middle = np.eye(len(targets)) + sim
+    info = g.T @ g
+    if np.linalg.cond(info) > ILL_CONDITIONED:
+        return {f.path: math.inf for f in free}
+    bread = np.linalg.inv(info)
+    cov = bread @ g.T @ middle @ g @ bread
+    return {f.path: float(np.sqrt(cov[k, k])) if cov[k, k] > 0 else math.inf
+            for k, f in enumerate(free)}
+
+
+def calibrate(spec: CalibrationSpec, *, workers: int = 1, progress: bool = True,
+              base: Parameters | None = None) -> CalibrationResult:
+    """Run every stage of a spec and estimate standard errors.
+
+    Args:
+        spec: The spec.
+        workers: Worker processes per evaluation.
+        progress: Show a progress bar per stage.
+        base: Parameters to start from (default: the spec's base scenario).
+
+    Returns:
+        The calibration result.
+    """
+    params = base if base is not None else load_scenario(spec.base).params
+    fitting = params.with_overrides(spec.overrides) if spec.overrides else params
+    evaluator = Evaluator(fitting, spec.seeds, workers)
+    try:
+        return _calibrate(spec, params, evaluator, progress)
+    finally:
+        evaluator.close()
+
+
+def _calibrate(spec: CalibrationSpec, params: Parameters, evaluator: Evaluator,
+               progress: bool) -> CalibrationResult:
+    from tqdm.auto import tqdm
+
+    fitting = evaluator.base
+    free_all = [f for st in spec.stages for f in st.parameters]
+    values = current_values(fitting, free_all)
+    results = []
+    for stage in spec.stages:
+        with tqdm(total=stage.max_evaluations + stage.starts + len(stage.parameters) + 2,
+                  desc=stage.name,
+                  unit="eval", disable=not progress) as bar:
+            best = [math.inf]
+
+            def report(j: float, bar: tqdm = bar, best: list[float] = best) -> None:
+                best[0] = min(best[0], j)
+                bar.set_postfix(objective=f"{best[0]:.3g}")
+                bar.update()
+
+            result = fit_stage(evaluator, stage, values, report)
+        values.update(result.fitted)
+        results.append(result)
+    targets = [t for st in spec.stages for t in st.targets]
+    targets = list(dict.fromkeys(targets))
+    errors: dict[str, float] = {}
+    for stage in spec.stages:  # block by block, as fitted; a later stage's block wins
+        errors.update(standard_errors(evaluator, values, stage.parameters, stage.targets))
+    means, _ = evaluator.moments(values, targets)
+    runs = evaluator.runs(values)
+    fitted_params = evaluator.params(values)
+    moments = pd.DataFrame([
+        {"target": t.key, "data": t.value, "tolerance": t.tolerance,
+         "model": float(measure(t, runs, fitted_params).mean()), "distance": d}
+        for t, d in zip(targets, means, strict=True)])
+    final = params.with_overrides({k: (round(v) if isinstance(params.get(k), int) else v)
+                                   for k, v in values.items()})
+    return CalibrationResult(spec, final, values, errors, results, moments)
+
+
+# ------------------------------------------------------------------ writing
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(float(f"{value:.6g}"))
+    return json.dumps(str(value))
+
+
+def calibrated_scenario_text(result: CalibrationResult) -> str:
+    """TOML of the calibrated scenario: ``extends`` the base and sets the fitted values."""
+    spec = result.spec
+    base_rel = Path(_relative(spec.base, spec.out.parent))
+    lines = [
+        "# Generated by `povsim calibrate` - do not edit by hand: edit the base scenario or",
+        "# the calibration spec and calibrate again. Spec: "
+        + (_relative(spec.spec_path, spec.out.parent) if spec.spec_path else "(in memory)"),
+        f"# Fitted on {datetime.now(UTC):%Y-%m-%d} with seeds {list(spec.seeds)} by the simulated",
+        "# method of moments (see povsim.calibration.calibrate); values +- standard errors:",
+    ]
+    for path, v in result.fitted.items():
+        lines.append(f"#   {path} = {v:.6g} +- {result.standard_errors[path]:.3g}")
+    lines += ["", "[scenario]", f"name = {_toml_value(spec.name)}",
+              f"description = {_toml_value(spec.description or 'Calibrated scenario.')}",
+              f"extends = {_toml_value(base_rel.as_posix())}", ""]
+    by_section: dict[str, list[str]] = {}
+    infos = param_infos(Parameters())
+    for path, v in result.fitted.items():
+        section, name = path.rsplit(".", 1)
+        value = round(v) if infos[path].kind is int else float(v)
+        by_section.setdefault(section, []).append(f"{name} = {_toml_value(value)}")
+    for section, entries in by_section.items():
+        lines += [f"[{section}]", *entries, ""]
+    return "\n".join(lines)
+
+
+def _relative(path: Path | None, start: Path) -> str:
+    if path is None:
+        return ""
+    return os.path.relpath(Path(path).resolve(), start.resolve())
+
+
+def calibration_record(result: CalibrationResult) -> dict[str, Any]:
+    """The JSON record written beside the calibrated scenario."""
+    from povsim import __version__
+
+    spec = result.spec
+    return {
+        "scenario": spec.name,
+        "base": str(_relative(spec.base, spec.out.parent)),
+        "spec": str(_relative(spec.spec_path, spec.out.parent)) if spec.spec_path else None,
+        "spec_sha256": spec.spec_sha256,
+        "povsim_version": __version__,
+        "date": f"{datetime.now(UTC):%Y-%m-%d}",
+        "method": "simulated method of moments, Nelder-Mead by stage, common random numbers",
+        "seeds": list(spec.seeds),
+        "fitting_overrides": dict(spec.overrides),
+        "fitted_targets": list(result.moments["target"]),
+        "parameters": {k: {"value": v, "standard_error": result.standard_errors[k]}
+                       for k, v in result.fitted.items()},
+        "stages": [{"name": s.stage.name, "objective_start": s.objective_start,
+                    "objective": s.objective, "evaluations": s.evaluations,
+                    "parameters": list(s.fitted), "targets": [t.key for t in s.stage.targets]}
+                   for s in result.stages],
+        "moments": result.moments.to_dict(orient="records"),
+    }
+
+
+def write_calibration(result: CalibrationResult) -> tuple[Path, Path]:
+    """Write the calibrated scenario file and its ``.calibration.json`` record."""
+    out = result.spec.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_text(out, calibrated_scenario_text(result))
+    record = out.with_suffix(".calibration.json")
+    write_text(record, json.dumps(calibration_record(result), indent=2, default=float) + "\n")
+    return out, record

@@ -1,0 +1,175 @@
+"""Validation: run a scenario over many seeds and compare the model with every target.
+
+For each target the model is measured on the target's own definition in every seed's
+run; the table gives the data, the model mean and its 95% interval across seeds, and
+whether the mean lies within the target's tolerance. Targets are split into those the
+calibration *fitted* and the *held-out* ones it never saw. A counterfactual scenario
+(by default the growth-only one) run with the same seeds says what the campaign
+changed, with intervals paired by seed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from povsim.calibration.targets import (
+    DEFAULT_TARGETS,
+    MEASURE_NOTES,
+    Target,
+    load_targets,
+    measure,
+)
+from povsim.compare import interval_half_width
+from povsim.errors import PovsimError
+from povsim.runner import RunSpec, run_all
+from povsim.scenario import Scenario, load_scenario
+
+HEADCOUNT = "headcount_rate"
+"""The target whose yearly path gives the headline fit (RMSE)."""
+
+COUNTERFACTUAL_OUTPUTS = ("headcount_rate", "poor_persons_million", "poverty_gap")
+"""End-year outputs compared between the scenario and its counterfactual."""
+
+
+@dataclass
+class Validation:
+    """The result of validating a scenario.
+
+    Attributes:
+        scenario: The scenario validated.
+        seeds: Seeds run.
+        runs: Yearly outputs of every run (scenario, seed, year, outputs).
+        table: One row per target (see :func:`validation_table`).
+        fitted: Target keys (``name@year``) the calibration fitted.
+        counterfactual: The counterfactual scenario, if any.
+        counterfactual_runs: Its runs.
+    """
+
+    scenario: Scenario
+    seeds: list[int]
+    runs: pd.DataFrame
+    table: pd.DataFrame
+    fitted: list[str] = field(default_factory=list)
+    counterfactual: Scenario | None = None
+    counterfactual_runs: pd.DataFrame | None = None
+
+    @property
+    def missed(self) -> pd.DataFrame:
+        """Checked targets the model misses."""
+        return self.table[self.table["within"].eq(False)]
+
+    def headcount_rmse(self) -> float:
+        """Root mean squared error of the mean headcount path against the data (points)."""
+        rows = self.table[self.table["target"] == HEADCOUNT]
+        return float(np.sqrt(((rows["model"] - rows["data"]) ** 2).mean()))
+
+    def campaign_effect(self) -> pd.DataFrame:
+        """End-year outputs of scenario and counterfactual, and their paired difference."""
+        if self.counterfactual_runs is None:
+            return pd.DataFrame()
+        end = self.runs["year"].max()
+        a = self.runs[self.runs["year"] == end].set_index("seed")
+        b = self.counterfactual_runs[self.counterfactual_runs["year"] == end].set_index("seed")
+        rows = []
+        for col in COUNTERFACTUAL_OUTPUTS:
+            diff = (a[col] - b[col]).dropna()
+            half = float(interval_half_width(diff.std(ddof=1), len(diff)))
+            rows.append({"output": col, "year": int(end), "scenario": a[col].mean(),
+                         "counterfactual": b[col].mean(), "difference": diff.mean(),
+                         "ci_low": diff.mean() - half, "ci_high": diff.mean() + half})
+        return pd.DataFrame(rows)
+
+
+def validation_table(targets: Sequence[Target], runs: pd.DataFrame, scenario: Scenario,
+                     fitted: Sequence[str] = ()) -> pd.DataFrame:
+    """Compare the model with each target.
+
+    Args:
+        targets: Targets.
+        runs: Yearly outputs of the runs (one per seed).
+        scenario: The scenario (for parameter-type targets).
+        fitted: Keys of the targets the calibration fitted.
+
+    Returns:
+        Columns: target, year, unit, data, tolerance, model (mean over seeds), ci_low,
+        ci_high, n, within (True/False; None if not checked), kind (checked or
+        reported), role (fitted or held out), measure, source.
+    """
+    rows = []
+    for t in targets:
+        values = measure(t, runs, scenario.params).dropna()
+        mean = float(values.mean()) if len(values) else math.nan
+        half = float(interval_half_width(values.std(ddof=1), len(values))) if len(values) > 1 \
+            else math.nan
+        rows.append({
+            "target": t.name, "year": t.year, "unit": t.unit, "data": t.value,
+            "tolerance": t.tolerance, "model": mean, "ci_low": mean - half,
+            "ci_high": mean + half, "n": len(values), "within": t.within(mean),
+            "kind": "checked" if t.checked else "reported",
+            "role": "fitted" if t.key in fitted else "held out",
+            "measure": MEASURE_NOTES[t.name], "source": t.source,
+        })
+    return pd.DataFrame(rows)
+
+
+def calibration_record(scenario: Scenario) -> dict:
+    """The record written beside a calibrated scenario (``NAME.calibration.json``), or {}."""
+    if scenario.path is None:
+        return {}
+    record = Path(scenario.path).with_suffix(".calibration.json")
+    if not record.is_file():
+        return {}
+    return json.loads(record.read_text(encoding="utf-8"))
+
+
+def run_seeds(scenario: Scenario, seeds: Sequence[int], *, workers: int = 1,
+              progress: bool = True) -> pd.DataFrame:
+    """Run ``scenario`` once per seed and return all yearly outputs.
+
+    Raises:
+        PovsimError: If a run fails (the message has its error).
+    """
+    specs = [RunSpec(scenario.params, s, scenario.name) for s in seeds]
+    results = run_all(specs, workers=workers, progress=progress)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise PovsimError(f"{len(failed)} run(s) of {scenario.name} failed; first: "
+                          f"seed {failed[0].spec.seed}: {failed[0].error_summary}")
+    return pd.concat([r.outputs for r in results], ignore_index=True)
+
+
+def validate(scenario: str | Path | Scenario, *, seeds: Sequence[int] = range(10),
+             workers: int = 1, targets: str | Path = DEFAULT_TARGETS,
+             counterfactual: str | Path | Scenario | None = None,
+             progress: bool = True) -> Validation:
+    """Run a scenario over ``seeds`` and compare it with every target.
+
+    Args:
+        scenario: Scenario file or object.
+        seeds: Seeds to run.
+        workers: Worker processes.
+        targets: Target file.
+        counterfactual: Scenario to compare with (same seeds), e.g. growth-only.
+        progress: Show progress bars.
+
+    Returns:
+        The validation.
+    """
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    seeds = list(seeds)
+    runs = run_seeds(sc, seeds, workers=workers, progress=progress)
+    fitted = calibration_record(sc).get("fitted_targets", [])
+    table = validation_table(load_targets(targets), runs, sc, fitted)
+    cf = cf_runs = None
+    if counterfactual is not None:
+        cf = counterfactual if isinstance(counterfactual, Scenario) \
+            else load_scenario(counterfactual)
+        cf_runs = run_seeds(cf, seeds, workers=workers, progress=progress)
+    return Validation(sc, seeds, runs, table, list(fitted), cf, cf_runs)

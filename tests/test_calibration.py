@@ -1,0 +1,194 @@
+"""Calibration and validation: targets, measures, parameter recovery, reports."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from povsim import ParameterError, Parameters, PovsimError
+from povsim.calibration.calibrate import (
+    CalibrationSpec,
+    FreeParameter,
+    Stage,
+    calibrate,
+    load_spec,
+    write_calibration,
+)
+from povsim.calibration.report import write_validation
+from povsim.calibration.targets import Target, load_targets, measure, select_targets
+from povsim.calibration.validate import validate
+from povsim.cli import main
+from povsim.params import NO_CAMPAIGN
+from povsim.runner import simulate
+from povsim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = {"population.n_households": 2000, "population.villages_per_township": 3}
+
+
+def test_project_targets_load_with_sources_and_tolerances():
+    targets = load_targets()
+    names = {t.name for t in targets}
+    assert {"headcount_rate", "cause_share_illness", "relocated_share_of_2012_poor"} <= names
+    assert all(t.source for t in targets)
+    headcount = [t for t in targets if t.name == "headcount_rate"]
+    assert [t.year for t in headcount] == list(range(2012, 2021))
+    assert all(t.checked for t in headcount)
+    assert select_targets(targets, ["headcount_rate@2015"])[0].value == 5.7
+
+
+def test_one_sided_targets_are_lower_bounds():
+    t = Target("cause_share_illness", 2017, 40, "percent (at least)", 5, "x")
+    assert t.one_sided
+    assert t.within(80.0)
+    assert t.within(36.0)
+    assert not t.within(34.0)
+    assert t.distance(60.0) == 0.0
+    two = Target("headcount_rate", 2013, 8.5, "percent", 0.7, "x")
+    assert not two.within(9.3)
+    assert two.distance(9.2) == pytest.approx(1.0)
+
+
+def test_bad_target_file_is_named(tmp_path):
+    bad = tmp_path / "t.csv"
+    bad.write_text("target,year,value,unit,tolerance,source\nheadcount_rat,2013,8.5,percent,,x\n")
+    with pytest.raises(PovsimError, match="line 2: unknown target 'headcount_rat'"):
+        load_targets(bad)
+    with pytest.raises(PovsimError, match="target file not found"):
+        load_targets(tmp_path / "missing.csv")
+
+
+def test_measures_give_one_value_per_seed():
+    params = Parameters().with_overrides(SMALL)
+    runs = pd.concat([simulate(params, s) for s in (0, 1)])
+    t = Target("headcount_rate", 2014, 7.2, "percent", 0.7, "x")
+    values = measure(t, runs, params)
+    assert list(values.index) == [0, 1]
+    assert values.between(0, 100).all()
+    funds = Target("central_poverty_funds_growth", 2017, 22.7, "percent a year", None, "x")
+    assert measure(funds, runs, params).iloc[0] == pytest.approx(22.7)
+
+
+def _recover(base, truth, free, targets_of, start, seeds=(0, 1, 2)):
+    """Synthetic targets from a run with known values; calibrate from ``start``."""
+    runs = pd.concat([simulate(base.with_overrides(truth), s) for s in seeds])
+    stage = Stage("recover", free, tuple(targets_of(runs)), max_evaluations=50, starts=8)
+    spec = CalibrationSpec("synthetic", Path("base.toml"), Path("fit.toml"), seeds, (stage,))
+    return calibrate(spec, base=base.with_overrides(start), progress=False)
+
+
+RECOVERY_POPULATION = {"population.n_households": 3000, "population.villages_per_township": 3}
+
+
+def test_calibration_recovers_growth_from_the_headcount_path():
+    base = Parameters().with_overrides({**RECOVERY_POPULATION, **NO_CAMPAIGN})
+
+    def path(runs):
+        return [Target("headcount_rate", y, float(runs[runs.year == y].headcount_rate.mean()),
+                       "percent", 0.3, "synthetic") for y in range(2013, 2021)]
+
+    result = _recover(base, {"economy.wage_growth": 0.05},
+                      (FreeParameter("economy.wage_growth", 0.0, 0.12),), path,
+                      {"economy.wage_growth": 0.09})
+    assert result.fitted["economy.wage_growth"] == pytest.approx(0.05, abs=0.003)
+    assert result.stages[0].objective < 0.01 * result.stages[0].objective_start
+    assert 0 < result.standard_errors["economy.wage_growth"] < 0.2
+
+
+def test_calibration_recovers_two_thresholds_from_two_cause_shares():
+    # Thresholds on continuous quantities (skill, out-of-pocket spending), so each share
+    # moves with its threshold. (Labour per member takes few distinct values, so its
+    # threshold is identified only between them.)
+    base = Parameters().with_overrides(RECOVERY_POPULATION)
+    pairs = (("cause_share_illness", "share_registered_illness"),
+             ("cause_share_lack_of_skills", "share_registered_lack_of_skills"))
+
+    def shares(runs):
+        year = runs[runs.year == 2017]
+        return [Target(name, 2017, float(year[col].mean()), "percent", 2.0, "synthetic")
+                for name, col in pairs]
+
+    truth = {"causes.illness_spending": 2500.0, "causes.low_skill": 0.25}
+    free = (FreeParameter("causes.illness_spending", 500.0, 6000.0),
+            FreeParameter("causes.low_skill", 0.1, 0.5))
+    result = _recover(base, truth, free, shares,
+                      {"causes.illness_spending": 4500.0, "causes.low_skill": 0.4})
+    assert result.fitted["causes.illness_spending"] == pytest.approx(2500.0, rel=0.15)
+    assert result.fitted["causes.low_skill"] == pytest.approx(0.25, abs=0.02)
+    for path in truth:
+        assert 0 < result.standard_errors[path] < np.inf
+
+
+def test_calibrated_scenario_file_extends_the_base_and_records_the_fit(tmp_path):
+    base_file = tmp_path / "base.toml"
+    base_file.write_text('[scenario]\nname = "base"\n[population]\nn_households = 2000\n'
+                         "villages_per_township = 3\n")
+    spec_file = tmp_path / "spec.toml"
+    spec_file.write_text(
+        '[calibration]\nname = "fit"\nscenario = "base.toml"\nout = "fit.toml"\nseeds = 2\n'
+        '[[stage]]\nname = "relocation"\ntargets = ["relocated_share_of_2012_poor"]\n'
+        "max_evaluations = 4\n"
+        '[stage.parameters]\n"population.inhospitable_remoteness" = {low = 0.6, high = 0.9}\n')
+    spec = load_spec(spec_file)
+    result = calibrate(spec, progress=False)
+    scenario_path, record_path = write_calibration(result)
+    fitted = load_scenario(scenario_path)
+    assert [f.path.name for f in fitted.chain] == ["fit.toml", "base.toml"]
+    value = result.fitted["population.inhospitable_remoteness"]
+    assert fitted.params.population.inhospitable_remoteness == pytest.approx(value, rel=1e-5)
+    assert fitted.params.population.n_households == 2000
+    record = json.loads(record_path.read_text())
+    assert record["fitted_targets"] == ["relocated_share_of_2012_poor@2020"]
+    assert "population.inhospitable_remoteness" in record["parameters"]
+    assert "+-" in scenario_path.read_text()
+
+
+def test_bad_calibration_specs_list_every_problem(tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        '[calibration]\nname = "x"\nscenario = "b.toml"\nout = "o.toml"\nseed = 3\n'
+        '[[stage]]\ntargets = ["headcount_rat", "headcount_millions"]\nmethod = "bfgs"\n'
+        '[stage.parameters]\n"economy.wage_grwoth" = {low = 0, high = 1}\n'
+        '"health.p_illness" = {low = 0.5, high = 2}\n')
+    with pytest.raises(ParameterError) as err:
+        load_spec(spec)
+    text = str(err.value)
+    assert "calibration.seed" in text
+    assert "unknown or non-numeric parameter" in text
+    assert "bounds outside the parameter's range" in text
+    assert "no target 'headcount_rat'" in text
+    assert "allowed: nelder-mead" in text
+
+
+def test_validation_table_report_and_strict_exit(tmp_path):
+    scenario = tmp_path / "small.toml"
+    campaign = ROOT / "scenarios" / "campaign.toml"
+    scenario.write_text(f'[scenario]\nname = "small"\nextends = "{campaign}"\n'
+                        "[population]\nn_households = 2000\nvillages_per_township = 3\n")
+    v = validate(scenario, seeds=range(2), progress=False)
+    table = v.table
+    assert set(table.columns) >= {"target", "year", "data", "model", "ci_low", "ci_high",
+                                  "within", "kind", "role", "measure", "source"}
+    assert len(table) == len(load_targets())
+    assert (table["role"] == "held out").all()  # no calibration record beside this file
+    assert table.loc[table.kind == "reported", "within"].isna().all()
+    assert np.isfinite(v.headcount_rmse())
+    paths = write_validation(v, tmp_path / "out")
+    for p in paths.values():
+        assert p.stat().st_size > 0
+    report = paths["report"].read_text()
+    assert "checked targets are met" in report
+    assert "Held-out targets" in report
+    code = main(["validate", str(scenario), "--seeds", "2", "--out", str(tmp_path / "cli"),
+                 "--counterfactual", "none", "--strict", "--quiet"])
+    assert code == (0 if v.missed.empty else 1)
+
+
+@pytest.mark.slow
+def test_shipped_baseline_meets_its_targets(tmp_path):
+    code = main(["validate", str(ROOT / "scenarios" / "baseline.toml"), "--seeds", "10",
+                 "--workers", "2", "--out", str(tmp_path), "--counterfactual", "none",
+                 "--strict", "--quiet"])
+    assert code == 0
