@@ -23,12 +23,12 @@ setup: $(STAMP)
 
 # The main job: the calibrated baseline against growth alone (no campaign), the same
 # budget spent untargeted, and three single interventions each given the whole budget
-# (a transfer, a livelihood measure, a place-based move), 5 seeds each at the
+# (a transfer, a livelihood measure, a place-based move), 10 seeds each at the
 # baseline's 20,000 households. Writes results/main/report.md with tables and figures.
 MAIN_SCENARIOS := baseline growth-only untargeted only-dibao only-industry only-relocation
 
 results: setup
-	$(BIN)/povsim compare $(MAIN_SCENARIOS:%=scenarios/%.toml) --seeds 5 --workers 2 \
+	$(BIN)/povsim compare $(MAIN_SCENARIOS:%=scenarios/%.toml) --seeds 10 --workers 2 \
 	  --out results/main
 
 test: setup
