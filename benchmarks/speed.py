@@ -216,7 +216,7 @@ SWEEP_HOUSEHOLDS = 100_000
 """Households of a sweep run: a population whose arrays stay near the caches, so two
 runs at once do not mostly wait on the shared memory bus."""
 
-SWEEP_END_YEAR = 2040
+SWEEP_END_YEAR = 2050
 """A longer horizon makes each sweep run last over a second at that size."""
 
 
