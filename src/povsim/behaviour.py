@@ -30,10 +30,12 @@ def migrate(model: PovertyModel, draws: YearDraws, migrant_contacts: np.ndarray)
 def _migrate_rows(model: PovertyModel, draws: YearDraws, migrant_contacts: np.ndarray,
                   rows: slice) -> None:
     e = model.p.economy
+    per_skill = np.float32(e.p_find_migrant_job) / np.float32(
+        model.p.population.reference_skill)
     n_migrant = model.households.n_migrant[rows]  # a view: changed in place
     u = draws.u_migration[rows]
     back = (n_migrant > 0) & (u < np.float32(e.p_migrant_return))
-    p_go = (np.float32(e.p_find_migrant_job) * 2 * model.households.skill[rows]
+    p_go = (per_skill * model.households.skill[rows]
             + np.float32(e.job_info_effect) * migrant_contacts)
     go = ~back & (model.idle_workers(rows) >= 1) & (u > 1 - p_go)
     n_migrant -= back

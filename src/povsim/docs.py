@@ -7,8 +7,10 @@ test fails when the committed file is stale.
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from povsim.metrics import OUTPUTS
@@ -79,13 +81,41 @@ def render(text: str) -> str:
     return text
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Rewrite the generated tables of docs/ODD.md (path may be given)."""
-    args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else Path("docs/ODD.md")
-    path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
+def rewrite_page(argv: list[str] | None, *, prog: str, default: Path,
+                 render_page: Callable[[str], str], what: str) -> int:
+    """Command line of a generated page: rewrite its generated blocks in place.
+
+    Args:
+        argv: Arguments (``sys.argv[1:]`` if ``None``): an optional path to the page.
+        prog: Program name for the usage line (``python -m ...``).
+        default: The page rewritten when no path is given.
+        render_page: Returns the page's text with its generated blocks renewed.
+        what: What is generated, for the help text.
+
+    Returns:
+        0 when the page was rewritten, 2 when it is missing or lacks its markers.
+    """
+    parser = argparse.ArgumentParser(prog=prog, description=f"Rewrite {what} in place.")
+    parser.add_argument("page", nargs="?", type=Path, default=default,
+                        help=f"the page to rewrite (default: {default})")
+    path = parser.parse_args(argv).page
+    try:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(render_page(text), encoding="utf-8")
+    except OSError as exc:
+        print(f"{prog}: cannot rewrite {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"{prog}: {path}: {exc}", file=sys.stderr)
+        return 2
     print(f"updated {path}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite the generated tables of docs/ODD.md (another path may be given)."""
+    return rewrite_page(argv, prog="python -m povsim.docs", default=Path("docs/ODD.md"),
+                        render_page=render, what="the parameter and output tables of the ODD")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+from povsim.docs import rewrite_page
 from povsim.params import Parameters
 from povsim.params.spec import ParamInfo, YearSchedule, iter_params, iter_sections
 from povsim.scenario import META_FIELDS, META_TABLE
@@ -145,11 +146,8 @@ def render(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Rewrite the generated reference of docs/scenarios.md (another path may be given)."""
-    args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else DEFAULT_PAGE
-    path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"updated {path}")
-    return 0
+    return rewrite_page(argv, prog="python -m povsim.schema_docs", default=DEFAULT_PAGE,
+                        render_page=render, what="the scenario-file reference")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -214,7 +214,8 @@ def diagnose(model: PovertyModel, rows: np.ndarray) -> None:
     truth = main_cause(masks)
     competence = model.cadres.competence_by_village(model.villages.n)[hh.village[rows]]
     correct = (model.streams.identification.random(len(rows)) < (
-        p.diagnosis_accuracy * (0.5 + 0.5 * competence))) & (truth >= 0)
+        p.diagnosis_accuracy * (1 - p.diagnosis_competence_weight
+                                 + p.diagnosis_competence_weight * competence))) & (truth >= 0)
     guess = model.streams.identification.integers(0, len(CAUSES), len(rows)).astype(np.int8)
     bits = np.array([int(c) for c in CAUSES], np.uint16)
     hh.diagnosed_cause[rows] = np.where(correct, truth, guess)

@@ -88,8 +88,8 @@ class Microloans(Intervention):
         self.failed[rows] = False
         self.ever_borrowed[rows] = True
         helped = model.helper_of[rows] >= 0
-        self.expected[rows] = (p.investment_return * (0.5 + hh.skill[rows])
-                               * (0.3 + hh.motivation[rows])
+        self.expected[rows] = (p.investment_return * (p.return_skill_offset + hh.skill[rows])
+                               * (p.return_motivation_offset + hh.motivation[rows])
                                * (1 + model.p.helpers.effect_boost * helped))
 
     @override

@@ -80,7 +80,8 @@ def _age_rows(hh: Households, params: Parameters, draws: YearDraws,
 
     born = np.flatnonzero(draws.u_birth[rows] < np.float32(demo.p_birth))
     age = head_age[born]
-    n_young[born[(age >= 20) & (age <= 40)]] += 1
+    n_young[born[(age >= demo.childbearing_head_age_min)
+                 & (age <= demo.childbearing_head_age_max)]] += 1
 
     # One uniform, two exclusive intervals: an elderly death, else a working-age death.
     # Only rows whose draw is below the largest possible chance of a death can have one.

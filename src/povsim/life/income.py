@@ -354,12 +354,13 @@ def update_savings(hh: Households, params: Parameters) -> None:
     e = params.economy
     line = np.float32(params.run.poverty_line)
     rate = np.float32(e.savings_rate)
+    threshold = np.float32(e.savings_threshold) * line
     dissaving = np.float32(e.dissaving_rate)
     for rows in row_chunks(hh.n):
         size = hh.size()[rows]
         net = hh.net_income[rows]
         savings = hh.savings[rows]  # a view: changed in place
-        surplus = net - 2 * line * size
+        surplus = net - threshold * size
         savings += rate * np.maximum(surplus, 0)
         shortfall = np.maximum(line * size - net, 0)
         savings -= np.minimum(savings * dissaving, shortfall)

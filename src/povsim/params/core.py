@@ -137,9 +137,15 @@ class PopulationParams(Section):
         0.85, unit="probability", low=0.0, high=1.0, yearly=False,
         doc="Chance the head lives with a spouse.", source="assumption",
     )
+    adult_child_head_age: int = param(
+        40, unit="years", low=15, high=110, yearly=False,
+        doc="Youngest head of a working-age household that can have an adult child at home.",
+        source="assumption (a head about 20 years older than the child)",
+    )
     p_adult_child: float = param(
         0.4, unit="probability", low=0.0, high=1.0, yearly=False,
-        doc="Chance a working-age household (head 40+) has an adult child at home.",
+        doc="Chance a working-age household (head adult_child_head_age or older) has an "
+        "adult child at home.",
         source="assumption",
     )
     p_elderly_with_children: float = param(
@@ -147,13 +153,31 @@ class PopulationParams(Section):
         doc="Chance an elderly-headed household has working-age members.",
         source="assumption (left-behind elderly are common)",
     )
+    elderly_parent_head_age: int = param(
+        40, unit="years", low=15, high=110, yearly=False,
+        doc="Youngest head of a working-age household whose parent can be elderly.",
+        source="assumption (parents about 25 years older than the head reach 65)",
+    )
     p_coresident_parent: float = param(
         0.2, unit="probability", low=0.0, high=1.0, yearly=False,
-        doc="Chance a working-age household has an elderly parent at home.", source="assumption",
+        doc="Chance a working-age household (head elderly_parent_head_age or older) has an "
+        "elderly parent at home.", source="assumption",
+    )
+    school_parent_age_min: int = param(
+        28, unit="years", low=15, high=110, yearly=False,
+        doc="Youngest working-age head who can have a school-age child (6-15).",
+        source="assumption (first births at 20-25)",
+    )
+    school_parent_age_max: int = param(
+        55, unit="years", low=15, high=110, yearly=False,
+        doc="Oldest working-age head who can have a school-age child.",
+        source="assumption (last births by about 40)",
     )
     p_school_child: float = param(
         0.6, unit="probability", low=0.0, high=1.0, yearly=False,
-        doc="Chance a household with head aged 28-55 has a child aged 6-15.", source="assumption",
+        doc="Chance a household with head aged school_parent_age_min to "
+        "school_parent_age_max (or an elderly head with working-age members) has a child "
+        "aged 6-15.", source="assumption",
     )
     p_second_school_child: float = param(
         0.35, unit="probability", low=0.0, high=1.0, yearly=False,
@@ -161,7 +185,8 @@ class PopulationParams(Section):
     )
     p_young_child: float = param(
         0.35, unit="probability", low=0.0, high=1.0, yearly=False,
-        doc="Chance a household with head aged 20-40 has a child under 6.", source="assumption",
+        doc="Chance a household with head of childbearing age (demography."
+        "childbearing_head_age_min to _max) has a child under 6.", source="assumption",
     )
     p_disabled: float = param(
         0.07, unit="probability", low=0.0, high=1.0, yearly=False,
@@ -192,6 +217,14 @@ class PopulationParams(Section):
     skill_beta: float = param(
         2.5, unit="beta shape", low=0.01, yearly=False,
         doc="Skill distribution (beta) second shape.", source=ASSUMPTION,
+    )
+    reference_skill: float = param(
+        0.5, unit="skill (0-1)", low=0.01, high=1.0, yearly=False,
+        doc="Skill at which the chances of a migrant or local job per worker (population."
+        "p_migrant_per_worker, p_local_job_per_worker, economy.p_find_migrant_job) apply; "
+        "they scale with skill / reference_skill.",
+        source="the mean of the default skill distribution (beta 2.5, 2.5) before the "
+        "remoteness penalty",
     )
     skill_remoteness_penalty: float = param(
         0.25, unit="skill", low=0.0, high=1.0, yearly=False,
@@ -232,13 +265,13 @@ class PopulationParams(Section):
     )
     p_migrant_per_worker: float = param(
         0.35, unit="probability", low=0.0, high=1.0, yearly=False,
-        doc="Chance an able working-age member works away (at average skill, remoteness 0).",
+        doc="Chance an able working-age member works away (at reference_skill, remoteness 0).",
         source="NBS migrant worker monitoring 2012: 163 million out-migrant workers",
     )
     p_local_job_per_worker: float = param(
         0.2, unit="probability", low=0.0, high=1.0, yearly=False,
         doc="Chance an able member not working away has a local non-farm wage job "
-        "(at average skill).",
+        "(at reference_skill).",
         source="NBS migrant worker monitoring 2012: 99 million local non-farm workers",
     )
     savings_years_of_income: float = param(
@@ -292,9 +325,20 @@ class DemographyParams(Section):
         65, unit="years", low=40, high=100, yearly=False,
         doc="Age from which members count as elderly.", source="MODEL.md (aged 65 and over)",
     )
+    childbearing_head_age_min: int = param(
+        20, unit="years", low=15, high=110, yearly=False,
+        doc="Youngest head of a household that can have a birth (or, at setup, a child "
+        "under 6).", source="assumption (rural first births from about 20)",
+    )
+    childbearing_head_age_max: int = param(
+        40, unit="years", low=15, high=110, yearly=False,
+        doc="Oldest head of a household that can have a birth (or, at setup, a child "
+        "under 6).", source="assumption (few rural births after 40)",
+    )
     p_birth: float = param(
         0.07, unit="probability/year", low=0.0, high=1.0,
-        doc="Chance of a birth in a household with head aged 20-40.", source="assumption",
+        doc="Chance of a birth in a household with head aged childbearing_head_age_min to "
+        "childbearing_head_age_max.", source="assumption",
     )
     young_to_school_rate: float = param(
         1 / 6, unit="per child per year", low=0.0, high=1.0,
@@ -516,9 +560,15 @@ class EconomyParams(Section):
         0.2, unit="log sd", low=0.0, high=3.0,
         doc="Household transitory shock to market income.", source=ASSUMPTION,
     )
+    savings_threshold: float = param(
+        2.0, unit="multiple of the line", low=0.0, high=100.0,
+        doc="Per-capita income (as a multiple of the line) above which a household saves.",
+        source="assumption",
+    )
     savings_rate: float = param(
         0.15, unit="share", low=0.0, high=1.0,
-        doc="Share of income above twice the line that is saved.", source="assumption",
+        doc="Share of income above savings_threshold times the line that is saved.",
+        source="assumption",
     )
     dissaving_rate: float = param(
         0.5, unit="share", low=0.0, high=1.0,
@@ -548,7 +598,8 @@ class EconomyParams(Section):
     )
     p_find_migrant_job: float = param(
         0.05, unit="probability/year", low=0.0, high=1.0,
-        doc="Chance an able idle worker takes a migrant job without contacts (skill 0.5).",
+        doc="Chance an able idle worker takes a migrant job without contacts (at population."
+        "reference_skill).",
         source=ASSUMPTION,
     )
 

@@ -259,8 +259,20 @@ class MicroloanIntervention(InterventionParams):
     )
     investment_return: float = param(
         0.12, unit="share of principal/year", low=-1.0, high=5.0,
-        doc="Mean yearly return of the financed project at skill 0.5 and motivation 0.7.",
+        doc="Yearly return of the financed project, scaled by (return_skill_offset + skill) "
+        "x (return_motivation_offset + motivation): 1 x 1 at skill 0.5 and motivation 0.7.",
         source=ASSUMPTION,
+    )
+    return_skill_offset: float = param(
+        0.5, unit="skill units", low=0.0, high=10.0,
+        doc="Added to skill (0-1) in the return's skill factor: the return of the least "
+        "skilled is this share of an average-skilled borrower's.",
+        source="assumption",
+    )
+    return_motivation_offset: float = param(
+        0.3, unit="motivation units", low=0.0, high=10.0,
+        doc="Added to motivation (0-1) in the return's motivation factor.",
+        source="assumption",
     )
     return_sd: float = param(
         0.1, unit="share of principal", low=0.0, high=5.0,

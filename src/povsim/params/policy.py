@@ -110,9 +110,16 @@ class IdentificationParams(Section):
     )
     diagnosis_accuracy: float = param(
         0.85, unit="probability", low=0.0, high=1.0,
-        doc="Chance a fully competent cadre records the true main cause (halved at "
-        "competence 0); otherwise a cause is recorded at random.",
+        doc="Chance a fully competent cadre records the true main cause (reduced by "
+        "diagnosis_competence_weight at competence 0); otherwise a cause is recorded at "
+        "random.",
         source=ASSUMPTION,
+    )
+    diagnosis_competence_weight: float = param(
+        0.5, unit="share", low=0.0, high=1.0,
+        doc="How much of diagnosis_accuracy depends on the cadre's competence: accuracy x "
+        "(1 - weight + weight x competence).",
+        source="assumption",
     )
     poor_village_share: float = param(
         0.21, unit="share of villages", low=0.0, high=1.0, yearly=False,

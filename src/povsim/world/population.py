@@ -95,7 +95,8 @@ def generate_members(
     """
     pop = params.population
     k = len(idx)
-    elderly_age = params.demography.elderly_age
+    demo = params.demography
+    elderly_age = demo.elderly_age
     if head_age is None:
         age = np.rint(pop.head_age_mean + pop.head_age_sd * rng.standard_normal(k))
         head_age = np.clip(age, pop.head_age_min, pop.head_age_max)
@@ -104,14 +105,17 @@ def generate_members(
     u = rng.random((11, k))
 
     spouse = u[0] < pop.p_spouse
-    adult_child = (age >= 40) & (u[1] < pop.p_adult_child)
+    adult_child = (age >= pop.adult_child_head_age) & (u[1] < pop.p_adult_child)
     with_children = u[1] < pop.p_elderly_with_children
     n_adult = np.where(old, with_children * (1 + (u[6] < pop.p_spouse)), 1 + spouse + adult_child)
-    n_elderly = np.where(old, 1 + spouse, (age >= 40) & (u[2] < pop.p_coresident_parent))
-    school_age_parent = ((age >= 28) & (age <= 55)) | (old & (n_adult > 0))
+    n_elderly = np.where(old, 1 + spouse,
+                         (age >= pop.elderly_parent_head_age) & (u[2] < pop.p_coresident_parent))
+    school_age_parent = (((age >= pop.school_parent_age_min) & (age <= pop.school_parent_age_max))
+                         | (old & (n_adult > 0)))
     n_school = school_age_parent * ((u[3] < pop.p_school_child)
                                     * (1 + (u[4] < pop.p_second_school_child)))
-    n_young = ((age >= 20) & (age <= 40)) & (u[5] < pop.p_young_child)
+    n_young = (((age >= demo.childbearing_head_age_min) & (age <= demo.childbearing_head_age_max))
+               & (u[5] < pop.p_young_child))
 
     hh.head_age[idx] = age
     hh.n_adult[idx] = n_adult
@@ -138,12 +142,12 @@ def generate_members(
     labour = hh.labour_units(params.health.disability_labour_loss,
                              params.health.chronic_labour_loss, idx)
     workers = np.floor(labour).astype(np.int64)
-    p_migrate = np.clip(pop.p_migrant_per_worker * 2 * hh.skill[idx], 0.0, 1.0)
+    p_migrate = np.clip(pop.p_migrant_per_worker / pop.reference_skill * hh.skill[idx], 0.0, 1.0)
     um = rng.random((MAX_MIGRANTS_DRAWN, k))
     migrants = sum(((w < workers) & (um[w] < p_migrate)).astype(np.int8)
                    for w in range(MAX_MIGRANTS_DRAWN))
     hh.n_migrant[idx] = migrants
-    p_local = np.clip(pop.p_local_job_per_worker * 2 * hh.skill[idx], 0.0, 1.0)
+    p_local = np.clip(pop.p_local_job_per_worker / pop.reference_skill * hh.skill[idx], 0.0, 1.0)
     ul = rng.random((MAX_MIGRANTS_DRAWN, k))
     hh.n_local_job[idx] = sum(((w < workers - migrants) & (ul[w] < p_local)).astype(np.int8)
                               for w in range(MAX_MIGRANTS_DRAWN))
