@@ -123,36 +123,35 @@ def plot_headcount(yearly: pd.DataFrame, scenarios: Sequence[str], path: Path,
     return _save(fig, path)
 
 
+def _two_band_panels(yearly: pd.DataFrame, scenarios: Sequence[str], path: Path,
+                     outputs: Sequence[str], titles: Sequence[str], title: str) -> Path:
+    """Two outputs per simulated year side by side, one band per scenario."""
+    first = int(yearly["year"].min()) + 1  # flows start with the first simulated year
+    fig, axes = plt.subplots(1, 2, figsize=(2 * PANEL_SIZE[0], PANEL_SIZE[1]), sharex=True,
+                             constrained_layout=True)
+    for ax, output, panel_title in zip(axes, outputs, titles, strict=True):
+        band_panel(ax, yearly, output, scenarios, from_year=first)
+        ax.set_ylim(bottom=0)
+        ax.set_title(panel_title)
+    axes[0].legend(frameon=False)
+    fig.suptitle(title, fontsize="medium")
+    return _save(fig, path)
+
+
 def plot_flows(yearly: pd.DataFrame, scenarios: Sequence[str], path: Path,
                n_seeds: int) -> Path:
     """Exits and returns per simulated year, side by side."""
-    first = int(yearly["year"].min()) + 1  # flows start with the first simulated year
-    fig, axes = plt.subplots(1, 2, figsize=(2 * PANEL_SIZE[0], PANEL_SIZE[1]),
-                             constrained_layout=True)
-    for ax, output, title in zip(axes, ("exits", "returns"),
-                                 ("Exits from poverty", "Returns to poverty"), strict=True):
-        band_panel(ax, yearly, output, scenarios, from_year=first)
-        ax.set_ylim(bottom=0)
-        ax.set_title(title)
-    axes[0].legend(frameon=False)
-    fig.suptitle(f"Flows per year ({_note(n_seeds)})", fontsize="medium")
-    return _save(fig, path)
+    return _two_band_panels(yearly, scenarios, path, ("exits", "returns"),
+                            ("Exits from poverty", "Returns to poverty"),
+                            f"Flows per year ({_note(n_seeds)})")
 
 
 def plot_spending(yearly: pd.DataFrame, scenarios: Sequence[str], path: Path,
                   n_seeds: int) -> Path:
     """Spending per year and cost per sustained exit, side by side."""
-    first = int(yearly["year"].min()) + 1
-    fig, axes = plt.subplots(1, 2, figsize=(2 * PANEL_SIZE[0], PANEL_SIZE[1]), sharex=True,
-                             constrained_layout=True)
-    for ax, output, title in zip(axes, SPENDING_OUTPUTS,
-                                 ("Spending", "Cost per sustained exit"), strict=True):
-        band_panel(ax, yearly, output, scenarios, from_year=first)
-        ax.set_ylim(bottom=0)
-        ax.set_title(title)
-    axes[0].legend(frameon=False)
-    fig.suptitle(f"Spending ({_note(n_seeds)})", fontsize="medium")
-    return _save(fig, path)
+    return _two_band_panels(yearly, scenarios, path, SPENDING_OUTPUTS,
+                            ("Spending", "Cost per sustained exit"),
+                            f"Spending ({_note(n_seeds)})")
 
 
 def plot_causes(summary: pd.DataFrame, scenarios: Sequence[str], path: Path,

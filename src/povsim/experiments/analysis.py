@@ -28,7 +28,7 @@ import pandas as pd
 from povsim.errors import PovsimError
 from povsim.experiments.designs import MORRIS_LEVELS
 from povsim.experiments.outcomes import describe, outcome_per_run
-from povsim.experiments.spec import SA_DESIGNS, salib_missing_message
+from povsim.experiments.spec import SA_DESIGNS, salib_module
 from povsim.experiments.store import ResultStore
 
 CONF_LEVEL = 0.95
@@ -49,17 +49,6 @@ FIGURE_DPI = 150
 BAR_WIDTH = 0.38
 MISSING_SHOWN = 10
 """Missing design points named in the error message; the rest are counted."""
-
-
-def _salib_analyze(design: str) -> Any:
-    try:
-        if design == "sobol":
-            from SALib.analyze import sobol
-            return sobol
-        from SALib.analyze import morris
-        return morris
-    except ImportError as exc:
-        raise PovsimError(salib_missing_message(design)) from exc
 
 
 def sensitivity(root: str | Path, output: str, *, year: int | None = None,
@@ -91,7 +80,7 @@ def sensitivity(root: str | Path, output: str, *, year: int | None = None,
         raise PovsimError(f"{root}: sensitivity analysis needs a sobol or morris design; "
                           f"this sweep used {kind!r} (set design = \"sobol\" or \"morris\" "
                           "in the spec)")
-    module = _salib_analyze(kind)
+    module = salib_module("analyze", kind)
     n_points = int(design["points"])
     results = store.load()
     if results.empty:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from povsim.errors import PovsimError
-from povsim.experiments.spec import ExperimentSpec, Factor, salib_missing_message
+from povsim.experiments.spec import ExperimentSpec, Factor, salib_module
 
 SOBOL_SECOND_ORDER = False
 """Default of ``calc_second_order`` for Sobol designs: first-order and total indices
@@ -83,12 +83,13 @@ def make_design(spec: ExperimentSpec) -> Design:
     assert spec.samples is not None
     if spec.design == "lhs":
         raw = lhs_sample(problem, spec.samples, spec.seed, options)
-    elif spec.design == "sobol":
-        options.setdefault("calc_second_order", SOBOL_SECOND_ORDER)
-        raw = _salib("sobol").sample(problem, spec.samples, seed=spec.seed, **options)
     else:
-        options.setdefault("num_levels", MORRIS_LEVELS)
-        raw = _salib("morris").sample(problem, spec.samples, seed=spec.seed, **options)
+        if spec.design == "sobol":
+            options.setdefault("calc_second_order", SOBOL_SECOND_ORDER)
+        else:
+            options.setdefault("num_levels", MORRIS_LEVELS)
+        sampler = salib_module("sample", spec.design)
+        raw = sampler.sample(problem, spec.samples, seed=spec.seed, **options)
     raw = np.asarray(raw, dtype=float)
     points = tuple(to_values(spec.factors, row) for row in raw)
     return Design(spec.design, tuple(spec.factor_names), points, raw, problem, options)
@@ -179,13 +180,3 @@ def lhs_sample(problem: Mapping[str, Any], n: int, seed: int,
     return qmc.scale(unit, bounds[:, 0], bounds[:, 1])
 
 
-def _salib(design: str) -> Any:
-    """SALib's sampling module for a design, or a clear error naming the extra."""
-    try:
-        if design == "sobol":
-            from SALib.sample import sobol
-            return sobol
-        from SALib.sample import morris
-        return morris
-    except ImportError as exc:
-        raise PovsimError(salib_missing_message(design)) from exc

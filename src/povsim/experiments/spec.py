@@ -51,6 +51,7 @@ built in Python (``povsim.sweep``).
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import re
 import tomllib
@@ -332,3 +333,19 @@ def salib_missing_message(design: str) -> str:
     """What to say when SALib is needed but not installed."""
     return (f"the {design} design needs SALib, which is not installed; install the "
             f"'{SA_EXTRA}' extra: pip install 'povsim[{SA_EXTRA}]' (or pip install SALib)")
+
+
+def salib_module(part: str, design: str) -> Any:
+    """SALib's module for a design (``SALib.sample.sobol``, ``SALib.analyze.morris``...).
+
+    Args:
+        part: ``"sample"`` or ``"analyze"``.
+        design: ``"sobol"`` or ``"morris"``.
+
+    Raises:
+        PovsimError: If SALib is not installed, naming the extra that installs it.
+    """
+    try:
+        return importlib.import_module(f"SALib.{part}.{design}")
+    except ImportError as exc:
+        raise PovsimError(salib_missing_message(design)) from exc
