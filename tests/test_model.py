@@ -3,9 +3,11 @@ import pandas as pd
 import pytest
 
 from povsim import Parameters, PovertyModel
+from povsim.causes import main_cause
 from povsim.metrics import OUTPUTS, gini_coefficient, household_snapshot
 from povsim.metrics.poverty import POVERTY_OUTPUTS
 from povsim.params import NO_CAMPAIGN
+from povsim.status import CAUSES
 from povsim.world.households import COLUMNS
 
 
@@ -147,3 +149,28 @@ def test_household_snapshot(run):
     assert snap.loc[snap.poor, "cause_names"].str.len().gt(0).mean() > 0.9
     with pytest.raises(KeyError, match="unknown snapshot column"):
         household_snapshot(run, ["incme"])
+
+
+def test_main_cause_is_the_first_cause_present():
+    masks = np.arange(1 << len(CAUSES), dtype=np.uint16)
+    expected = [next((k for k, cause in enumerate(CAUSES) if mask & int(cause)), -1)
+                for mask in masks]
+    assert main_cause(masks).tolist() == expected
+
+
+def test_network_terms_with_zero_effect_are_not_computed(small_params, monkeypatch):
+    """Peer, role-model and job-information terms whose coefficient is zero are skipped."""
+    zero = {"behaviour.peer_weight": 0.0, "behaviour.role_model_effect": 0.0,
+            "economy.job_info_effect": 0.0}
+    model = PovertyModel(small_params.with_overrides(zero), rng=1)
+
+    def unexpected(*args):
+        raise AssertionError("a network term with zero effect was computed")
+
+    monkeypatch.setattr(model.network, "neighbour_mean", unexpected)
+    monkeypatch.setattr(model.network, "neighbour_counts", unexpected)
+    model.step()
+    moved = PovertyModel(small_params.with_overrides({"behaviour.peer_weight": 0.5}), rng=1)
+    monkeypatch.setattr(moved.network, "neighbour_mean", unexpected)
+    with pytest.raises(AssertionError, match="zero effect"):
+        moved.step()

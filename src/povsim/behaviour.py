@@ -6,6 +6,11 @@ network); migrants come home at a yearly rate. Motivation moves towards the mean
 a household's contacts, rises with role models (contacts who exited poverty), with
 a helper and with work in a programme job or post, and falls with handouts without
 work. (Decisions on offered loans and relocation are taken when offered, in phase 5.)
+
+A network term whose coefficient is zero in a scenario (``peer_weight``,
+``role_model_effect``, ``job_info_effect``) is not computed, and migration is skipped
+when no one can leave or come back: adding a zero term changes no number, so results
+are the same, only sooner.
 """
 
 from __future__ import annotations
@@ -21,13 +26,25 @@ if TYPE_CHECKING:
     from povsim.model import PovertyModel
 
 
-def migrate(model: PovertyModel, draws: YearDraws, migrant_contacts: np.ndarray) -> None:
-    """Idle workers take migrant jobs (more likely with migrant contacts); migrants return."""
+def migrate(model: PovertyModel, draws: YearDraws,
+            migrant_contacts: np.ndarray | None) -> None:
+    """Idle workers take migrant jobs (more likely with migrant contacts); migrants return.
+
+    Args:
+        model: The model (households changed in place).
+        draws: The year's bulk draws.
+        migrant_contacts: Share of each household's contacts working away (``None``
+            when ``job_info_effect`` is zero: the term is left out).
+    """
+    e = model.p.economy
+    if e.p_find_migrant_job == 0 and e.p_migrant_return == 0 and migrant_contacts is None:
+        return  # no one can leave or come back
     for rows in row_chunks(model.households.n):
-        _migrate_rows(model, draws, migrant_contacts[rows], rows)
+        contacts = None if migrant_contacts is None else migrant_contacts[rows]
+        _migrate_rows(model, draws, contacts, rows)
 
 
-def _migrate_rows(model: PovertyModel, draws: YearDraws, migrant_contacts: np.ndarray,
+def _migrate_rows(model: PovertyModel, draws: YearDraws, migrant_contacts: np.ndarray | None,
                   rows: slice) -> None:
     e = model.p.economy
     per_skill = np.float32(e.p_find_migrant_job) / np.float32(
@@ -35,26 +52,38 @@ def _migrate_rows(model: PovertyModel, draws: YearDraws, migrant_contacts: np.nd
     n_migrant = model.households.n_migrant[rows]  # a view: changed in place
     u = draws.u_migration[rows]
     back = (n_migrant > 0) & (u < np.float32(e.p_migrant_return))
-    p_go = (per_skill * model.households.skill[rows]
-            + np.float32(e.job_info_effect) * migrant_contacts)
+    p_go = per_skill * model.households.skill[rows]
+    if migrant_contacts is not None:
+        p_go += np.float32(e.job_info_effect) * migrant_contacts
     go = ~back & (model.idle_workers(rows) >= 1) & (u > 1 - p_go)
     n_migrant -= back
     n_migrant += go
 
 
-def update_motivation(model: PovertyModel, peer_motivation: np.ndarray,
-                      exited_contacts: np.ndarray) -> None:
-    """Peers, role models, helpers, work and handouts move motivation (kept in 0-1)."""
+def update_motivation(model: PovertyModel, peer_motivation: np.ndarray | None,
+                      exited_contacts: np.ndarray | None) -> None:
+    """Peers, role models, helpers, work and handouts move motivation (kept in 0-1).
+
+    Args:
+        model: The model (households changed in place).
+        peer_motivation: Mean motivation of each household's contacts (``None`` when
+            ``peer_weight`` is zero).
+        exited_contacts: Share of each household's contacts who exited poverty
+            (``None`` when ``role_model_effect`` is zero).
+    """
     for rows in row_chunks(model.households.n):
-        _motivation_rows(model, peer_motivation[rows], exited_contacts[rows], rows)
+        _motivation_rows(model, None if peer_motivation is None else peer_motivation[rows],
+                         None if exited_contacts is None else exited_contacts[rows], rows)
 
 
-def _motivation_rows(model: PovertyModel, peer_motivation: np.ndarray,
-                     exited_contacts: np.ndarray, rows: slice) -> None:
+def _motivation_rows(model: PovertyModel, peer_motivation: np.ndarray | None,
+                     exited_contacts: np.ndarray | None, rows: slice) -> None:
     b = model.p.behaviour
     m = model.households.motivation[rows]  # a view: changed in place
-    m += np.float32(b.peer_weight) * (peer_motivation - m)
-    m += np.float32(b.role_model_effect) * exited_contacts
+    if peer_motivation is not None:
+        m += np.float32(b.peer_weight) * (peer_motivation - m)
+    if exited_contacts is not None:
+        m += np.float32(b.role_model_effect) * exited_contacts
     m += np.float32(model.p.helpers.motivation_boost) * (model.helper_of[rows] >= 0)
     working = (model.jobs.employer[rows] >= 0) | (
         model.interventions["public_posts"].since[rows] >= 0)
@@ -66,9 +95,15 @@ def _motivation_rows(model: PovertyModel, peer_motivation: np.ndarray,
 def behave(model: PovertyModel, draws: YearDraws) -> None:
     """Migration and motivation, with what each household sees of its contacts."""
     hh, network = model.households, model.network
-    peer_motivation = network.neighbour_mean(hh.motivation)
-    migrants, exited = network.neighbour_counts(hh.n_migrant > 0, hh.ever_exited & ~hh.poor)
-    migrant_contacts = migrants * network.inverse_degree
-    exited_contacts = exited * network.inverse_degree
-    migrate(model, draws, migrant_contacts)
-    update_motivation(model, peer_motivation, exited_contacts)
+    b, e = model.p.behaviour, model.p.economy
+    peer_motivation = network.neighbour_mean(hh.motivation) if b.peer_weight else None
+    wanted = {}  # the contact counts whose effect is not zero
+    if e.job_info_effect:
+        wanted["migrants"] = hh.n_migrant > 0
+    if b.role_model_effect:
+        wanted["exited"] = hh.ever_exited & ~hh.poor
+    counts = network.neighbour_counts(*wanted.values()) if wanted else []
+    shares = {name: count * network.inverse_degree
+              for name, count in zip(wanted, counts, strict=True)}
+    migrate(model, draws, shares.get("migrants"))
+    update_motivation(model, peer_motivation, shares.get("exited"))

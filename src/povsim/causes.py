@@ -71,9 +71,18 @@ def causes_of(hh: Households, villages: Villages, params: Parameters,
     return mask
 
 
+def _first_cause_table() -> np.ndarray:
+    """For every possible cause bit mask, the index of its first cause (-1 for none)."""
+    table = np.full(1 << len(CAUSES), -1, np.int8)
+    for mask in range(1, len(table)):
+        table[mask] = next(k for k, cause in enumerate(CAUSES) if mask & int(cause))
+    return table
+
+
+FIRST_CAUSE = _first_cause_table()
+"""Index of the first cause in each cause bit mask (looked up rather than tested)."""
+
+
 def main_cause(masks: np.ndarray) -> np.ndarray:
     """Index (into :data:`~povsim.status.CAUSES`) of the first cause present; -1 if none."""
-    out = np.full(len(masks), -1, np.int8)
-    for k in range(len(CAUSES) - 1, -1, -1):
-        out[(masks & np.uint16(CAUSES[k])) > 0] = k
-    return out
+    return FIRST_CAUSE[masks]
