@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}\n")
     sizes = [1_000, 10_000, 100_000]
     repetitions = {1_000: 5, 10_000: 3, 100_000: 2} if args.quick else \
-        {1_000: 9, 10_000: 5, 100_000: 3}
+        {1_000: 9, 10_000: 9, 100_000: 3}
     comparison = compare(sizes, repetitions)
     large = in_fresh_process(million, args.million, 1)
     report_million(large)

@@ -5,6 +5,7 @@ import pytest
 from povsim import Parameters, PovertyModel
 from povsim.causes import main_cause
 from povsim.metrics import OUTPUTS, gini_coefficient, household_snapshot
+from povsim.metrics.frame import binned_income, bottom_mean_of_bins, gini_of_bins
 from povsim.metrics.poverty import POVERTY_OUTPUTS
 from povsim.params import NO_CAMPAIGN
 from povsim.status import CAUSES
@@ -174,3 +175,31 @@ def test_network_terms_with_zero_effect_are_not_computed(small_params, monkeypat
     monkeypatch.setattr(moved.network, "neighbour_mean", unexpected)
     with pytest.raises(AssertionError, match="zero effect"):
         moved.step()
+
+
+def test_binned_income_gives_the_exact_mean_bottom40_and_gini_within_its_bound():
+    rng = np.random.default_rng(5)
+    n = 50_000
+    values = rng.lognormal(8.5, 0.9, n).astype(np.float32)
+    values[:300] = 0.0
+    values[300:350] = -0.0  # negative incomes clipped to -0.0 count as zero
+    weights = rng.integers(1, 7, n).astype(np.float64)
+    bins = binned_income(values, weights)
+    assert bins is not None
+    assert bins.persons.sum() == pytest.approx(weights.sum())
+    assert bins.income.sum() == pytest.approx(float(np.dot(values, weights)), rel=1e-12)
+    exact = gini_coefficient(values, weights)
+    low, bound = gini_of_bins(bins)
+    assert low <= exact + 1e-12
+    assert exact <= low + bound + 1e-12
+    order = np.argsort(values, kind="stable")
+    v, w = values[order].astype(np.float64), weights[order]
+    cutoff = 0.4 * w.sum()
+    k = int(np.searchsorted(np.cumsum(w), cutoff))
+    expected = (np.dot(v[:k], w[:k]) + (cutoff - w[:k].sum()) * v[k]) / cutoff
+    assert bottom_mean_of_bins(bins, 0.4) == pytest.approx(expected, rel=1e-9)
+
+
+def test_binned_income_without_positive_incomes_falls_back():
+    values = np.array([0.0, -0.0, 0.0], np.float32)
+    assert binned_income(values, np.ones(3)) is None

@@ -66,8 +66,10 @@ def causes_of(hh: Households, villages: Villages, params: Parameters,
         (Cause.DISASTER, hh.disaster_hit[idx]),
     )
     mask = np.zeros(len(size), np.uint16)
-    for cause, present in tests:
-        np.bitwise_or(mask, np.uint16(cause), out=mask, where=present)
+    bit = np.empty(len(size), np.uint16)
+    for cause, present in tests:  # a multiply and an or: faster than a masked or
+        np.multiply(present, np.uint16(cause), out=bit)
+        mask |= bit
     return mask
 
 

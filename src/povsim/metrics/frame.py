@@ -42,6 +42,9 @@ BIN_DROPPED_BITS = 10
 """Low mantissa bits of a float32 income ignored when binning: values in a bin differ
 by less than ``2**(BIN_DROPPED_BITS - 23)`` (about 0.012%) of their size."""
 
+POSITIVE_INFINITY_BITS = int(np.float32(np.inf).view(np.uint32))
+"""Bit pattern of float32 +inf: positive finite floats lie below it, in order."""
+
 
 def dot(a: np.ndarray, b: np.ndarray) -> float:
     """Sum of products in float64, without BLAS.
@@ -91,11 +94,13 @@ def binned_income(values: np.ndarray, weights: np.ndarray) -> BinnedIncome | Non
     Returns:
         The bins, or ``None`` when the values span too many bins (then sort instead).
     """
-    lowest = np.min(values, where=values > 0, initial=np.inf)
-    if not np.isfinite(lowest):
+    # The smallest positive value from the bit patterns: minus one, 0 (and -0.0) wrap
+    # above every positive float, so one unmasked minimum finds it.
+    lowest = int((values.view(np.uint32) - np.uint32(1)).min()) + 1
+    if lowest >= POSITIVE_INFINITY_BITS:  # no positive finite income
         return None
     shift = np.uint32(BIN_DROPPED_BITS)
-    first = int(np.float32(lowest).view(np.uint32) >> shift)
+    first = lowest >> BIN_DROPPED_BITS
     span = int(np.float32(values.max()).view(np.uint32) >> shift) - first + 2
     if span > 4 * len(values) + 1024:  # absurdly spread incomes: sorting is cheaper
         return None
