@@ -191,7 +191,12 @@ def market_income(hh: Households, villages: Villages, params: Parameters, years:
     if transitory is not None:
         drive *= transitory
 
+    # farm^elasticity; numpy's vectorised power takes a slow path for zeros, so they
+    # are raised as ones and multiplied back to zero (the same numbers).
+    no_farm = farm == 0
+    farm += no_farm
     np.power(farm, np.float32(e.farm_labour_elasticity), out=farm)
+    farm *= ~no_farm
     farm *= land_factor(hh, params)[rows]
     farm *= village_farm[hh.village_index()[rows]]
     farm_multiplier = effects.used("farm_multiplier")
