@@ -12,7 +12,8 @@ Four measurements, then one verdict line per target:
    :mod:`mesa_reference` (one ``mesa.Agent`` per household, ``AgentSet.shuffle_do``, a
    ``DataCollector``), from the same initial state, alternately in this process;
    household-steps per second of each and their ratio at 10^3, 10^4 and 10^5
-   households (medians over repetitions; model building is not timed).
+   households (medians over repetitions; model building is not timed, and each timed
+   run starts after a garbage collection, so that neither pays for the other's garbage).
 2. **povsim alone at 10^6 households** with every intervention on (the defaults, and
    return-prevention monitoring switched on too), in a fresh process: setup, time per
    year, time per phase, peak memory.
@@ -36,6 +37,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import json  # noqa: E402
 import multiprocessing  # noqa: E402
 import platform  # noqa: E402
@@ -71,6 +73,7 @@ YEARS = 8
 def time_povsim(n: int, seed: int) -> float:
     """Seconds povsim takes for the years of a run (building the model not timed)."""
     model = povsim_start(seed, n)
+    gc.collect()  # start clean: no garbage of the previous run collected on our clock
     start = time.perf_counter()
     model.run()
     return time.perf_counter() - start
@@ -79,6 +82,7 @@ def time_povsim(n: int, seed: int) -> float:
 def time_reference(n: int, seed: int, years: int) -> float:
     """Seconds the Mesa reference takes for ``years`` years (building not timed)."""
     model = ReferenceModel(povsim_start(seed, n), rng=seed)
+    gc.collect()
     start = time.perf_counter()
     model.run_for(years)
     return time.perf_counter() - start

@@ -104,7 +104,9 @@ def _kin_favoured(model: PovertyModel, rows_mask: np.ndarray) -> np.ndarray:
     """Which households (among ``rows_mask``) a cadre favours this year."""
     p = model.p.identification
     hh = model.households
-    u = model.streams.identification.random(hh.n)
+    u = model.streams.identification.random(hh.n)  # drawn always: common random numbers
+    if p.favouritism == 0:
+        return np.zeros(hh.n, bool)
     kin = np.flatnonzero(model.cadre_kin)
     integrity = model.cadres.integrity_by_village(model.villages.n)[hh.village[kin]]
     chance = p.favouritism * (1 - integrity)
