@@ -36,9 +36,8 @@ def migrate(model: PovertyModel, draws: YearDraws,
         migrant_contacts: Share of each household's contacts working away (``None``
             when ``job_info_effect`` is zero: the term is left out).
     """
-    e = model.p.economy
-    if e.p_find_migrant_job == 0 and e.p_migrant_return == 0 and migrant_contacts is None:
-        return  # no one can leave or come back
+    if draws.u_migration is None:
+        return  # no one can leave or come back this year
     for rows in row_chunks(model.households.n):
         contacts = None if migrant_contacts is None else migrant_contacts[rows]
         _migrate_rows(model, draws, contacts, rows)

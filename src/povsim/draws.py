@@ -10,13 +10,21 @@ differences come from policy, not from luck.
 The draws that involve every household are made in one phase at the start of the
 year (:func:`draw_year`); smaller draws (the cost of an episode, a village's
 disaster) are made inside the phases from their purpose's stream.
+
+A bulk uniform draw whose mechanism is switched off this year (a rate of zero, see
+:data:`OPTIONAL_UNIFORMS`) is not made: the stream is moved on as if it had been
+(:func:`skip_float32_uniforms`), so every later number is the one it would have been,
+and the field is ``None``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import numpy as np
+
+from povsim.params import Parameters
 
 STREAMS: tuple[str, ...] = (
     "setup",
@@ -56,6 +64,9 @@ class Streams:
 class YearDraws:
     """Uniform (``u_``) and standard normal (``z_``) draws for every household, one year.
 
+    The uniforms named in :data:`OPTIONAL_UNIFORMS` are ``None`` in a year whose
+    parameters switch their mechanism off.
+
     Attributes:
         u_young: Child under 6 reaching school age.
         u_school: School-age child reaching working age.
@@ -72,35 +83,80 @@ class YearDraws:
         z_observe: Cadre's error in observing income.
     """
 
-    u_young: np.ndarray
-    u_school: np.ndarray
-    u_birth: np.ndarray
-    u_death: np.ndarray
+    u_young: np.ndarray | None
+    u_school: np.ndarray | None
+    u_birth: np.ndarray | None
+    u_death: np.ndarray | None
     u_illness: np.ndarray
     u_chronic: np.ndarray
     u_disability: np.ndarray
-    u_migration: np.ndarray
-    u_dropout: np.ndarray
-    u_damage: np.ndarray
-    u_job_loss: np.ndarray
+    u_migration: np.ndarray | None
+    u_dropout: np.ndarray | None
+    u_damage: np.ndarray | None
+    u_job_loss: np.ndarray | None
     z_income: np.ndarray
     z_observe: np.ndarray
 
 
-def draw_year(rng: np.random.Generator, n: int) -> YearDraws:
+OPTIONAL_UNIFORMS: dict[str, Callable[[Parameters], bool]] = {
+    "u_young": lambda p: p.demography.young_to_school_rate > 0,
+    "u_school": lambda p: p.demography.school_to_adult_rate > 0,
+    "u_birth": lambda p: p.demography.p_birth > 0,
+    "u_death": lambda p: p.demography.mortality_adult > 0 or p.demography.mortality_elderly > 0,
+    "u_migration": lambda p: (p.economy.p_find_migrant_job > 0 or p.economy.p_migrant_return > 0
+                              or p.economy.job_info_effect > 0),
+    "u_dropout": lambda p: p.schooling.p_dropout > 0,
+    "u_damage": lambda p: p.shocks.disaster_house_damage > 0,
+    "u_job_loss": lambda p: p.shocks.migrant_job_loss > 0,
+}
+"""Bulk uniforms that are only needed while a rate is above zero: name -> whether needed.
+A uniform ``u`` in [0, 1) is never below a chance of zero, so without the draw nothing
+happens that would have happened with it."""
+
+
+def draw_year(rng: np.random.Generator, n: int, params: Parameters | None = None) -> YearDraws:
     """Make the year's bulk draws for ``n`` households, always in the same order.
 
     Args:
         rng: The ``draws`` stream.
         n: Number of households.
+        params: Parameters in force this year; the uniforms of
+            :data:`OPTIONAL_UNIFORMS` they do not need are skipped (all made if omitted).
 
     Returns:
-        Float32 arrays of length ``n``.
+        Float32 arrays of length ``n`` (``None`` for the skipped ones).
     """
     values = {}
     for f in fields(YearDraws):
-        if f.name.startswith("u_"):
+        needed = OPTIONAL_UNIFORMS.get(f.name)
+        if params is not None and needed is not None and not needed(params):
+            skip_float32_uniforms(rng, n)
+            values[f.name] = None
+        elif f.name.startswith("u_"):
             values[f.name] = rng.random(n, dtype=np.float32)
         else:
             values[f.name] = rng.standard_normal(n, dtype=np.float32)
     return YearDraws(**values)
+
+
+def skip_float32_uniforms(rng: np.random.Generator, n: int) -> None:
+    """Move ``rng`` on exactly as ``rng.random(n, dtype=np.float32)`` would, without the numbers.
+
+    Float32 uniforms take 32 bits each from the 64-bit outputs of the bit generator, the
+    second half kept for the next one. With PCG64 the outputs are jumped over
+    (``advance``), the kept half and an odd last number drawn for real; other bit
+    generators draw the numbers and drop them.
+    """
+    bit_generator = getattr(rng, "bit_generator", None)
+    if not isinstance(bit_generator, np.random.PCG64 | np.random.PCG64DXSM):
+        rng.random(n, dtype=np.float32)
+        return
+    if n == 0:
+        return
+    if bit_generator.state["has_uint32"]:  # a kept half: the first number uses it
+        rng.random(1, dtype=np.float32)
+        n -= 1
+    if n // 2:
+        bit_generator.advance(n // 2)  # (advancing also drops any kept half)
+    if n % 2:
+        rng.random(1, dtype=np.float32)

@@ -156,7 +156,7 @@ class PovertyModel(mesa.Model):
             self.households.village, self.villages.county, p.network, setup
         )
         hh = self.households
-        self.draws: YearDraws = draw_year(setup, hh.n)
+        self.draws: YearDraws = draw_year(setup, hh.n, p)
         illness_and_disability(hh, p, self.draws, self.villages.clinic)
         shocks = draw_shocks(hh, self.villages, p, setup, self.draws.u_damage,
                              self.draws.u_job_loss)
@@ -313,7 +313,7 @@ class PovertyModel(mesa.Model):
         self.metrics_cache = None
         self.relief_paid = 0.0
         with self._timed("draws"):
-            self.draws = draw_year(self.streams.draws, self.households.n)
+            self.draws = draw_year(self.streams.draws, self.households.n, self.p)
             self.open_budget()
         with self._timed("demography"):
             dissolved = self.demography_and_health(self.draws)

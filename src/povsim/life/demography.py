@@ -13,7 +13,7 @@ import numpy as np
 
 from povsim.chunks import row_chunks
 from povsim.draws import YearDraws
-from povsim.params import Parameters
+from povsim.params import DemographyParams, Parameters
 from povsim.world.households import Households
 from povsim.world.population import generate_members
 from povsim.world.villages import Villages
@@ -49,20 +49,54 @@ def age_households(hh: Households, params: Parameters, draws: YearDraws,
 
 def _age_rows(hh: Households, params: Parameters, draws: YearDraws,
               schooling_bonus: np.ndarray | None, rows: slice) -> np.ndarray:
-    """Age the households of a block of rows; returns the rows left without members."""
+    """Age the households of a block of rows; returns the rows left without members.
+
+    A step whose draw was skipped this year (its rate is zero, see
+    :data:`povsim.draws.OPTIONAL_UNIFORMS`) changes nothing and is left out.
+    """
     demo = params.demography
     head_age, n_young, n_school = hh.head_age[rows], hh.n_young[rows], hh.n_school[rows]
     n_adult, n_elderly = hh.n_adult[rows], hh.n_elderly[rows]  # views: changed in place
     head_age += 1
 
     # A uniform draw u is below count x rate only when count > 0 (u >= 0).
-    move = draws.u_young[rows] < n_young * np.float32(demo.young_to_school_rate)
-    n_young -= move
-    n_school += move
-    move = draws.u_school[rows] < n_school * np.float32(demo.school_to_adult_rate)
-    n_school -= move
-    n_adult += move
-    grown = np.flatnonzero(move) + rows.start
+    if draws.u_young is not None:
+        move = draws.u_young[rows] < n_young * np.float32(demo.young_to_school_rate)
+        n_young -= move
+        n_school += move
+    if draws.u_school is not None:
+        move = draws.u_school[rows] < n_school * np.float32(demo.school_to_adult_rate)
+        n_school -= move
+        n_adult += move
+        _leave_school(hh, params, np.flatnonzero(move) + rows.start, schooling_bonus)
+
+    # The head (and a spouse) turn elderly together.
+    turning = np.flatnonzero(head_age == demo.elderly_age)
+    moved = np.minimum(n_adult[turning], 2)
+    n_adult[turning] -= moved
+    n_elderly[turning] += moved
+
+    if draws.u_birth is not None:
+        born = np.flatnonzero(draws.u_birth[rows] < np.float32(demo.p_birth))
+        age = head_age[born]
+        n_young[born[(age >= demo.childbearing_head_age_min)
+                     & (age <= demo.childbearing_head_age_max)]] += 1
+
+    died = np.empty(0, np.int64)
+    if draws.u_death is not None:
+        died = _deaths(demo, draws.u_death[rows], n_adult, n_elderly)
+
+    # Elderly-headed households left with only younger members get a younger head.
+    handed_over = (head_age >= demo.elderly_age) & (n_elderly == 0) & (n_adult > 0)
+    head_age[handed_over] = demo.successor_head_age
+
+    left = n_young[died].astype(np.int16) + n_school[died] + n_adult[died] + n_elderly[died]
+    return died[left == 0] + rows.start
+
+
+def _leave_school(hh: Households, params: Parameters, grown: np.ndarray,
+                  schooling_bonus: np.ndarray | None) -> None:
+    """Children of rows ``grown`` reached working age: their schooling sets adult skill."""
     dropout = hh.dropouts[grown] > 0
     hh.dropouts[grown] -= dropout
     brings = np.where(dropout, params.schooling.dropout_skill,
@@ -72,24 +106,18 @@ def _age_rows(hh: Households, params: Parameters, draws: YearDraws,
     skill = hh.skill[grown]
     hh.skill[grown] = np.clip(skill + (brings - skill) / hh.n_adult[grown], 0, 1)
 
-    # The head (and a spouse) turn elderly together.
-    turning = np.flatnonzero(head_age == demo.elderly_age)
-    moved = np.minimum(n_adult[turning], 2)
-    n_adult[turning] -= moved
-    n_elderly[turning] += moved
 
-    born = np.flatnonzero(draws.u_birth[rows] < np.float32(demo.p_birth))
-    age = head_age[born]
-    n_young[born[(age >= demo.childbearing_head_age_min)
-                 & (age <= demo.childbearing_head_age_max)]] += 1
+def _deaths(demo: DemographyParams, u_death: np.ndarray, n_adult: np.ndarray,
+            n_elderly: np.ndarray) -> np.ndarray:
+    """Deaths in a block of rows (counts changed in place); returns the rows with one.
 
-    # One uniform, two exclusive intervals: an elderly death, else a working-age death.
-    # Only rows whose draw is below the largest possible chance of a death can have one.
+    One uniform, two exclusive intervals: an elderly death, else a working-age death.
+    Only rows whose draw is below the largest possible chance of a death can have one.
+    """
     mortality_elderly = np.float32(demo.mortality_elderly)
     mortality_adult = np.float32(demo.mortality_adult)
     highest = (np.float32(n_elderly.max(initial=0)) * mortality_elderly
                + np.float32(n_adult.max(initial=0)) * mortality_adult)
-    u_death = draws.u_death[rows]
     at_risk = np.flatnonzero(u_death < highest)
     u = u_death[at_risk]
     p_old = n_elderly[at_risk] * mortality_elderly
@@ -98,14 +126,7 @@ def _age_rows(hh: Households, params: Parameters, draws: YearDraws,
     adult_dies = ~old_dies & (u < p_old + p_adult)
     n_elderly[at_risk[old_dies]] -= 1
     n_adult[at_risk[adult_dies]] -= 1
-
-    # Elderly-headed households left with only younger members get a younger head.
-    handed_over = (head_age >= demo.elderly_age) & (n_elderly == 0) & (n_adult > 0)
-    head_age[handed_over] = demo.successor_head_age
-
-    died = at_risk[old_dies | adult_dies]
-    left = n_young[died].astype(np.int16) + n_school[died] + n_adult[died] + n_elderly[died]
-    return died[left == 0] + rows.start
+    return at_risk[old_dies | adult_dies]
 
 
 def replace_households(hh: Households, rows: np.ndarray, params: Parameters,

@@ -25,8 +25,9 @@ def drop_out(hh: Households, params: Parameters, draws: YearDraws,
         draws: The year's bulk draws .
         covered: Households whose schooling costs are covered (no dropout).
     """
-    stressed = (hh.income_pc < np.float32(params.run.poverty_line)) & ~covered
-    room = hh.dropouts < hh.n_school
-    drop = stressed & room & (draws.u_dropout < np.float32(params.schooling.p_dropout))
-    hh.dropouts += drop
+    if draws.u_dropout is not None:  # (None: no dropout this year)
+        stressed = (hh.income_pc < np.float32(params.run.poverty_line)) & ~covered
+        room = hh.dropouts < hh.n_school
+        drop = stressed & room & (draws.u_dropout < np.float32(params.schooling.p_dropout))
+        hh.dropouts += drop
     np.minimum(hh.dropouts, hh.n_school, out=hh.dropouts)

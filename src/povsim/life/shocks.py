@@ -33,8 +33,8 @@ class YearShocks:
 
 
 def draw_shocks(hh: Households, villages: Villages, params: Parameters,
-                rng: np.random.Generator, u_damage: np.ndarray,
-                u_job_loss: np.ndarray) -> YearShocks:
+                rng: np.random.Generator, u_damage: np.ndarray | None,
+                u_job_loss: np.ndarray | None) -> YearShocks:
     """Draw village disasters and the price shock; damage houses in hit villages.
 
     Args:
@@ -42,8 +42,10 @@ def draw_shocks(hh: Households, villages: Villages, params: Parameters,
         villages: Village table.
         params: Parameters in force this year.
         rng: The shocks stream (village disasters and the price: fixed shapes).
-        u_damage: Each household's uniform draw for damage to its house.
-        u_job_loss: Each household's uniform draw for its migrants losing their jobs.
+        u_damage: Each household's uniform draw for damage to its house (``None``: no
+            damage this year).
+        u_job_loss: Each household's uniform draw for its migrants losing their jobs
+            (``None``: no job losses this year).
 
     Returns:
         The year's shocks.
@@ -51,8 +53,12 @@ def draw_shocks(hh: Households, villages: Villages, params: Parameters,
     s = params.shocks
     hit = rng.random(villages.n) < villages.disaster_risk
     np.take(hit, hh.village_index(), out=hh.disaster_hit)
-    hh.safe_house &= ~(hh.disaster_hit & (u_damage < np.float32(s.disaster_house_damage)))
+    if u_damage is not None:
+        hh.safe_house &= ~(hh.disaster_hit & (u_damage < np.float32(s.disaster_house_damage)))
     farm = np.where(hit, 1.0 - s.disaster_farm_loss, 1.0).astype(np.float32)
     price = float(np.exp(s.price_sigma * rng.standard_normal() - s.price_sigma**2 / 2))
-    lost = (hh.n_migrant > 0) & (u_job_loss < np.float32(s.migrant_job_loss))
+    if u_job_loss is None:
+        lost = np.zeros(hh.n, bool)
+    else:
+        lost = (hh.n_migrant > 0) & (u_job_loss < np.float32(s.migrant_job_loss))
     return YearShocks(hit, farm, price, lost)
