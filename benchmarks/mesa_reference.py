@@ -614,9 +614,10 @@ def replayed_draws(povsim_model: PovertyModel) -> type[DrawSource]:
 
     class Replayed(DrawSource):
         def uniform(self, agent: Household | None, purpose: str) -> float:
-            if purpose in names:
-                return float(getattr(povsim_model.draws, names[purpose])[agent.row])
-            return 0.0
+            drawn = getattr(povsim_model.draws, names[purpose]) if purpose in names else None
+            if drawn is None:  # not replayed, or skipped by povsim (its rate is zero)
+                return 0.0
+            return float(drawn[agent.row])
 
         def normal(self, agent: Household | None, purpose: str) -> float:
             return float(getattr(povsim_model.draws, names[purpose])[agent.row])
