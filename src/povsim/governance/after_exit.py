@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from povsim.governance.prescription import release_helpers
+from povsim.governance.prescription import end_support
 from povsim.status import RegStatus
 
 if TYPE_CHECKING:
@@ -57,9 +57,7 @@ def _withdraw_support(model: PovertyModel) -> None:
     due = np.flatnonzero(exited & (model.year - reg.exit_year >= years))
     if len(due) == 0:
         return
-    for iv in model.active_interventions():
-        iv.withdraw(due)
-    release_helpers(model, due)
+    end_support(model, due)
     reg.counts.withdrawn += len(due)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from povsim.agents import EnterpriseKind, add_village_enterprises, create_work_teams
 from povsim.causes import derive_causes, main_cause
 from povsim.chunks import row_chunks
-from povsim.governance.prescription import release_helpers
+from povsim.governance.prescription import end_support
 from povsim.ordering import order_within_groups, ranks_in_groups
 from povsim.status import CAUSES, RegStatus
 
@@ -256,9 +256,7 @@ def adjust_registry(model: PovertyModel) -> None:
     removed = rows[remove]
     reg.set_status(removed, RegStatus.NEVER, year)
     reg.counts.removed += len(removed)
-    for iv in model.active_interventions():
-        iv.withdraw(removed)
-    release_helpers(model, removed)
+    end_support(model, removed)
 
     below = np.flatnonzero(obs < line)
     status = hh.reg_status[below]

@@ -60,6 +60,13 @@ def assign_helpers(model: PovertyModel, supported: np.ndarray | None = None) -> 
     helpers.load[:] = np.bincount(model.helper_of[model.helper_of >= 0], minlength=helpers.n)
 
 
+def end_support(model: PovertyModel, rows: np.ndarray) -> None:
+    """Every intervention withdraws its support from ``rows``, and their helpers leave."""
+    for iv in model.active_interventions():
+        iv.withdraw(rows)
+    release_helpers(model, rows)
+
+
 def release_helpers(model: PovertyModel, rows: np.ndarray) -> None:
     """Helpers leave ``rows``."""
     rows = rows[model.helper_of[rows] >= 0]
