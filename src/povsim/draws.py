@@ -114,14 +114,14 @@ A uniform ``u`` in [0, 1) is never below a chance of zero, so without the draw n
 happens that would have happened with it."""
 
 
-def draw_year(rng: np.random.Generator, n: int, params: Parameters | None = None) -> YearDraws:
+def draw_year(rng: np.random.Generator, n: int, params: Parameters) -> YearDraws:
     """Make the year's bulk draws for ``n`` households, always in the same order.
 
     Args:
         rng: The ``draws`` stream.
         n: Number of households.
         params: Parameters in force this year; the uniforms of
-            :data:`OPTIONAL_UNIFORMS` they do not need are skipped (all made if omitted).
+            :data:`OPTIONAL_UNIFORMS` they do not need are skipped.
 
     Returns:
         Float32 arrays of length ``n`` (``None`` for the skipped ones).
@@ -129,7 +129,7 @@ def draw_year(rng: np.random.Generator, n: int, params: Parameters | None = None
     values = {}
     for f in fields(YearDraws):
         needed = OPTIONAL_UNIFORMS.get(f.name)
-        if params is not None and needed is not None and not needed(params):
+        if needed is not None and not needed(params):
             skip_float32_uniforms(rng, n)
             values[f.name] = None
         elif f.name.startswith("u_"):
@@ -147,7 +147,7 @@ def skip_float32_uniforms(rng: np.random.Generator, n: int) -> None:
     (``advance``), the kept half and an odd last number drawn for real; other bit
     generators draw the numbers and drop them.
     """
-    bit_generator = getattr(rng, "bit_generator", None)
+    bit_generator = rng.bit_generator
     if not isinstance(bit_generator, np.random.PCG64 | np.random.PCG64DXSM):
         rng.random(n, dtype=np.float32)
         return
