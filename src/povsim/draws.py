@@ -121,22 +121,34 @@ def draw_year(rng: np.random.Generator, n: int, params: Parameters) -> YearDraws
         rng: The ``draws`` stream.
         n: Number of households.
         params: Parameters in force this year; the uniforms of
-            :data:`OPTIONAL_UNIFORMS` they do not need are skipped.
+            :data:`OPTIONAL_UNIFORMS` they do not need are skipped (neighbouring
+            skipped uniforms in one move of the stream).
 
     Returns:
         Float32 arrays of length ``n`` (``None`` for the skipped ones).
     """
     values = {}
-    for f in fields(YearDraws):
-        needed = OPTIONAL_UNIFORMS.get(f.name)
+    skipped = 0  # uniforms skipped since the last draw, not yet moved past
+    for name in _DRAW_NAMES:
+        needed = OPTIONAL_UNIFORMS.get(name)
         if needed is not None and not needed(params):
-            skip_float32_uniforms(rng, n)
-            values[f.name] = None
-        elif f.name.startswith("u_"):
-            values[f.name] = rng.random(n, dtype=np.float32)
+            skipped += n
+            values[name] = None
+            continue
+        if skipped:
+            skip_float32_uniforms(rng, skipped)
+            skipped = 0
+        if name.startswith("u_"):
+            values[name] = rng.random(n, dtype=np.float32)
         else:
-            values[f.name] = rng.standard_normal(n, dtype=np.float32)
+            values[name] = rng.standard_normal(n, dtype=np.float32)
+    if skipped:
+        skip_float32_uniforms(rng, skipped)
     return YearDraws(**values)
+
+
+_DRAW_NAMES: tuple[str, ...] = tuple(f.name for f in fields(YearDraws))
+"""The bulk draws in the order they are made (the fields of :class:`YearDraws`)."""
 
 
 def skip_float32_uniforms(rng: np.random.Generator, n: int) -> None:

@@ -340,7 +340,8 @@ class PovertyModel(mesa.Model):
     def open_budget(self) -> None:
         """Receive the year's funds and split them among the running interventions."""
         self.registry.counts.reset()
-        running = [name for name, iv in self.interventions.items() if iv.running(self.year)]
+        year = self.year
+        running = [name for name, iv in self.interventions.items() if iv.running(year)]
         self._ever_running.update(running)
         self.budget.open_year(self.p, self.year, self.households.n, running)
 

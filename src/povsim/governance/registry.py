@@ -41,8 +41,11 @@ class RegistryCounts:
 
     def reset(self) -> None:
         """Zero every count (start of a year)."""
-        for f in fields(self):
-            setattr(self, f.name, 0)
+        self.__dict__.update(_ZERO_COUNTS)
+
+
+_ZERO_COUNTS = {f.name: 0 for f in fields(RegistryCounts)}
+"""Every count at zero (what :meth:`RegistryCounts.reset` sets)."""
 
 
 @dataclass
