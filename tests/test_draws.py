@@ -75,3 +75,33 @@ def test_switched_off_mechanisms_leave_their_draws_out():
         model.step()
     assert model.draws.u_birth is not None
     assert model.draws.u_job_loss is not None
+
+
+
+@pytest.mark.parametrize("n", [1, 7, 4096])
+@pytest.mark.parametrize("off", [("u_young", "u_school", "u_birth"),
+                                 ("u_death", "u_migration", "u_dropout", "u_damage"),
+                                 ("u_birth", "u_migration", "u_job_loss")])
+def test_draw_year_skips_neighbouring_uniforms_together(monkeypatch, n, off):
+    """Skipped neighbours moved past in one step leave the other draws and the stream as
+    making every draw does (odd counts included)."""
+    params = PovertyModel(rng=0).p
+
+    def year(needed):
+        for name in povsim.draws.OPTIONAL_UNIFORMS:
+            monkeypatch.setitem(povsim.draws.OPTIONAL_UNIFORMS, name,
+                                lambda p, name=name: needed(name))
+        rng = np.random.default_rng(5)
+        return povsim.draws.draw_year(rng, n, params), rng
+
+    made, made_rng = year(lambda name: True)
+    skipped, skipped_rng = year(lambda name: name not in off)
+    for name in povsim.draws.OPTIONAL_UNIFORMS:
+        if name in off:
+            assert getattr(skipped, name) is None
+        else:
+            assert np.array_equal(getattr(skipped, name), getattr(made, name)), name
+    assert np.array_equal(skipped.z_income, made.z_income)
+    assert np.array_equal(skipped.z_observe, made.z_observe)
+    assert np.array_equal(skipped_rng.random(9, dtype=np.float32),
+                          made_rng.random(9, dtype=np.float32))
