@@ -8,7 +8,7 @@ from povsim.metrics import OUTPUTS, gini_coefficient, household_snapshot
 from povsim.metrics.frame import binned_income, bottom_mean_of_bins, gini_of_bins
 from povsim.metrics.poverty import POVERTY_OUTPUTS
 from povsim.params import NO_CAMPAIGN
-from povsim.status import CAUSES
+from povsim.status import CAUSES, RegStatus
 from povsim.world.households import COLUMNS
 
 
@@ -203,3 +203,12 @@ def test_binned_income_gives_the_exact_mean_bottom40_and_gini_within_its_bound()
 def test_binned_income_without_positive_incomes_falls_back():
     values = np.array([0.0, -0.0, 0.0], np.float32)
     assert binned_income(values, np.ones(3)) is None
+
+
+def test_status_codes_compare_with_the_int8_column_without_widening_it():
+    column = np.array([0, 1, 2, 3, 4], np.int8)
+    assert (column + RegStatus.REGISTERED).dtype == np.int8  # an IntEnum would give int64
+    assert (column == RegStatus.RETURNED).tolist() == [False, False, False, True, False]
+    assert [RegStatus(code).name for code in column] == [s.name for s in RegStatus]
+    assert int(RegStatus.MONITORED) == 4
+    assert RegStatus.EXITED == 2
