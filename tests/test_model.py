@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from povsim import Parameters, PovertyModel
+from povsim.agents import EnterpriseKind, TeamKind
 from povsim.causes import main_cause
 from povsim.metrics import OUTPUTS, gini_coefficient, household_snapshot
 from povsim.metrics.frame import binned_income, bottom_mean_of_bins, gini_of_bins
@@ -212,3 +213,5 @@ def test_status_codes_compare_with_the_int8_column_without_widening_it():
     assert [RegStatus(code).name for code in column] == [s.name for s in RegStatus]
     assert int(RegStatus.MONITORED) == 4
     assert RegStatus.EXITED == 2
+    for kind in (TeamKind.WORK_TEAM, EnterpriseKind.WORKSHOP):  # the other int8 columns
+        assert (column + kind).dtype == np.int8

@@ -16,13 +16,13 @@ helpers does not spend its time building Python objects nobody inspects.
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
 import numpy as np
 
 from povsim.params import Parameters
+from povsim.status import Int8Code
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -116,7 +116,7 @@ class AgentTable:
 
 
 # ---------------------------------------------------------------- cadre teams
-class TeamKind(IntEnum):
+class TeamKind(Int8Code):
     """Kind of cadre team."""
 
     VILLAGE_COMMITTEE = 0
@@ -253,7 +253,7 @@ class PairingHelpers(AgentTable):
 
 
 # ---------------------------------------------------------------- enterprises
-class EnterpriseKind(IntEnum):
+class EnterpriseKind(Int8Code):
     """Kind of enterprise."""
 
     LEADING = 0

@@ -10,14 +10,18 @@ from enum import Enum, IntEnum, IntFlag
 import numpy as np
 
 
-class RegStatus(np.int8, Enum):
-    """Registered (administrative) status of a household, kept apart from its true status.
+class Int8Code(np.int8, Enum):
+    """Base of the enums kept in ``int8`` columns (statuses, kinds of team and enterprise).
 
-    The members are numpy ``int8`` scalars, the type of the ``reg_status`` column, so
-    that ``reg_status == RegStatus.REGISTERED`` compares int8 with int8. (numpy takes
-    an ``IntEnum`` member for a 64-bit integer and widens the whole column first:
-    twelve times slower at a million households.)
+    The members are numpy ``int8`` scalars, the type of their columns, so that
+    ``column == Kind.MEMBER`` compares int8 with int8. (numpy takes an ``IntEnum``
+    member for a 64-bit integer and widens the whole column first: twelve times slower
+    at a million households.)
     """
+
+
+class RegStatus(Int8Code):
+    """Registered (administrative) status of a household, kept apart from its true status."""
 
     NEVER = 0
     """Never registered as poor."""
