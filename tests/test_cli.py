@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -129,3 +130,13 @@ def test_run_accepts_a_scenario_that_extends_another(tmp_path):
                  *SMALL])
     assert code == 0
     assert json.loads((tmp_path / "o" / "summary.json").read_text())["scenario"] == "child"
+
+
+def test_summaries_are_strict_json_whatever_the_numbers():
+    from povsim.jsonable import jsonable
+
+    value = {"nan": np.float64("nan"), "inf": float("inf"), 3: np.int8(4),
+             "rows": (np.float32(0.5), Path("a/b"))}
+    plain = jsonable(value)
+    assert json.loads(json.dumps(plain, allow_nan=False)) == {
+        "nan": None, "inf": None, "3": 4, "rows": [0.5, "a/b"]}

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from povsim.jsonable import jsonable
 from povsim.model import PovertyModel
 from povsim.plots import plot_run
 
@@ -55,18 +55,6 @@ def run_summary(model: PovertyModel, outputs: pd.DataFrame, **extra: Any) -> dic
     return summary
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
 def write_run(model: PovertyModel, out_dir: str | Path, *, title: str = "",
               **extra: Any) -> dict[str, Path]:
     """Write ``timeseries.csv``, ``summary.json`` and ``headcount.png`` to ``out_dir``.
@@ -90,6 +78,6 @@ def write_run(model: PovertyModel, out_dir: str | Path, *, title: str = "",
     }
     outputs.to_csv(paths["timeseries"], index=False)
     summary = run_summary(model, outputs, **extra)
-    paths["summary"].write_text(json.dumps(_jsonable(summary), indent=2) + "\n")
+    paths["summary"].write_text(json.dumps(jsonable(summary), indent=2) + "\n")
     plot_run(outputs, paths["plot"], title=title)
     return paths

@@ -19,10 +19,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from povsim.compare import CONFIDENCE, FILES, ComparisonResult, format_value
+from povsim.jsonable import jsonable
 from povsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -144,23 +144,9 @@ def build_manifest(result: ComparisonResult, *, command: str = "",
     }
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
 def to_json(data: Mapping[str, Any]) -> str:
     """Indented JSON text of plain data (NaN as null), ending with a newline."""
-    return json.dumps(_jsonable(data), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n"
 
 
 def errors_log(result: ComparisonResult) -> str:
