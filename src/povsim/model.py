@@ -66,6 +66,15 @@ PARTIAL_UPDATE_SHARE = 16
 """Net income is recomputed for the changed rows only when they are fewer than one in
 this many households; otherwise for all of them, a block at a time (faster)."""
 
+ALIGNMENT_SORT_MARGIN = 2
+"""When aligning the initial headcount, the highest thresholds sorted first are this
+many times the target share of households (plus :data:`ALIGNMENT_SORT_SPARE`); if the
+target is not reached among them, all are sorted. An engineering constant: the factor
+found is the same either way."""
+
+ALIGNMENT_SORT_SPARE = 1024
+"""Thresholds sorted beyond :data:`ALIGNMENT_SORT_MARGIN` times the target (small runs)."""
+
 PHASES: tuple[str, ...] = (
     "draws",
     "demography",
@@ -196,7 +205,7 @@ class PovertyModel(mesa.Model):
         # The households in decreasing order of threshold until the target is reached:
         # usually among the highest thresholds, so those are sorted first.
         n = len(threshold)
-        top = int(n * min(2 * target, 1.0)) + 1024
+        top = int(n * min(ALIGNMENT_SORT_MARGIN * target, 1.0)) + ALIGNMENT_SORT_SPARE
         if top < n:
             cut = np.partition(threshold, n - top)[n - top]
             highest = np.flatnonzero(threshold >= cut)

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 ALL = slice(None)
 """Every row."""
 
+QUOTA_CANDIDATES = 3
+"""Households kept per quota place (those with the lowest observed incomes) before they
+are ranked within their villages. An engineering constant: the ranks below each quota
+are exact whatever its value; it only decides how much is sorted."""
+
 
 def observe_income(model: PovertyModel) -> np.ndarray:
     """This year's cadre observation of every household's per-capita income.
@@ -182,9 +187,10 @@ def _lowest_in_villages(village: np.ndarray, values: np.ndarray, counts: np.ndar
     """
     n = len(values)
     wanted = int(np.maximum(counts, 0).sum())
-    if 3 * wanted >= n:
+    kept = QUOTA_CANDIDATES * wanted
+    if kept >= n:
         return np.arange(n)
-    cut = np.partition(values, 3 * wanted)[3 * wanted]
+    cut = np.partition(values, kept)[kept]
     below = values <= cut
     short = np.bincount(village[below], minlength=len(counts)) < counts
     return np.flatnonzero(below | short[village])

@@ -42,6 +42,13 @@ BIN_DROPPED_BITS = 10
 """Low mantissa bits of a float32 income ignored when binning: values in a bin differ
 by less than ``2**(BIN_DROPPED_BITS - 23)`` (about 0.012%) of their size."""
 
+MAX_BINS_PER_HOUSEHOLD = 4
+"""Incomes spread over more bins than this many a household (plus :data:`SPARE_BINS`) are
+sorted instead of binned (counting mostly empty bins would cost more)."""
+
+SPARE_BINS = 1024
+"""Bins allowed beyond :data:`MAX_BINS_PER_HOUSEHOLD` a household (small populations)."""
+
 POSITIVE_INFINITY_BITS = int(np.float32(np.inf).view(np.uint32))
 """Bit pattern of float32 +inf: positive finite floats lie below it, in order."""
 
@@ -102,7 +109,7 @@ def binned_income(values: np.ndarray, weights: np.ndarray) -> BinnedIncome | Non
     shift = np.uint32(BIN_DROPPED_BITS)
     first = lowest >> BIN_DROPPED_BITS
     span = int(np.float32(values.max()).view(np.uint32) >> shift) - first + 2
-    if span > 4 * len(values) + 1024:  # absurdly spread incomes: sorting is cheaper
+    if span > MAX_BINS_PER_HOUSEHOLD * len(values) + SPARE_BINS:  # sorting is cheaper
         return None
     keys = values.view(np.uint32) & np.uint32(0x7FFFFFFF)  # -0.0 counts as 0
     keys >>= shift
