@@ -1,11 +1,11 @@
-"""Enumerations of household states: registered status, causes of poverty, job kinds.
+"""Enumerations of household states: registered status and causes of poverty.
 
 Arrays store these as small integers; the enums give them names.
 """
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum, IntFlag
+from enum import Enum, IntFlag
 
 import numpy as np
 
@@ -55,16 +55,3 @@ CAUSES: tuple[Cause, ...] = tuple(Cause)
 CAUSE_NAMES: tuple[str, ...] = tuple(c.name.lower() for c in CAUSES)
 """Snake-case names of the causes, used in output columns (``share_poor_<name>``)."""
 
-
-class JobKind(IntEnum):
-    """Kind of job a member was placed in by the employment programmes."""
-
-    NONE = 0
-    ENTERPRISE = 1
-    """A local leading enterprise or cooperative."""
-    WORKSHOP = 2
-    """A poverty-alleviation workshop in or near the village."""
-    PUBLIC_POST = 3
-    """A public welfare post (forest ranger, cleaner) for weak labour."""
-    MIGRANT = 4
-    """A migrant job found through labour cooperation (east-west pairing)."""
