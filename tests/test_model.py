@@ -215,3 +215,36 @@ def test_status_codes_compare_with_the_int8_column_without_widening_it():
     assert RegStatus.EXITED == 2
     for kind in (TeamKind.WORK_TEAM, EnterpriseKind.WORKSHOP):  # the other int8 columns
         assert (column + kind).dtype == np.int8
+
+
+def _net_from_parts(hh) -> np.ndarray:
+    """Net income summed from its parts in the model's order (float32, bit for bit)."""
+    net = hh.farm_income + hh.wage_income
+    net += hh.asset_income
+    net += hh.transfer_income
+    net -= hh.medical_oop
+    net -= hh.schooling_spending
+    net -= hh.debt_service
+    return net
+
+
+@pytest.mark.parametrize("seed", [3, 21])
+def test_net_income_equals_its_parts_after_every_year(seed):
+    # Top-ups and transfers (dibao, consumption aid, the health refund of the newly
+    # enrolled...) change income parts; the status of the year is read from net income.
+    m = PovertyModel(rng=seed, **{"population.n_households": 5000})
+    health = m.interventions["health"]
+    settle = health.transfer
+    refunds: list[int] = []
+
+    def counted_transfer() -> None:
+        refunds.append(int(health.new.sum()))  # households enrolled this year
+        settle()
+
+    health.transfer = counted_transfer
+    while m.running:
+        m.step()
+        hh = m.households
+        assert np.array_equal(hh.net_income, _net_from_parts(hh)), m.year
+        assert np.array_equal(hh.income_pc, hh.net_income / hh.size()), m.year
+    assert sum(refunds) > 0  # the health refund path was exercised

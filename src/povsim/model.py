@@ -62,10 +62,6 @@ from povsim.world.network import VillageNetwork, build_network
 from povsim.world.population import build_households, build_villages
 from povsim.world.villages import Villages
 
-PARTIAL_UPDATE_SHARE = 16
-"""Net income is recomputed for the changed rows only when they are fewer than one in
-this many households; otherwise for all of them, a block at a time (faster)."""
-
 ALIGNMENT_SORT_MARGIN = 2
 """When aligning the initial headcount, the highest thresholds sorted first are this
 many times the target share of households (plus :data:`ALIGNMENT_SORT_SPARE`); if the
@@ -407,31 +403,21 @@ class PovertyModel(mesa.Model):
                        self.market_scale)
         hh.debt -= effects.debt_service - self._interest_due
         np.maximum(hh.debt, 0, out=hh.debt)
-        self._update_net_income([iv.top_up() for iv in self.active_interventions()])
-        self._shared_rows: list[np.ndarray] = []
-        self.informal_transfers = share_risk(hh, self.network, self.p, self._shared_rows)
+        for iv in self.active_interventions():
+            iv.top_up()
+        update_net_income(hh)
+        self.informal_transfers = share_risk(hh, self.network, self.p)
         update_savings(hh, self.p)
         drop_out(hh, self.p, draws, self.interventions["education"].covered)
 
     # Phase 5 (end)
     def pay_transfers(self) -> None:
         """Means-tested transfers of this year to households enrolled up to now (dibao)."""
-        # Net income of the households helped by neighbours is recomputed from its parts
-        # here too, as is that of the households the transfers reach.
-        shared, self._shared_rows = getattr(self, "_shared_rows", []), []
-        self._update_net_income([*shared, *(iv.transfer() for iv in self.active_interventions())])
-
-    def _update_net_income(self, changed: list[np.ndarray | None]) -> None:
-        """Recompute net income of the rows whose components changed (``None``: no row).
-
-        Recomputing a row whose components did not change gives the same value, so many
-        rows are recomputed all together, a block at a time.
-        """
-        rows = [r for r in changed if r is not None and len(r)]
-        if sum(len(r) for r in rows) > self.households.n // PARTIAL_UPDATE_SHARE:
-            update_net_income(self.households)
-        elif rows:
-            update_net_income(self.households, np.concatenate(rows))
+        for iv in self.active_interventions():
+            iv.transfer()
+        # Every household's net income is recomputed from its parts (those helped by
+        # neighbours too): no hook has to say which rows it changed.
+        update_net_income(self.households)
 
     def income_effects(self) -> IncomeEffects:
         """What policy adds to household income this year (paying recurring costs)."""

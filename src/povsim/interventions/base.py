@@ -82,21 +82,17 @@ class Intervention:
     def contribute(self, effects: IncomeEffects) -> None:
         """Add this intervention's effects to this year's income (default: nothing)."""
 
-    def top_up(self) -> np.ndarray | None:
+    def top_up(self) -> None:
         """Payments that depend on this year's income (default: nothing).
 
-        Returns:
-            Rows whose income columns changed, or ``None`` if none did.
+        The model recomputes every household's net income from its parts afterwards.
         """
-        return None
 
-    def transfer(self) -> np.ndarray | None:
+    def transfer(self) -> None:
         """Means-tested transfers of this year, after delivery (default: nothing).
 
-        Returns:
-            Rows whose income columns changed, or ``None`` if none did.
+        The model recomputes every household's net income from its parts afterwards.
         """
-        return None
 
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` may receive the intervention now (bool mask)."""

@@ -51,11 +51,11 @@ class ConsumptionAid(Intervention):
         return self.delivered
 
     @override
-    def top_up(self) -> np.ndarray | None:
+    def top_up(self) -> None:
         model, p = self.model, self.params
         self.premium[:] = 0
         if not self.covered.any():
-            return None
+            return
         hh = model.households
         rows = np.flatnonzero(self.covered[hh.village_index()])
         premium = np.maximum(hh.farm_income[rows], 0) * np.float32(p.premium)
@@ -64,7 +64,6 @@ class ConsumptionAid(Intervention):
         self.premium[rows] = premium
         hh.asset_income[rows] += premium
         self._record_purchases(rows, premium)
-        return rows
 
     def _record_purchases(self, rows: np.ndarray, premium: np.ndarray) -> None:
         model = self.model

@@ -71,11 +71,11 @@ class Dibao(Intervention):
         self.enrolled[rows] = True
 
     @override
-    def transfer(self) -> np.ndarray | None:
+    def transfer(self) -> None:
         self.benefit[:] = 0
         rows = np.flatnonzero(self.enrolled)
         if len(rows) == 0:
-            return None
+            return
         hh, p = self.model.households, self.params
         size = hh.size()[rows].astype(np.float32)
         if p.targeting == "untargeted":
@@ -90,7 +90,6 @@ class Dibao(Intervention):
             benefit = gap * np.float32(ratio)
         self.benefit[rows] = benefit
         hh.transfer_income[rows] += benefit
-        return rows
 
     def assessed_income(self, rows: np.ndarray) -> np.ndarray:
         """Per-capita income as the means test sees it (before the dibao).

@@ -287,16 +287,12 @@ def _set_effect(column: np.ndarray, effects: IncomeEffects, name: str, rows: Row
     column[:] = effects.neutral(name) if used is None else used[rows]
 
 
-def update_net_income(hh: Households, rows: np.ndarray | None = None) -> None:
-    """Recompute net and per-capita income from the component columns.
+def update_net_income(hh: Households) -> None:
+    """Recompute every household's net and per-capita income from the component columns.
 
     Args:
         hh: Household table (changed in place).
-        rows: Households whose components changed (all if omitted).
     """
-    if rows is not None:
-        _net_income(hh, rows)
-        return
     for chunk in row_chunks(hh.n):
         _net_income(hh, chunk)
 
@@ -312,8 +308,7 @@ def _net_income(hh: Households, rows: Rows) -> None:
     hh.income_pc[rows] = net / hh.size()[rows]
 
 
-def share_risk(hh: Households, network: VillageNetwork, params: Parameters,
-               changed: list[np.ndarray] | None = None) -> float:
+def share_risk(hh: Households, network: VillageNetwork, params: Parameters) -> float:
     """Informal risk sharing after shocks: households with savings help hit contacts.
 
     A household is in need when it is below the line in a year it suffered an
@@ -326,8 +321,6 @@ def share_risk(hh: Households, network: VillageNetwork, params: Parameters,
         hh: Household table (changed in place).
         network: The village network.
         params: Parameters in force this year.
-        changed: If given, the rows whose income was changed are appended to it (their
-            net income is added to, not recomputed from its components).
 
     Returns:
         Total yuan passed between households.
@@ -349,8 +342,6 @@ def share_risk(hh: Households, network: VillageNetwork, params: Parameters,
     hh.transfer_income[needy] += received
     hh.net_income[needy] += received
     hh.income_pc[needy] = hh.net_income[needy] / hh.size()[needy]
-    if changed is not None:
-        changed.append(needy)
     return float(amount.sum(dtype=np.float64))
 
 
