@@ -149,6 +149,8 @@ class RecordedGenerator:
 
     def __getattr__(self, name: str):
         method = getattr(self._generator, name)
+        if not callable(method):  # e.g. ``bit_generator``: skipping is not drawing
+            return method
 
         def call(*args, **kwargs):
             self._log.append((self._model.year, name, args, kwargs))
