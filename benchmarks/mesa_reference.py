@@ -39,7 +39,6 @@ from statistics import NormalDist
 from typing import Any
 
 import mesa
-import numpy as np
 
 from povsim import PovertyModel
 from povsim.params import Parameters
@@ -222,7 +221,8 @@ class Household(mesa.Agent):
         """Save part of income well above the line; draw on savings to cover a shortfall."""
         e = self.model.p.economy
         line = self.model.line
-        self.savings += e.savings_rate * max(self.net_income - 2 * line * self.size, 0.0)
+        above = self.net_income - e.savings_threshold * line * self.size
+        self.savings += e.savings_rate * max(above, 0.0)
         shortfall = max(line * self.size - self.net_income, 0.0)
         self.savings -= min(self.savings * e.dissaving_rate, shortfall)
 
@@ -625,5 +625,5 @@ def replayed_draws(povsim_model: PovertyModel) -> type[DrawSource]:
     return Replayed
 
 
-__all__ = ["MATCHING", "REPORTERS", "DrawSource", "Household", "ReferenceModel", "np",
+__all__ = ["MATCHING", "REPORTERS", "DrawSource", "Household", "ReferenceModel",
            "povsim_start", "replayed_draws"]

@@ -94,5 +94,6 @@ def test_output_means_agree_over_seeds(outputs_over_seeds, name):
     for year in range(1, ours.shape[1]):  # the start year is shared
         t = _welch_t(ours[:, year, k], theirs[:, year, k])
         assert abs(t) < 3.5, f"{name}, year {2012 + year}: Welch t = {t:.2f}"
-    # the outputs move over the years, so agreement is not trivial
-    assert ours[:, :, k].std() > 0
+    # the outputs move over the simulated years (not only between seeds at the start),
+    # so agreement is not trivial
+    assert np.ptp(ours[:, 1:, k].mean(axis=0)) > 0

@@ -77,7 +77,6 @@ def test_switched_off_mechanisms_leave_their_draws_out():
     assert model.draws.u_job_loss is not None
 
 
-
 @pytest.mark.parametrize("n", [1, 7, 4096])
 @pytest.mark.parametrize("off", [("u_young", "u_school", "u_birth"),
                                  ("u_death", "u_migration", "u_dropout", "u_damage"),
@@ -95,7 +94,20 @@ def test_draw_year_skips_neighbouring_uniforms_together(monkeypatch, n, off):
         return povsim.draws.draw_year(rng, n, params), rng
 
     made, made_rng = year(lambda name: True)
+    skip = povsim.draws.skip_float32_uniforms
+    moves: list[int] = []
+
+    def counted_skip(rng, count):
+        moves.append(count)
+        skip(rng, count)
+
+    monkeypatch.setattr(povsim.draws, "skip_float32_uniforms", counted_skip)
     skipped, skipped_rng = year(lambda name: name not in off)
+    names = povsim.draws._DRAW_NAMES
+    runs = [name for i, name in enumerate(names)
+            if name in off and (i == 0 or names[i - 1] not in off)]
+    assert len(moves) == len(runs)  # one move for each run of neighbouring skips
+    assert sum(moves) == n * len(off)
     for name in povsim.draws.OPTIONAL_UNIFORMS:
         if name in off:
             assert getattr(skipped, name) is None
