@@ -170,7 +170,7 @@ def test_network_terms_with_zero_effect_are_not_computed(small_params, monkeypat
         raise AssertionError("a network term with zero effect was computed")
 
     monkeypatch.setattr(model.network, "neighbour_mean", unexpected)
-    monkeypatch.setattr(model.network, "neighbour_counts", unexpected)
+    monkeypatch.setattr(model.network, "neighbour_sum", unexpected)
     model.step()
     moved = PovertyModel(small_params.with_overrides({"behaviour.peer_weight": 0.5}), rng=1)
     monkeypatch.setattr(moved.network, "neighbour_mean", unexpected)

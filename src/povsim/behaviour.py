@@ -96,13 +96,12 @@ def behave(model: PovertyModel, draws: YearDraws) -> None:
     hh, network = model.households, model.network
     b, e = model.p.behaviour, model.p.economy
     peer_motivation = network.neighbour_mean(hh.motivation) if b.peer_weight else None
-    wanted = {}  # the contact counts whose effect is not zero
+    wanted = {}  # the contacts counted, where their effect is not zero
     if e.job_info_effect:
         wanted["migrants"] = hh.n_migrant > 0
     if b.role_model_effect:
         wanted["exited"] = hh.ever_exited & ~hh.poor
-    counts = network.neighbour_counts(*wanted.values()) if wanted else []
-    shares = {name: count * network.inverse_degree
-              for name, count in zip(wanted, counts, strict=True)}
+    shares = {name: network.neighbour_sum(mask) * network.inverse_degree
+              for name, mask in wanted.items()}
     migrate(model, draws, shares.get("migrants"))
     update_motivation(model, peer_motivation, shares.get("exited"))

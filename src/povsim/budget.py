@@ -63,8 +63,10 @@ class Budget:
         self.history: list[YearAccount] = []
         self.current: YearAccount | None = None
 
-    def new_funds(self, p: Parameters, year: int, households: int) -> float:
+    def _receive_funds(self, p: Parameters, year: int, households: int) -> float:
         """Funds arriving in ``year``: the national budget share plus east-west funds.
+
+        Moves the national budget on to ``year``: called once a year, by :meth:`open_year`.
 
         The national budget is ``national_billion`` in ``budget.start_year`` and grows by
         that year's ``budget.growth`` every year after (so a growth that changes by year,
@@ -98,7 +100,7 @@ class Budget:
             The year's account (also kept as ``current``).
         """
         acc = YearAccount(year=year, carried_in=self.carry)
-        general = self.new_funds(p, year, households)
+        general = self._receive_funds(p, year, households)
         active = set(running)
         dedicated = {name: getattr(p.interventions, name).dedicated_billion * 1e9
                      * self.population_share if name in active else 0.0

@@ -35,6 +35,14 @@ class RegStatus(Int8Code):
     """Watched as at risk by the return-prevention mechanism (not registered poor)."""
 
 
+def registered_as_poor(status: np.ndarray) -> np.ndarray:
+    """Which of the ``status`` codes stand for a household on the registry as poor.
+
+    Registered or returned; not exited, monitored or never registered.
+    """
+    return (status == RegStatus.REGISTERED) | (status == RegStatus.RETURNED)
+
+
 class Cause(IntFlag):
     """Causes of poverty; a household may have several (a bit mask)."""
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from povsim.governance.identification import observation_error
 from povsim.governance.prescription import release_helpers
+from povsim.ordering import order_within_groups, ranks_in_groups
 from povsim.status import RegStatus
 
 if TYPE_CHECKING:
@@ -96,8 +97,7 @@ def _pressured_exits(model: PovertyModel, candidates: np.ndarray, natural: np.nd
     pool = np.flatnonzero(near)
     if len(pool) == 0:
         return np.zeros(0, np.int64)
-    order = pool[np.lexsort((-obs[pool], county[pool]))]  # by county, highest income first
+    order = pool[order_within_groups(county[pool], -obs[pool])]  # highest income first
     county_sorted = county[order]
-    first = np.searchsorted(county_sorted, county_sorted, side="left")
-    rank = np.arange(len(order)) - first
+    rank = ranks_in_groups(county_sorted)
     return candidates[order[rank < extra[county_sorted]]]

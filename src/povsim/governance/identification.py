@@ -23,7 +23,7 @@ from povsim.causes import derive_causes, main_cause
 from povsim.chunks import row_chunks
 from povsim.governance.prescription import end_support
 from povsim.ordering import order_within_groups, ranks_in_groups
-from povsim.status import CAUSES, RegStatus
+from povsim.status import CAUSES, RegStatus, registered_as_poor
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -35,17 +35,6 @@ QUOTA_CANDIDATES = 3
 """Households kept per quota place (those with the lowest observed incomes) before they
 are ranked within their villages. An engineering constant: the ranks below each quota
 are exact whatever its value; it only decides how much is sorted."""
-
-
-def observe_income(model: PovertyModel) -> np.ndarray:
-    """This year's cadre observation of every household's per-capita income.
-
-    The observation is true income times a lognormal error (mean 1) whose spread is
-    ``identification.noise_sd x (1 - competence_noise_cut x competence)`` of the
-    village's most competent team. All observations of a household in one year share
-    the same error (one assessment a year).
-    """
-    return model.households.income_pc * observation_error(model)
 
 
 def observation_error(model: PovertyModel, rows: np.ndarray | slice | None = None) -> np.ndarray:
@@ -290,7 +279,7 @@ def _within_quota(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
     hh, v, reg = model.households, model.villages, model.registry
     quota = village_quotas(model)
     status = hh.reg_status
-    on_registry = (status >= RegStatus.REGISTERED) & (status <= RegStatus.RETURNED)
+    on_registry = registered_as_poor(status) | (status == RegStatus.EXITED)
     room = np.maximum(quota - np.bincount(hh.village[on_registry], minlength=v.n), 0)
     village = hh.village[rows]
     order = order_within_groups(village, reg.observed_pc[rows])

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from povsim.status import RegStatus
+from povsim.status import RegStatus, registered_as_poor
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -98,8 +98,7 @@ class Registry:
 
     def is_registered(self) -> np.ndarray:
         """Households on the registry as poor (registered or returned)."""
-        status = self._model.households.reg_status
-        return (status == RegStatus.REGISTERED) | (status == RegStatus.RETURNED)
+        return registered_as_poor(self._model.households.reg_status)
 
     def is_supported(self) -> np.ndarray:
         """Households that get new measures: registered, returned, or monitored on alert."""

@@ -46,7 +46,8 @@ class Microloans(Intervention):
             "unit_cost": "risk_fund_share of the principal at issue, plus interest_rate on "
                          "the principal each year (subsidy)",
             "effect": "principal = min(max_amount, amount_per_worker x workers) invested at "
-                      "investment_return x (0.5 + skill) x (0.3 + motivation) a year",
+                      "investment_return x (return_skill_offset + skill) x "
+                      "(return_motivation_offset + motivation) a year",
             "lag": "returns from the next year",
             "duration": "term_years, then repaid or in default",
             "failure_risk": "a year with a negative realised return (return_sd) ends the "

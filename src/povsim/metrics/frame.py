@@ -24,7 +24,7 @@ from povsim.causes import causes_of
 from povsim.chunks import row_chunks
 from povsim.governance.exit import guarantees_met
 from povsim.ordering import stable_order
-from povsim.status import CAUSES, RegStatus
+from povsim.status import CAUSES, RegStatus, registered_as_poor
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -230,8 +230,7 @@ class YearFrame:
             persons = np.multiply(hh.weight[rows], size, dtype=np.float64,
                                   out=self._persons[rows])
             t.persons += float(persons.sum())
-            t.registered += int(np.count_nonzero((status == RegStatus.REGISTERED)
-                                                 | (status == RegStatus.RETURNED)))
+            t.registered += int(np.count_nonzero(registered_as_poor(status)))
             t.monitored += int(np.count_nonzero(status == RegStatus.MONITORED))
             t.exited += int(np.count_nonzero(status == RegStatus.EXITED))
             poor_at = np.flatnonzero(poor)
@@ -259,7 +258,7 @@ class YearFrame:
         for rows in row_chunks(hh.n):
             status, poor, size = hh.reg_status[rows], hh.poor[rows], hh.size()[rows]
             persons = persons_all[rows]
-            registered = (status == RegStatus.REGISTERED) | (status == RegStatus.RETURNED)
+            registered = registered_as_poor(status)
             monitored = status == RegStatus.MONITORED
             exited = status == RegStatus.EXITED
             t.registered_not_poor += int(np.count_nonzero(registered & ~poor))
@@ -299,7 +298,7 @@ class YearFrame:
         t = Totals()
         for rows in row_chunks(hh.n):
             status, poor = hh.reg_status[rows], hh.poor[rows]
-            registered = (status == RegStatus.REGISTERED) | (status == RegStatus.RETURNED)
+            registered = registered_as_poor(status)
             either = poor | registered
             count = int(np.count_nonzero(either))
             if count * FEW_CAUSE_ROWS < len(either):  # few: only those rows

@@ -114,8 +114,9 @@ def bottom40_mean_income(model: PovertyModel) -> float:
 def gini(model: PovertyModel) -> float:
     """Gini coefficient of per-capita income over persons (negative incomes as 0).
 
-    Exact up to 50,000 households; above, from incomes in bins 0.012% wide, which can
-    understate it by at most 0.00006 (by about 1e-9 for a million households).
+    Exact up to :data:`~povsim.metrics.frame.EXACT_DISTRIBUTION_LIMIT` households;
+    above, from binned incomes (:func:`~povsim.metrics.frame.binned_income`, with its
+    bound on the error).
     """
     f = year_frame(model)
     bins = f.income_bins

@@ -260,7 +260,8 @@ class MicroloanIntervention(InterventionParams):
     investment_return: float = param(
         0.12, unit="share of principal/year", low=-1.0, high=5.0,
         doc="Yearly return of the financed project, scaled by (return_skill_offset + skill) "
-        "x (return_motivation_offset + motivation): 1 x 1 at skill 0.5 and motivation 0.7.",
+        "x (return_motivation_offset + motivation): 1 x 1 at skill 0.5 and motivation 0.7 "
+        "with the default offsets.",
         source=ASSUMPTION,
     )
     return_skill_offset: float = param(

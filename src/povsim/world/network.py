@@ -44,44 +44,35 @@ class VillageNetwork:
     """
 
     def __init__(self, adjacency: sp.csr_array, kin: sp.csr_array, networkx_limit: int,
-                 band: int = 0, symmetric: bool | None = None):
+                 band: int = 0):
         """Wrap prepared matrices (use :func:`build_network`).
 
         Args:
-            adjacency: Ties (CSR, entries 1).
+            adjacency: Ties (CSR, symmetric, entries 1).
             kin: Kin ties (CSR).
             networkx_limit: Largest graph :meth:`to_networkx` builds.
             band: Half-width of the band of ring ties summed by shifts (0: none).
-            symmetric: Whether ``adjacency`` is symmetric (checked when first needed if
-                not given).
         """
         self.kin = kin
         self.networkx_limit = networkx_limit
         self.band = band
-        self.adjacency = adjacency
-        self._symmetric = symmetric
+        self._adjacency = adjacency
+        n = adjacency.shape[0]
+        self.degree = np.diff(adjacency.indptr).astype(np.float32)
+        self._set_inverse_degree()
+        self._remainder = _band_remainder(adjacency, band)
+        self._rewired = np.zeros(0, np.int64)
+        self._rewired_rows = adjacency[self._rewired]
+        self._original_rows = self._rewired_rows  # the rewired rows as they were set
+        self._is_rewired = np.zeros(n, bool)
+        self._scratch_mask = np.zeros(n, bool)  # kept all False between uses
+        self._scratch_values = np.zeros(n, np.float32)  # kept all 0
+        self._last_ties = None
 
     @property
     def adjacency(self) -> sp.csr_array:
         """``n x n`` CSR matrix (float32); entry ``(i, j)`` is 1 when ``i`` listens to ``j``."""
         return self._adjacency
-
-    @adjacency.setter
-    def adjacency(self, matrix: sp.csr_array) -> None:
-        self._adjacency = matrix
-        self.degree = np.diff(matrix.indptr).astype(np.float32)
-        if len(matrix.data) and not (matrix.data.min() == 1 == matrix.data.max()):
-            self.degree[:] = np.asarray(matrix.sum(axis=1)).ravel()  # entries other than 1
-        self._set_inverse_degree()
-        self._remainder = _band_remainder(matrix, self.band)
-        self._rewired = np.zeros(0, np.int64)
-        self._rewired_rows = matrix[self._rewired]
-        self._original_rows = self._rewired_rows  # the rewired rows as they were set
-        self._is_rewired = np.zeros(matrix.shape[0], bool)
-        self._scratch_mask = np.zeros(matrix.shape[0], bool)  # kept all False between uses
-        self._scratch_values = np.zeros(matrix.shape[0], np.float32)  # kept all 0
-        self._symmetric = None
-        self._last_ties = None
 
     @property
     def inverse_degree(self) -> np.ndarray:
@@ -117,64 +108,6 @@ class VillageNetwork:
             out[self._rewired] = self._rewired_rows @ x
         return out
 
-    def listener_sum(self, values: np.ndarray) -> np.ndarray:
-        """Sum of ``values`` over the households listening to each one (``adjacency.T @ values``).
-
-        The same as :meth:`neighbour_sum` while ties are symmetric; relocation makes
-        them differ for the rewired households.
-        """
-        x = _as_float(values)
-        if len(self._rewired):
-            kept = x.copy()
-            kept[self._rewired] = 0
-            out = _band_sum(kept, self.band)
-            out += self._remainder.T @ kept
-            out += self._rewired_rows.T @ x[self._rewired]
-            return out
-        out = _band_sum(x, self.band)
-        out += self._remainder.T @ x
-        return out
-
-    def neighbour_counts(self, *masks: np.ndarray) -> list[np.ndarray]:
-        """How many of each household's ties have each property (one sum for them all).
-
-        Boolean masks are packed into one array as digits of a base above any degree, so
-        that one neighbour sum counts them all (exactly: the sums are whole numbers
-        below 2**24).
-
-        Args:
-            masks: Boolean arrays, one value per household.
-
-        Returns:
-            The counts (float32), one array per mask.
-        """
-        bits = int(self.degree.max(initial=0)).bit_length()
-        if len(masks) < 2 or bits * len(masks) > 24:
-            return [self.neighbour_sum(m) for m in masks]
-        packed = np.empty(self.n, np.float32)
-        for rows in row_chunks(self.n):
-            digits = np.zeros(rows.stop - rows.start, np.int32)
-            for k, mask in enumerate(masks):
-                digits |= mask[rows].astype(np.int32) << (k * bits)
-            packed[rows] = digits
-        sums = self.neighbour_sum(packed)
-        counts = [np.empty(self.n, np.float32) for _ in masks]
-        for rows in row_chunks(self.n):
-            whole = sums[rows].astype(np.int32)
-            for k, count in enumerate(counts):
-                count[rows] = (whole >> (k * bits)) & ((1 << bits) - 1)
-        return counts
-
-    @property
-    def symmetric(self) -> bool:
-        """Whether the ties were symmetric when set (before any relocation rewired them)."""
-        if self._symmetric is None:
-            original = self._adjacency
-            if len(self._rewired):
-                original = _replace_rows(original, self._rewired, self._original_rows)
-            self._symmetric = (original != original.T).nnz == 0
-        return self._symmetric
-
     def contacts_among(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The households tied to one or more of ``rows``, and to how many (``adjacency @ mask``).
 
@@ -188,12 +121,6 @@ class VillageNetwork:
             ``(households, counts)``: the households with at least one tie to ``rows``
             (ascending) and their number of such ties (float32).
         """
-        if not self.symmetric:
-            mask = np.zeros(self.n, bool)
-            mask[rows] = True
-            counts = self.neighbour_sum(mask)
-            who = np.flatnonzero(counts > 0)
-            return who, counts[who]
         _, targets, weights = self._setup_ties(rows)
         counts = np.bincount(targets, weights=weights, minlength=self.n)
         mark = self._scratch_mask
@@ -229,8 +156,6 @@ class VillageNetwork:
         given = self._scratch_values
         given[sources] = values
         try:
-            if not self.symmetric:
-                return self.listener_sum(given)[rows]
             owner, targets, weights = self._setup_ties(rows)
             listened = given[targets] * weights
             if len(self._rewired):  # those ties no longer hold for rewired listeners ...
@@ -277,10 +202,7 @@ class VillageNetwork:
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of ``values`` over each household's ties (0 for isolated households)."""
-        sums = self.neighbour_sum(values)
-        if sums.ndim == 1:
-            return sums * self._inv_degree
-        return sums * self._inv_degree[:, None]
+        return self.neighbour_sum(values) * self._inv_degree
 
     def kin_of(self, households: np.ndarray) -> np.ndarray:
         """Boolean mask of the kin of ``households`` (the households themselves included)."""
@@ -424,7 +346,7 @@ def build_network(village: np.ndarray, county_of_village: np.ndarray, params: Ne
     adjacency = _symmetric(src, dst, n)
     kin = _symmetric(src[kin_edge], dst[kin_edge], n)
     return VillageNetwork(adjacency, kin, params.networkx_limit,
-                          band=params.village_degree // 2, symmetric=True)
+                          band=params.village_degree // 2)
 
 
 def _symmetric(src: np.ndarray, dst: np.ndarray, n: int) -> sp.csr_array:
@@ -444,18 +366,6 @@ def _row_entries(matrix: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np
     pos = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
     owner = np.repeat(np.arange(len(rows)), lengths)
     return owner, matrix.indices[pos], matrix.data[pos]
-
-
-def _replace_rows(matrix: sp.csr_array, rows: np.ndarray, values: sp.csr_array) -> sp.csr_array:
-    """``matrix`` with ``rows`` replaced by the rows of ``values`` (used once, for checks)."""
-    keep = np.ones(matrix.shape[0], bool)
-    keep[rows] = False
-    scale = sp.diags_array(keep.astype(np.float32))
-    placed = sp.csr_array((values.data, values.indices, values.indptr),
-                          shape=(len(rows), matrix.shape[1]))
-    lift = sp.csr_array((np.ones(len(rows), np.float32), (rows, np.arange(len(rows)))),
-                        shape=(matrix.shape[0], len(rows)))
-    return (scale @ matrix + lift @ placed).tocsr()
 
 
 def _band_remainder(matrix: sp.csr_array, band: int) -> sp.coo_array:

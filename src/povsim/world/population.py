@@ -19,6 +19,11 @@ MAX_MIGRANTS_DRAWN = 3
 """At most this many members of a household are considered for migrant or local wage work at
 setup (a structural limit of the draw, not a behavioural parameter)."""
 
+HOUSEHOLD_UNIFORMS = 11
+"""Uniforms drawn for each new household in :func:`generate_members` (``u[0]`` to
+``u[10]``: members, disability, chronic illness, house, insurance). Changing it moves
+every later draw of the setup stream."""
+
 
 def build_villages(pop: PopulationParams, rng: np.random.Generator) -> Villages:
     """Create the villages (and one resettlement site per county).
@@ -102,7 +107,7 @@ def generate_members(
         head_age = np.clip(age, pop.head_age_min, pop.head_age_max)
     age = head_age.astype(np.int16)
     old = age >= elderly_age
-    u = rng.random((11, k))
+    u = rng.random((HOUSEHOLD_UNIFORMS, k))
 
     spouse = u[0] < pop.p_spouse
     adult_child = (age >= pop.adult_child_head_age) & (u[1] < pop.p_adult_child)
