@@ -57,7 +57,7 @@ from povsim.life.schooling import drop_out
 from povsim.life.shocks import YearShocks, draw_shocks
 from povsim.metrics import OutputCollector, model_reporters
 from povsim.params import Parameters
-from povsim.world.households import Households
+from povsim.world.households import ALL, Households, Rows
 from povsim.world.network import VillageNetwork, build_network
 from povsim.world.population import build_households, build_villages
 from povsim.world.villages import Villages
@@ -448,15 +448,13 @@ class PovertyModel(mesa.Model):
         h = self.p.health
         return self.households.labour_units(h.disability_labour_loss, h.chronic_labour_loss)
 
-    def idle_workers(self, rows: np.ndarray | slice | None = None) -> np.ndarray:
+    def idle_workers(self, rows: Rows = ALL) -> np.ndarray:
         """Able workers with neither migrant work, a local job nor a programme job.
 
         Args:
             rows: Households to return (all if omitted).
         """
         hh = self.households
-        if rows is None:
-            rows = slice(None)
         busy = (hh.n_migrant[rows].astype(np.int16) + hh.n_local_job[rows]
                 + (self.jobs.employer[rows] >= 0))
         return np.floor(self.able_labour()[rows]) - busy

@@ -24,12 +24,10 @@ from povsim.chunks import row_chunks
 from povsim.governance.prescription import end_support
 from povsim.ordering import order_within_groups, ranks_in_groups
 from povsim.status import CAUSES, RegStatus, registered_as_poor
+from povsim.world.households import ALL, Rows
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
-
-ALL = slice(None)
-"""Every row."""
 
 QUOTA_CANDIDATES = 3
 """Households kept per quota place (those with the lowest observed incomes) before they
@@ -37,7 +35,7 @@ are ranked within their villages. An engineering constant: the ranks below each 
 are exact whatever its value; it only decides how much is sorted."""
 
 
-def observation_error(model: PovertyModel, rows: np.ndarray | slice | None = None) -> np.ndarray:
+def observation_error(model: PovertyModel, rows: Rows = ALL) -> np.ndarray:
     """This year's multiplicative error of the income observations (mean 1).
 
     The standard normal behind it is persistent (``registry.observation_z``, updated once
@@ -47,7 +45,7 @@ def observation_error(model: PovertyModel, rows: np.ndarray | slice | None = Non
         model: The model.
         rows: Households to return (all if omitted).
     """
-    return _observation_error(model, _error_spread(model), slice(None) if rows is None else rows)
+    return _observation_error(model, _error_spread(model), rows)
 
 
 def _error_spread(model: PovertyModel) -> np.ndarray:

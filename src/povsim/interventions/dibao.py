@@ -7,6 +7,7 @@ from typing import override
 import numpy as np
 
 from povsim.interventions.base import Intervention
+from povsim.world.households import ALL, Rows
 
 
 class Dibao(Intervention):
@@ -99,14 +100,12 @@ class Dibao(Intervention):
         observed = self.model.registry.observed_pc[rows]
         return np.where(np.isnan(observed), self.model.households.income_pc[rows], observed)
 
-    def handouts_to_workers(self, rows: slice | np.ndarray | None = None) -> np.ndarray:
+    def handouts_to_workers(self, rows: Rows = ALL) -> np.ndarray:
         """Households with labour receiving benefits (they lose motivation).
 
         Args:
             rows: Households to return (all if omitted).
         """
-        if rows is None:
-            rows = slice(None)
         return (self.benefit[rows] > 0) & (self.model.able_labour()[rows] >= 1)
 
     @override

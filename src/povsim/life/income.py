@@ -14,7 +14,7 @@ from povsim.chunks import row_chunks
 from povsim.draws import YearDraws
 from povsim.life.shocks import YearShocks
 from povsim.params import Parameters
-from povsim.world.households import Households, Rows
+from povsim.world.households import ALL, Households, Rows
 from povsim.world.network import VillageNetwork
 from povsim.world.villages import Villages
 
@@ -102,9 +102,6 @@ class IncomeEffects:
         """No policy: zero additions, multipliers of 1, the baseline reimbursement."""
         return cls(n, baseline_reimbursement, buffers)
 
-
-ALL = slice(None)
-"""Every row."""
 
 
 def growth_factor(rate: float, years: int) -> np.float32:

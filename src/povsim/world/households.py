@@ -22,6 +22,9 @@ from povsim.status import RegStatus
 Rows = np.ndarray | slice
 """Rows of the household table: an index array, or ``slice(None)`` for all."""
 
+ALL: slice = slice(None)
+"""Every row of the household table (the default of functions taking :data:`Rows`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
