@@ -26,7 +26,8 @@ MARKERS = {
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """One table cell: pipes escaped, line breaks and docstring indentation as one space."""
+    return " ".join(str(text).split()).replace("|", "\\|")
 
 
 def _value(value: object) -> str:
