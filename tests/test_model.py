@@ -248,3 +248,11 @@ def test_net_income_equals_its_parts_after_every_year(seed):
         assert np.array_equal(hh.net_income, _net_from_parts(hh)), m.year
         assert np.array_equal(hh.income_pc, hh.net_income / hh.size()), m.year
     assert sum(refunds) > 0  # the health refund path was exercised
+
+
+def test_gini_documentation_states_the_bounds_in_force():
+    from povsim.metrics.frame import BIN_DROPPED_BITS, EXACT_DISTRIBUTION_LIMIT
+    from povsim.metrics.poverty import gini
+
+    assert f"{EXACT_DISTRIBUTION_LIMIT:,} households" in gini.__doc__
+    assert f"{100 * 2.0 ** (BIN_DROPPED_BITS - 23):.3f}% wide" in gini.__doc__
