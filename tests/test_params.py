@@ -93,3 +93,15 @@ def test_flatten_round_trips_through_overrides():
     flat = flatten(p, 2012)
     again = Parameters().with_overrides(flat)
     assert flatten(again, 2012) == flat
+
+
+@pytest.mark.parametrize(("low", "high"), [
+    ("population.school_parent_age_min", "population.school_parent_age_max"),
+    ("demography.childbearing_head_age_min", "demography.childbearing_head_age_max"),
+])
+def test_empty_age_ranges_are_reported_with_the_file(low, high):
+    with pytest.raises(ParameterError) as err:
+        Parameters().with_overrides({low: 50, high: 30}, file="ages.toml")
+    assert f"ages.toml: {low} = 50: must not exceed {high} (30)" in str(err.value)
+    one_age = Parameters().with_overrides({low: 30, high: 30})  # an inclusive range
+    assert one_age.get(low) == one_age.get(high) == 30

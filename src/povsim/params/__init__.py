@@ -62,6 +62,12 @@ __all__ = [
     "to_plain",
 ]
 
+INCLUSIVE_AGE_RANGES = (
+    ("population.school_parent_age_min", "population.school_parent_age_max"),
+    ("demography.childbearing_head_age_min", "demography.childbearing_head_age_max"),
+)
+"""Head-age ranges the model tests with ``min <= age <= max`` (one age when equal)."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Parameters(Section):
@@ -172,6 +178,7 @@ class Parameters(Section):
                 Problem("network.kin_per_side", self.network.kin_per_side,
                         "must be at most half of network.village_degree", file)
             )
+        problems.extend(self._check_age_ranges(file))
         problems.extend(self._check_budget_shares(file))
         for name in INTERVENTION_NAMES:
             iv = getattr(self.interventions, name)
@@ -182,6 +189,16 @@ class Parameters(Section):
                 )
         if problems:
             raise ParameterError(problems)
+
+    def _check_age_ranges(self, file: str | None) -> list[Problem]:
+        """Inclusive age ranges (``_min`` to ``_max``) must not be empty."""
+        problems = []
+        for low_path, high_path in INCLUSIVE_AGE_RANGES:
+            low, high = self.get(low_path), self.get(high_path)
+            if low > high:
+                problems.append(Problem(low_path, low, f"must not exceed {high_path} ({high})",
+                                        file))
+        return problems
 
     def _check_budget_shares(self, file: str | None) -> list[Problem]:
         """Budget shares of the interventions running in a year must sum to at most 1."""
