@@ -30,7 +30,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     v = validate(args.scenario, seeds=range(args.seed_start, args.seed_start + args.seeds),
                  workers=args.workers, targets=args.targets, counterfactual=counterfactual,
                  progress=not args.quiet)
-    paths = write_validation(v, args.out, command=" ".join(["povsim", *sys.argv[1:]]))
+    paths = write_validation(v, args.out, command=args.command_line)
     checked = v.table[v.table["kind"] == "checked"]
     met = int(checked["within"].eq(True).sum())
     if not args.quiet:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from povsim.calibration.cli import DEFAULT_SEEDS
 from povsim.calibration.targets import (
     DEFAULT_TARGETS,
     MEASURE_NOTES,
@@ -145,7 +146,7 @@ def run_seeds(scenario: Scenario, seeds: Sequence[int], *, workers: int = 1,
     return pd.concat([r.outputs for r in results], ignore_index=True)
 
 
-def validate(scenario: str | Path | Scenario, *, seeds: Sequence[int] = range(10),
+def validate(scenario: str | Path | Scenario, *, seeds: Sequence[int] = range(DEFAULT_SEEDS),
              workers: int = 1, targets: str | Path = DEFAULT_TARGETS,
              counterfactual: str | Path | Scenario | None = None,
              progress: bool = True) -> Validation:
