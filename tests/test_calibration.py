@@ -1,5 +1,6 @@
 """Calibration and validation: targets, measures, parameter recovery, reports."""
 
+import importlib
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from povsim import ParameterError, Parameters, PovsimError
 from povsim.calibration.calibrate import (
     CalibrationSpec,
+    Evaluator,
     FreeParameter,
     Stage,
     calibrate,
@@ -21,10 +23,11 @@ from povsim.calibration.targets import Target, load_targets, measure, select_tar
 from povsim.calibration.validate import validate
 from povsim.cli import main
 from povsim.params import NO_CAMPAIGN
-from povsim.runner import simulate
+from povsim.runner import RunResult, simulate
 from povsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
+CALIBRATE_MODULE = importlib.import_module("povsim.calibration.calibrate")  # not the function
 SMALL = {"population.n_households": 2000, "population.villages_per_township": 3}
 
 
@@ -160,6 +163,24 @@ def test_bad_calibration_specs_list_every_problem(tmp_path):
     assert "bounds outside the parameter's range" in text
     assert "no target 'headcount_rat'" in text
     assert "allowed: nelder-mead" in text
+
+
+def test_points_rounding_to_the_same_whole_number_share_their_runs(monkeypatch):
+    ran = []
+
+    def fake_run(spec):
+        ran.append(spec)
+        return RunResult(spec, pd.DataFrame({"seed": [spec.seed], "year": [2013]}), 0.0)
+
+    monkeypatch.setattr(CALIBRATE_MODULE, "run_spec", fake_run)
+    evaluator = Evaluator(Parameters(), seeds=(0, 1))
+    evaluator.runs({"population.head_age_min": 29.8, "health.p_illness": 0.1})
+    evaluator.runs({"population.head_age_min": 30.2, "health.p_illness": 0.1})
+    assert evaluator.evaluations == 1
+    assert len(ran) == 2  # one run per seed, once
+    assert evaluator.params({"population.head_age_min": 30.2}).population.head_age_min == 30
+    evaluator.runs({"population.head_age_min": 31.0, "health.p_illness": 0.1})
+    assert evaluator.evaluations == 2
 
 
 def test_validation_table_report_and_strict_exit(tmp_path):

@@ -40,6 +40,7 @@ import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,14 @@ TOLERANCE_X = 1e-3
 
 TOLERANCE_F = 1e-3
 """... and the objective changes by less than this."""
+
+UNDEFINED_DISTANCE = 10.0
+"""Distance (in tolerances) counted for a target whose model value is undefined (NaN): far
+off, so the minimiser moves away from such points."""
+
+CACHE_DIGITS = 12
+"""Decimal places of a float value in the evaluation cache key (values closer than this
+are the same point; whole-number parameters are keyed by their rounded value)."""
 
 
 @dataclass(frozen=True)
@@ -279,6 +288,23 @@ def load_spec(path: str | Path) -> CalibrationSpec:
 
 
 # ------------------------------------------------------------------ objective
+@cache
+def _whole_number_paths() -> frozenset[str]:
+    return frozenset(path for path, info in param_infos(Parameters()).items() if info.kind is int)
+
+
+def _typed(values: Mapping[str, float]) -> dict[str, int | float]:
+    """Free values as the model takes them: whole-number parameters rounded, others floats."""
+    whole = _whole_number_paths()
+    return {k: (round(v) if k in whole else float(v)) for k, v in values.items()}
+
+
+def _cache_key(values: Mapping[str, float]) -> tuple[tuple[str, int | float], ...]:
+    """Key of the runs for ``values``: points the model cannot tell apart share a key."""
+    return tuple(sorted((k, v if isinstance(v, int) else round(v, CACHE_DIGITS))
+                        for k, v in _typed(values).items()))
+
+
 class Evaluator:
     """Runs the model for parameter values and measures targets (results cached).
 
@@ -305,7 +331,7 @@ class Evaluator:
 
     def runs(self, values: Mapping[str, float]) -> pd.DataFrame:
         """Yearly outputs of every seed for these free values."""
-        key = tuple(sorted((k, round(float(v), 12)) for k, v in values.items()))
+        key = _cache_key(values)
         if key not in self.cache:
             params = self.params(values)
             specs = [RunSpec(params, s) for s in self.seeds]
@@ -324,9 +350,7 @@ class Evaluator:
 
     def params(self, values: Mapping[str, float]) -> Parameters:
         """The base parameters with ``values`` applied."""
-        infos = param_infos(self.base)
-        typed = {k: (round(v) if infos[k].kind is int else float(v)) for k, v in values.items()}
-        return self.base.with_overrides(typed)
+        return self.base.with_overrides(_typed(values))
 
     def moments(self, values: Mapping[str, float],
                 targets: Sequence[Target]) -> tuple[np.ndarray, np.ndarray]:
@@ -341,7 +365,7 @@ class Evaluator:
     def objective(self, values: Mapping[str, float], targets: Sequence[Target]) -> float:
         """Sum of squared distances of the seed means from the targets, in tolerances."""
         means, _ = self.moments(values, targets)
-        means = np.where(np.isnan(means), 10.0, means)  # an undefined measure is far off
+        means = np.where(np.isnan(means), UNDEFINED_DISTANCE, means)
         return float(np.sum(means**2))
 
 
@@ -493,8 +517,7 @@ def _calibrate(spec: CalibrationSpec, params: Parameters, evaluator: Evaluator,
         {"target": t.key, "data": t.value, "tolerance": t.tolerance,
          "model": float(measure(t, runs, fitted_params).mean()), "distance": d}
         for t, d in zip(targets, means, strict=True)])
-    final = params.with_overrides({k: (round(v) if isinstance(params.get(k), int) else v)
-                                   for k, v in values.items()})
+    final = params.with_overrides(_typed(values))
     return CalibrationResult(spec, final, values, errors, results, moments)
 
 
@@ -526,10 +549,8 @@ def calibrated_scenario_text(result: CalibrationResult) -> str:
               f"description = {_toml_value(spec.description or 'Calibrated scenario.')}",
               f"extends = {_toml_value(base_rel.as_posix())}", ""]
     by_section: dict[str, list[str]] = {}
-    infos = param_infos(Parameters())
-    for path, v in result.fitted.items():
+    for path, value in _typed(result.fitted).items():
         section, name = path.rsplit(".", 1)
-        value = round(v) if infos[path].kind is int else float(v)
         by_section.setdefault(section, []).append(f"{name} = {_toml_value(value)}")
     for section, entries in by_section.items():
         lines += [f"[{section}]", *entries, ""]
