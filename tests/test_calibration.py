@@ -158,11 +158,70 @@ def test_bad_calibration_specs_list_every_problem(tmp_path):
     with pytest.raises(ParameterError) as err:
         load_spec(spec)
     text = str(err.value)
-    assert "calibration.seed" in text
-    assert "unknown or non-numeric parameter" in text
-    assert "bounds outside the parameter's range" in text
+    assert "calibration.seed = 3: unknown field (did you mean 'seeds'?)" in text
+    assert "economy.wage_grwoth: unknown parameter (did you mean 'economy.wage_growth'?)" in text
+    assert "health.p_illness.high = 2: too large; allowed: a number from 0 to 1" in text
     assert "no target 'headcount_rat'" in text
     assert "allowed: nelder-mead" in text
+
+
+SPEC_HEAD = '[calibration]\nname = "x"\nscenario = "b.toml"\nout = "o.toml"\nseeds = 2\n'
+STAGE = '[[stage]]\ntargets = ["headcount_rate@2013"]\n'
+FREE = '[stage.parameters]\n"economy.wage_growth" = {low = 0.0, high = 0.1}\n'
+
+
+@pytest.mark.parametrize(("body", "field", "allowed"), [
+    (STAGE + 'max_evaluations = "lots"\n' + FREE, "stage[0].max_evaluations = 'lots'",
+     "a whole number of at least 1"),
+    (STAGE + "starts = -3\n" + FREE, "stage[0].starts = -3", "a whole number of at least 0"),
+    (STAGE + "max_evaluation = 5\n" + FREE, "stage[0].max_evaluation = 5",
+     "did you mean 'max_evaluations'?"),
+    (STAGE + '[stage.parameters]\n"economy.wage_growth" = {low = "a", high = 0.2}\n',
+     "stage[0].parameters.economy.wage_growth.low = 'a'", "a number from -0.5 to 1"),
+    (STAGE + '[stage.parameters]\n"economy.wage_growth" = {low = 0.2, high = 0.1}\n',
+     "stage[0].parameters.economy.wage_growth", "low below high"),
+    (STAGE + 'parameters = ["economy.wage_growth"]\n', "stage[0].parameters",
+     "a table of free parameters"),
+    ("[[stage]]\ntargets = 3\n" + FREE, "stage[0].targets = 3", "a list of one or more"),
+    ("[[stage]]\n" + FREE, "stage[0].targets", "a list of one or more"),
+    ('[[stage]]\ntargets = "headcount_rate"\n' + FREE, "stage[0].targets = 'headcount_rate'",
+     "a list of one or more"),
+    ('[stage]\nname = "a"\n', "stage", "at least one [[stage]] table"),
+])
+def test_bad_stage_fields_name_the_file_and_the_field(tmp_path, body, field, allowed):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_HEAD + body)
+    with pytest.raises(ParameterError) as err:
+        load_spec(spec)
+    assert len(err.value.problems) == 1
+    assert f"{spec}: {field}" in str(err.value)
+    assert allowed in str(err.value)
+
+
+@pytest.mark.parametrize(("line", "field", "allowed"), [
+    ('overrides = "abc"', "calibration.overrides = 'abc'", "a table of parameter = value"),
+    ('overrides = {"economy.wage_grwth" = 0.01}', "calibration.overrides.economy.wage_grwth",
+     "did you mean 'economy.wage_growth'?"),
+    ('overrides = {"health.p_illness" = 3}', "calibration.overrides.health.p_illness = 3",
+     "a number from 0 to 1"),
+    ('targets = "missing.csv"', "calibration.targets = 'missing.csv'", "target file not found"),
+])
+def test_bad_calibration_fields_name_the_file_and_the_field(tmp_path, line, field, allowed):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_HEAD + line + "\n" + STAGE + FREE)
+    with pytest.raises(ParameterError) as err:
+        load_spec(spec)
+    assert f"{spec}: {field}" in str(err.value)
+    assert allowed in str(err.value)
+
+
+def test_spec_overrides_and_stage_counts_are_kept(tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_HEAD + 'overrides = {"population.n_households" = 2000}\n' + STAGE
+                    + "max_evaluations = 7\nstarts = 0\n" + FREE)
+    loaded = load_spec(spec)
+    assert loaded.overrides == {"population.n_households": 2000}
+    assert (loaded.stages[0].max_evaluations, loaded.stages[0].starts) == (7, 0)
 
 
 def test_points_rounding_to_the_same_whole_number_share_their_runs(monkeypatch):
