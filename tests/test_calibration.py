@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,52 @@ def test_bad_target_file_is_named(tmp_path):
         load_targets(bad)
     with pytest.raises(PovsimError, match="target file not found"):
         load_targets(tmp_path / "missing.csv")
+
+
+TARGET_HEADER = "target,year,value,unit,tolerance,source\n"
+
+
+@pytest.mark.parametrize(("rows", "where", "allowed"), [
+    ("headcount_rate,2013,8.5\n", "line 2: no value for unit, tolerance, source",
+     "each row needs target, year, value, unit, tolerance, source"),
+    ("headcount_rate,2013,8.5,percent,0,x\n", "line 2, column tolerance: '0'",
+     "a positive number, or empty"),
+    ("headcount_rate,2013,,percent,0.7,x\n", "line 2, column value: ''", "a finite number"),
+    ("headcount_rate,2013.5,8.5,percent,0.7,x\n", "line 2, column year: '2013.5'",
+     "a whole year"),
+    ("headcount_rate,2013,8.5,percent,0.7,x\nheadcount_rate,2013,8.6,percent,0.7,y\n",
+     "line 3: headcount_rate@2013 again (first on line 2)", "each target name and year once"),
+    ("headcount_rate,2013,8.5,percent,0.7,NBS, 2014\n", "line 2: 1 more fields",
+     "quote a text containing commas"),
+])
+def test_bad_target_rows_name_the_file_line_and_column(tmp_path, rows, where, allowed):
+    bad = tmp_path / "t.csv"
+    bad.write_text(TARGET_HEADER + rows)
+    with pytest.raises(PovsimError) as err:
+        load_targets(bad)
+    assert f"{bad}, {where}" in str(err.value)
+    assert allowed in str(err.value)
+
+
+def test_target_file_problems_are_listed_together_and_encoding_is_checked(tmp_path):
+    bad = tmp_path / "t.csv"
+    bad.write_text(TARGET_HEADER + "headcount_rat,2013,8.5,percent,,x\n"
+                   "headcount_rate,2014,x,percent,0.7,x\n")
+    with pytest.raises(PovsimError, match="2 problems in the target file") as err:
+        load_targets(bad)
+    assert "line 2: unknown target 'headcount_rat' (did you mean 'headcount_rate'?)" \
+        in str(err.value)
+    assert "line 3, column value: 'x'" in str(err.value)
+    bad.write_bytes(TARGET_HEADER.encode() + "headcount_rate,2013,8.5,percent \xe9,0.7,x\n"
+                    .encode("latin-1"))
+    with pytest.raises(PovsimError, match=re.escape(f"{bad}: not UTF-8 text")):
+        load_targets(bad)
+
+
+def test_a_zero_tolerance_is_refused_not_read_as_no_tolerance():
+    with pytest.raises(PovsimError, match=r"headcount_rate@2013: tolerance 0\.0; allowed: a pos"):
+        Target("headcount_rate", 2013, 8.5, "percent", 0.0, "x")
+    assert Target("headcount_rate", 2013, 8.5, "percent", 0.5, "x").distance(9.5) == 2.0
 
 
 def test_measures_give_one_value_per_seed():

@@ -14,16 +14,25 @@ at least ``value - tolerance``, when the unit says "at least"); one without is
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from povsim.errors import PovsimError
 from povsim.params import Parameters
+from povsim.params.spec import did_you_mean
+
+TARGET_COLUMNS = ("target", "year", "value", "unit", "tolerance", "source")
+"""Columns every target file needs."""
+
+TOLERANCE_HELP = "a positive number, or empty for a target that is reported, not checked"
+"""What a target's tolerance may be."""
 
 DEFAULT_TARGETS = Path(__file__).resolve().parents[3] / "data" / "targets.csv"
 """The project's target file (a copy of the shared targets with their sources)."""
@@ -52,6 +61,11 @@ class Target:
     tolerance: float | None
     source: str
 
+    def __post_init__(self) -> None:
+        if self.tolerance is not None and not self.tolerance > 0:
+            raise PovsimError(f"target {self.key}: tolerance {self.tolerance!r}; allowed: "
+                              f"{TOLERANCE_HELP}")
+
     @property
     def key(self) -> str:
         """``name@year``, unique within a target file."""
@@ -77,7 +91,7 @@ class Target:
 
     def distance(self, model_value: float) -> float:
         """Signed distance in tolerances (0 inside a one-sided bound's admissible side)."""
-        scale = self.tolerance if self.tolerance else max(abs(self.value), 1.0)
+        scale = self.tolerance if self.tolerance is not None else max(abs(self.value), 1.0)
         gap = model_value - self.value
         if self.one_sided and gap > 0:
             return 0.0
@@ -94,31 +108,87 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
         The targets, in file order.
 
     Raises:
-        PovsimError: If the file is missing or malformed, or names an unknown target.
+        PovsimError: If the file is missing or malformed (listing every bad row, by line
+            and column), or names an unknown target or a ``name@year`` twice.
     """
     p = Path(path)
     if not p.is_file():
         raise PovsimError(f"target file not found: {p}")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PovsimError(f"{p}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it "
+                          "as UTF-8") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in TARGET_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise PovsimError(f"{p}: missing columns {missing}; needed: {list(TARGET_COLUMNS)}")
     targets: list[Target] = []
-    with p.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        needed = {"target", "year", "value", "unit", "tolerance", "source"}
-        missing = needed - set(reader.fieldnames or [])
-        if missing:
-            raise PovsimError(f"{p}: missing columns {sorted(missing)}; needed: {sorted(needed)}")
-        for line, row in enumerate(reader, start=2):
-            name = row["target"].strip()
-            if name not in MEASURES:
-                known = ", ".join(sorted(MEASURES))
-                raise PovsimError(f"{p}, line {line}: unknown target {name!r}; known: {known}")
-            try:
-                tol = row["tolerance"].strip()
-                targets.append(Target(name, int(row["year"]), float(row["value"]),
-                                      row["unit"].strip(), float(tol) if tol else None,
-                                      row["source"].strip()))
-            except ValueError as exc:
-                raise PovsimError(f"{p}, line {line}: {exc}") from exc
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    for row in reader:
+        where = f"{p}, line {reader.line_num}"
+        target, found = _parse_row(row, where)
+        problems += found
+        if target is None:
+            continue
+        if target.key in first_line:
+            problems.append(f"{where}: {target.key} again (first on line "
+                            f"{first_line[target.key]}); allowed: each target name and year "
+                            "once")
+            continue
+        first_line[target.key] = reader.line_num
+        targets.append(target)
+    if problems:
+        raise PovsimError(problems[0] if len(problems) == 1 else "\n".join(
+            [f"{len(problems)} problems in the target file {p}:",
+             *(f"  - {m}" for m in problems)]))
     return targets
+
+
+def _parse_row(row: dict[str | None, Any], where: str) -> tuple[Target | None, list[str]]:
+    """The target on one row of a target file, or ``None`` and what is wrong with it."""
+    if None in row:
+        return None, [f"{where}: {len(row[None])} more fields than the header's columns "
+                      f"({', '.join(TARGET_COLUMNS)}); quote a text containing commas"]
+    short = [c for c in TARGET_COLUMNS if row[c] is None]
+    if short:
+        return None, [f"{where}: no value for {', '.join(short)}; each row needs "
+                      f"{', '.join(TARGET_COLUMNS)}"]
+    name = row["target"].strip()
+    problems = []
+    if name not in MEASURES:
+        problems.append(f"{where}: unknown target {name!r}"
+                        f"{did_you_mean(name, list(MEASURES))}; known: "
+                        f"{', '.join(sorted(MEASURES))}")
+    year, found = _number(row, "year", int, "a whole year like 2015", where)
+    problems += found
+    value, found = _number(row, "value", float, "a finite number", where)
+    problems += found
+    tolerance = None
+    if row["tolerance"].strip():
+        tolerance, found = _number(row, "tolerance", float, TOLERANCE_HELP, where)
+        problems += found
+        if not found and not tolerance > 0:
+            problems.append(f"{where}, column tolerance: {row['tolerance']!r}; allowed: "
+                            f"{TOLERANCE_HELP}")
+    if problems:
+        return None, problems
+    return Target(name, year, value, row["unit"].strip(), tolerance,
+                  row["source"].strip()), []
+
+
+def _number[N: (int, float)](row: dict[str | None, Any], column: str, kind: type[N],
+                             allowed: str, where: str) -> tuple[N, list[str]]:
+    """The number in ``column`` of ``row`` (``kind``), or a problem naming the column."""
+    text = row[column].strip()
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value):
+        return kind(0), [f"{where}, column {column}: {text!r}; allowed: {allowed}"]
+    return value, []
 
 
 def select_targets(targets: list[Target], names: list[str]) -> list[Target]:
