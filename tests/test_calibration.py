@@ -313,6 +313,62 @@ def test_validation_table_report_and_strict_exit(tmp_path):
     assert code == (0 if v.missed.empty else 1)
 
 
+VALIDATE_MODULE = importlib.import_module("povsim.calibration.validate")  # not the function
+
+
+@pytest.fixture
+def no_runs(monkeypatch):
+    """Make any simulation fail the test: these errors must come before the runs."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a simulation ran before the input was checked")
+
+    monkeypatch.setattr(VALIDATE_MODULE, "run_seeds", refuse)
+
+
+def _small_scenario(tmp_path, name="small", extra=""):
+    scenario = tmp_path / f"{name}.toml"
+    scenario.write_text(f'[scenario]\nname = "{name}"\n'
+                        f'extends = "{ROOT / "scenarios" / "campaign.toml"}"\n{extra}')
+    return scenario
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    ("{not json", "not a valid calibration record (JSON)"),
+    ("[1, 2]", "a calibration record must be a JSON object, not list"),
+    ('{"fitted_targets": "headcount_rate@2015"}', "fitted_targets = 'headcount_rate@2015'; "
+     "allowed: a list of target keys"),
+])
+def test_a_bad_calibration_record_is_named_before_running(tmp_path, no_runs, record, message):
+    scenario = _small_scenario(tmp_path)
+    path = tmp_path / "small.calibration.json"
+    path.write_text(record)
+    with pytest.raises(PovsimError) as err:
+        validate(scenario, seeds=range(2), progress=False)
+    assert f"{path}: {message}" in str(err.value)
+
+
+def test_validate_checks_targets_seeds_and_counterfactual_before_running(tmp_path, no_runs):
+    scenario = _small_scenario(tmp_path)
+    with pytest.raises(PovsimError, match=r"target file not found: .*typo\.csv"):
+        validate(scenario, targets=tmp_path / "typo.csv", progress=False)
+    with pytest.raises(PovsimError, match="give at least one seed"):
+        validate(scenario, seeds=[], progress=False)
+    longer = _small_scenario(tmp_path, "longer", "[run]\nend_year = 2025\n")
+    with pytest.raises(PovsimError, match=r"must cover the same years .*--counterfactual none"):
+        validate(scenario, seeds=range(2), counterfactual=longer, progress=False)
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    (["--seeds", "0"], "--seeds 0: allowed: a whole number of at least 1"),
+    (["--workers", "0"], "--workers 0: allowed: a whole number of at least 1"),
+])
+def test_validate_command_refuses_bad_seed_options(tmp_path, no_runs, capsys, option, message):
+    code = main(["validate", str(_small_scenario(tmp_path)), *option, "--out",
+                 str(tmp_path / "out"), "--counterfactual", "none", "--quiet"])
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
 @pytest.mark.slow
 def test_shipped_baseline_meets_its_targets(tmp_path):
     code = main(["validate", str(ROOT / "scenarios" / "baseline.toml"), "--seeds", "10",

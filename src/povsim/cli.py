@@ -116,9 +116,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 2 if bad else 0
 
 
-def _cmd_compare(args: argparse.Namespace) -> int:
-    from povsim.compare import prepare_comparison, run_comparison, write_comparison
+def check_seed_options(args: argparse.Namespace) -> None:
+    """Check the ``--seeds``, ``--seed-start`` and ``--workers`` options of a command.
 
+    Raises:
+        PovsimError: Naming the first option out of range and its allowed values.
+    """
     if args.seeds < 1:
         raise PovsimError(f"--seeds {args.seeds}: allowed: a whole number of at least 1")
     if args.workers < 1:
@@ -126,6 +129,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.seed_start < 0:
         raise PovsimError(f"--seed-start {args.seed_start}: allowed: a whole number of at "
                           "least 0")
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from povsim.compare import prepare_comparison, run_comparison, write_comparison
+
+    check_seed_options(args)
     overrides = dict(parse_assignment(a) for a in args.set or [])
     seeds = list(range(args.seed_start, args.seed_start + args.seeds))
     comparison = prepare_comparison(args.scenarios, seeds=seeds, years=args.years,

@@ -131,13 +131,10 @@ def prepare_comparison(
     """
     if not paths:
         raise PovsimError("give at least one scenario file to compare")
-    if not seeds:
-        raise PovsimError("give at least one seed (--seeds 1 or more)")
-    if len(set(seeds)) != len(seeds):
-        raise PovsimError(f"seeds must differ from each other, got {list(seeds)}")
+    check_seeds(seeds)
     scenarios = load_scenarios(paths, overrides)
     _check_names(scenarios)
-    _check_years(scenarios, years)
+    check_years(scenarios, years)
     return Comparison(tuple(scenarios), tuple(int(s) for s in seeds), years,
                       dict(overrides or {}))
 
@@ -153,7 +150,30 @@ def _check_names(scenarios: Sequence[Scenario]) -> None:
                           "different name = ... in the [scenario] table of each file")
 
 
-def _check_years(scenarios: Sequence[Scenario], years: int | None) -> None:
+def check_seeds(seeds: Sequence[int]) -> None:
+    """Check the seeds of runs compared by seed.
+
+    Raises:
+        PovsimError: If there are none or some repeat.
+    """
+    if not seeds:
+        raise PovsimError("give at least one seed (--seeds 1 or more)")
+    if len(set(seeds)) != len(seeds):
+        raise PovsimError(f"seeds must differ from each other, got {list(seeds)}")
+
+
+def check_years(scenarios: Sequence[Scenario], years: int | None, *,
+                hint: str = "give --years") -> None:
+    """Check that scenarios compared year by year cover the same years.
+
+    Args:
+        scenarios: The scenarios.
+        years: Years to simulate (``--years``), or ``None`` for each scenario's end year.
+        hint: What else the user can do when the years differ (besides aligning them).
+
+    Raises:
+        PovsimError: If ``years`` is out of range or the scenarios' years differ.
+    """
     spans = {s.name: (s.params.run.start_year, s.params.run.end_year) for s in scenarios}
     shortest = min(end - start for start, end in spans.values())
     if years is not None and not 1 <= years <= shortest:
@@ -164,7 +184,7 @@ def _check_years(scenarios: Sequence[Scenario], years: int | None) -> None:
     if len(starts) > 1 or (years is None and len(ends) > 1):
         listed = ", ".join(f"{name} {a}-{b}" for name, (a, b) in spans.items())
         raise PovsimError(f"scenarios to compare must cover the same years ({listed}); set "
-                          "run.start_year and run.end_year alike, or give --years")
+                          f"run.start_year and run.end_year alike, or {hint}")
 
 
 # ------------------------------------------------------------------ running

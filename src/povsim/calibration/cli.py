@@ -21,7 +21,9 @@ DEFAULT_SEEDS = 10
 def _cmd_validate(args: argparse.Namespace) -> int:
     from povsim.calibration.report import write_validation
     from povsim.calibration.validate import validate
+    from povsim.cli import check_seed_options
 
+    check_seed_options(args)
     counterfactual = args.counterfactual
     if counterfactual is None and Path(DEFAULT_COUNTERFACTUAL).is_file():
         counterfactual = DEFAULT_COUNTERFACTUAL

@@ -27,7 +27,7 @@ from povsim.calibration.targets import (
     load_targets,
     measure,
 )
-from povsim.compare import interval_half_width
+from povsim.compare import check_seeds, check_years, interval_half_width
 from povsim.errors import PovsimError
 from povsim.runner import RunSpec, run_all
 from povsim.scenario import Scenario, load_scenario
@@ -121,13 +121,30 @@ def validation_table(targets: Sequence[Target], runs: pd.DataFrame, scenario: Sc
 
 
 def calibration_record(scenario: Scenario) -> dict:
-    """The record written beside a calibrated scenario (``NAME.calibration.json``), or {}."""
+    """The record written beside a calibrated scenario (``NAME.calibration.json``), or {}.
+
+    Raises:
+        PovsimError: If the record is not a JSON object whose ``fitted_targets`` (if
+            any) is a list of target keys.
+    """
     if scenario.path is None:
         return {}
     record = Path(scenario.path).with_suffix(".calibration.json")
     if not record.is_file():
         return {}
-    return json.loads(record.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PovsimError(f"{record}: not a valid calibration record (JSON): {exc}; write it "
+                          "again with povsim calibrate, or remove it") from exc
+    if not isinstance(data, dict):
+        raise PovsimError(f"{record}: a calibration record must be a JSON object, not "
+                          f"{type(data).__name__}; write it again with povsim calibrate")
+    fitted = data.get("fitted_targets", [])
+    if not (isinstance(fitted, list) and all(isinstance(k, str) for k in fitted)):
+        raise PovsimError(f"{record}: fitted_targets = {fitted!r}; allowed: a list of "
+                          'target keys such as ["headcount_rate@2015"]')
+    return data
 
 
 def run_seeds(scenario: Scenario, seeds: Sequence[int], *, workers: int = 1,
@@ -162,15 +179,23 @@ def validate(scenario: str | Path | Scenario, *, seeds: Sequence[int] = range(DE
 
     Returns:
         The validation.
+
+    Raises:
+        PovsimError: For bad seeds, a bad scenario, target file or calibration record, or
+            a counterfactual covering other years (all found before anything runs).
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     seeds = list(seeds)
-    runs = run_seeds(sc, seeds, workers=workers, progress=progress)
+    check_seeds(seeds)
+    target_list = load_targets(targets)
     fitted = calibration_record(sc).get("fitted_targets", [])
-    table = validation_table(load_targets(targets), runs, sc, fitted)
     cf = cf_runs = None
     if counterfactual is not None:
         cf = counterfactual if isinstance(counterfactual, Scenario) \
             else load_scenario(counterfactual)
+        check_years([sc, cf], None, hint="give --counterfactual none")
+    runs = run_seeds(sc, seeds, workers=workers, progress=progress)
+    table = validation_table(target_list, runs, sc, fitted)
+    if cf is not None:
         cf_runs = run_seeds(cf, seeds, workers=workers, progress=progress)
     return Validation(sc, seeds, runs, table, list(fitted), cf, cf_runs)
