@@ -66,6 +66,9 @@ from povsim.scenario import load_scenario
 METHODS = ("nelder-mead",)
 """Minimisers available to a stage."""
 
+DEFAULT_SEEDS = 4
+"""Seeds each evaluation runs when ``calibration.seeds`` is not given."""
+
 DEFAULT_MAX_EVALUATIONS = 100
 """Objective evaluations a stage may use by default."""
 
@@ -247,7 +250,7 @@ def load_spec(path: str | Path) -> CalibrationSpec:
     problems += [Problem(f"calibration.{key}", cal[key], "must be text", file)
                  for key in ("targets", "description")
                  if key in cal and not isinstance(cal[key], str)]
-    seeds, found = _seeds(cal.get("seeds", 4), file)
+    seeds, found = _seeds(cal.get("seeds", DEFAULT_SEEDS), file)
     problems += found
     overrides, found = _fitting_overrides(cal.get("overrides", {}), file)
     problems += found
