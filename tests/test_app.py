@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pytest
 
@@ -276,6 +277,36 @@ def test_panels_show_the_numbers(stepped_model):
     households = [c for c in network.nodes if c.get_zorder() == panels.HOUSEHOLD_LAYER]
     assert sum(len(c.get_offsets()) for c in households) == \
         len(panels.village_households(model, 0))
+
+
+def test_a_large_village_is_drawn_as_a_sample_along_its_ties(stepped_model):
+    model = stepped_model
+    rows = panels.village_households(model, 3)
+    limit = len(rows) // 2
+    shown = panels.shown_households(model, rows, limit)
+    assert len(shown) == limit
+    assert np.isin(shown, rows).all()
+    assert list(shown) == sorted(set(shown.tolist()))
+    cadre = np.isin(shown, model.cadre_households)
+    assert np.isin(rows, model.cadre_households).sum() == cadre.sum() > 0
+    graph = model.network.to_networkx(shown)
+    assert nx.is_connected(model.network.to_networkx(rows))
+    assert all(graph.degree(int(r)) > 0 for r in shown[~cadre])  # reached along a tie
+    assert np.array_equal(panels.shown_households(model, rows, limit), shown)
+    assert panels.shown_households(model, rows, len(rows)) is rows
+
+
+def test_the_network_title_says_how_many_households_are_shown(stepped_model, monkeypatch):
+    model = stepped_model
+    rows = panels.village_households(model, 3)
+    monkeypatch.setattr(panels, "MAX_LAYOUT_NODES", 10)
+    network = panels.NetworkPanel(3)
+    network.update(model)
+    households = [c for c in network.nodes if c.get_zorder() == panels.HOUSEHOLD_LAYER]
+    assert sum(len(c.get_offsets()) for c in households) == 10
+    assert f"(showing 10 of {len(rows)} households)" in network.ax.get_title()
+    poor = int(model.households.poor[rows].sum())
+    assert network.ax.get_title().startswith(f"{poor} of {len(rows)} households poor")
 
 
 def test_network_layout_keeps_households_in_place(stepped_model):
