@@ -177,6 +177,36 @@ def test_the_run_reports_problems_instead_of_raising(library):
     assert run.model is None
 
 
+@pytest.mark.parametrize(("lever", "value", "reason"), [
+    ("households", float("inf"), "must be a whole number"),
+    ("households", float("nan"), "must be a whole number"),
+    ("households", 1000.5, "must be a whole number"),
+    ("noise_sd", float("inf"), "must be finite"),
+    ("noise_sd", float("nan"), "must be finite"),
+    ("budget", -float("inf"), "must be finite"),
+])
+def test_non_finite_lever_values_are_a_message(library, lever, value, reason):
+    run = Exploration(library, **small_values(library, **{lever: value}))
+    assert run.model is None
+    label = LEVER_BY_NAME[lever].label.lower()
+    assert f"{label} = {value!r}: {reason}; allowed: a" in run.error
+
+
+def test_a_whole_float_is_a_whole_number_of_households(library):
+    choice = choose(small_values(library, households=1000.0), library)
+    assert choice.values["households"] == 1000
+    assert isinstance(choice.values["households"], int)
+
+
+def test_sliders_over_a_whole_parameter_take_its_declared_range():
+    from povsim.params import describe
+
+    for name in ("noise_sd", "favouritism", "reimbursement"):
+        lever = LEVER_BY_NAME[name]
+        info = describe(lever.paths[0])
+        assert (lever.low, lever.high) == (info.low, info.high)
+
+
 def test_too_few_households_for_the_villages_is_a_message(library):
     values = {**scenario_values(library, "many-villages"), "households": 500}
     run = Exploration(library, **values)

@@ -21,9 +21,10 @@ from typing import Any
 
 from povsim.errors import ParameterError, PovsimError, Problem
 from povsim.model import PovertyModel
-from povsim.params import Parameters, is_schedule
+from povsim.params import Parameters, ParamInfo, describe, is_schedule
 from povsim.params.interventions import TARGETING_MODES
 from povsim.params.policy import INTERVENTION_NAMES
+from povsim.params.spec import TOO_LARGE, TOO_SMALL, number_problem
 from povsim.scenario import Scenario, load_scenario
 
 SCENARIOS_ENV = "POVSIM_SCENARIOS"
@@ -96,6 +97,12 @@ class Lever:
     help: str = ""
 
 
+def param_range(path: str) -> tuple[float | None, float | None]:
+    """A parameter's allowed range (low, high), for a lever that offers all of it."""
+    info = describe(path)
+    return info.low, info.high
+
+
 LEVERS: tuple[Lever, ...] = (
     Lever("budget", "Budget in 2013 (billion yuan)", "float", ("budget.national_billion",),
           0.0, 400.0, 5.0, help="National poverty funds in the first year; they grow every "
@@ -106,16 +113,18 @@ LEVERS: tuple[Lever, ...] = (
           help="by_cause: registered households whose cause calls for it; package: every "
           "registered household; untargeted: anyone."),
     Lever("noise_sd", "Identification error (log sd)", "float", ("identification.noise_sd",),
-          0.0, 3.0, 0.05, help="How wrongly cadres observe incomes when registering the "
-          "poor."),
-    Lever("favouritism", "Favouritism", "float", ("identification.favouritism",), 0.0, 1.0,
-          0.05, help="Chance a cadre registers non-poor kin."),
+          *param_range("identification.noise_sd"), 0.05,
+          help="How wrongly cadres observe incomes when registering the poor."),
+    Lever("favouritism", "Favouritism", "float", ("identification.favouritism",),
+          *param_range("identification.favouritism"), 0.05,
+          help="Chance a cadre registers non-poor kin."),
     Lever("support_years", "Years of support after exit", "int", ("post_exit.support_years",),
           0, 10, 1, help="0 withdraws support at exit; 5 keeps it five years."),
     Lever("monitoring", "Return-prevention monitoring", "flag", ("monitoring.enabled",),
           help="Watch exited and marginal households for income drops."),
     Lever("reimbursement", "Health reimbursement rate", "float",
-          ("interventions.health.reimbursement_rate",), 0.0, 1.0, 0.05,
+          ("interventions.health.reimbursement_rate",),
+          *param_range("interventions.health.reimbursement_rate"), 0.05,
           help="Share of medical costs reimbursed for covered households."),
     Lever("follow_up", "Jobs for relocated households", "flag",
           ("interventions.relocation.follow_up_jobs",),
@@ -125,7 +134,11 @@ LEVERS: tuple[Lever, ...] = (
           "steps."),
     Lever("seed", "Seed", "seed", help="A whole number; the same seed gives the same run."),
 )
-"""Every lever except the scenario picker, in the order the page shows them."""
+"""Every lever except the scenario picker, in the order the page shows them.
+
+Sliders over a parameter's whole range take it from the parameter's declaration; the
+budget (unbounded above), the years of support (up to 50 allowed) and the households
+are narrowed to what a student can explore on the page."""
 
 LEVER_BY_NAME: dict[str, Lever] = {lever.name: lever for lever in LEVERS}
 
@@ -286,13 +299,16 @@ def _check(lever: Lever, value: Any) -> tuple[Any, str | None]:
         if isinstance(value, bool):
             return value, None
         return None, "allowed: on or off (true or false)"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None, f"not a number; allowed: {lever.low:g} to {lever.high:g}"
-    if lever.kind == "int" and value != int(value):
-        return None, f"not a whole number; allowed: {lever.low:g} to {lever.high:g}"
-    if not lever.low <= value <= lever.high:
-        return None, f"out of range; allowed: {lever.low:g} to {lever.high:g}"
-    return (int(value) if lever.kind == "int" else round(float(value), FLOAT_DIGITS)), None
+    info = ParamInfo(int if lever.kind == "int" else float, unit="", doc=lever.help,
+                     source="a lever of the page", low=lever.low, high=lever.high)
+    if lever.kind == "int" and isinstance(value, float) and value.is_integer():
+        value = int(value)  # a slider may send 1000.0
+    reason = number_problem(info, value)
+    if reason in (TOO_SMALL, TOO_LARGE):
+        reason = "out of range"
+    if reason:
+        return None, f"{reason}; allowed: {info.allowed()}"
+    return (value if lever.kind == "int" else round(float(value), FLOAT_DIGITS)), None
 
 
 @dataclass(frozen=True, slots=True)

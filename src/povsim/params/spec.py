@@ -244,17 +244,36 @@ def check_value(path: str, info: ParamInfo, value: Any, file: str | None = None)
             return problem("must be a list of text values")
         bad = [v for v in value if info.choices and v not in info.choices]
         return problem(f"unknown entries {bad}") if bad else []
+    reason = number_problem(info, value)
+    return problem(reason) if reason else []
+
+
+TOO_SMALL, TOO_LARGE = "too small", "too large"
+"""What :func:`number_problem` says of a number below or above the allowed range."""
+
+
+def number_problem(info: ParamInfo, value: Any) -> str | None:
+    """Why a value is not an allowed number for a numeric (int or float) declaration.
+
+    Args:
+        info: The declaration (its kind, low and high).
+        value: The value to check.
+
+    Returns:
+        ``None`` if allowed, else the reason: "must be a number", "must be a whole
+        number", "must be finite", :data:`TOO_SMALL` or :data:`TOO_LARGE`.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return problem("must be a number")
-    if kind is int and not isinstance(value, int):
-        return problem("must be a whole number")
+        return "must be a number"
+    if info.kind is int and not isinstance(value, int):
+        return "must be a whole number"
     if not math.isfinite(value):
-        return problem("must be finite")
+        return "must be finite"
     if info.low is not None and value < info.low:
-        return problem("too small")
+        return TOO_SMALL
     if info.high is not None and value > info.high:
-        return problem("too large")
-    return []
+        return TOO_LARGE
+    return None
 
 
 def coerce(info: ParamInfo, value: Any) -> Any:
