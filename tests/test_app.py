@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import matplotlib.colors
 import networkx as nx
 import numpy as np
 import pytest
@@ -274,7 +275,7 @@ def test_every_panel_draws_and_updates_in_place(stepped_model):
          lambda p: p.update(outputs, hh.n, (outputs.iloc[:2], hh.n, "reference"))),
         (panels.CausesPanel(), lambda p: p.update(outputs)),
         (panels.IncomePanel(hh.income_pc, model.p.run.poverty_line, years[0]),
-         lambda p: p.update(hh.income_pc, model.year)),
+         lambda p: p.update(hh.income_pc, hh.poor, model.p.run.poverty_line, model.year)),
         (panels.SpendingPanel(years), lambda p: p.update(outputs)),
         (panels.NetworkPanel(busiest), lambda p: p.update(model)),
         (panels.NetworkPanel(empty_site), lambda p: p.update(model)),
@@ -298,7 +299,8 @@ def test_panels_show_the_numbers(stepped_model):
     assert len(poverty.lines["headcount_rate", True].get_xdata()) == 0
     income = panels.IncomePanel(model.households.income_pc, model.p.run.poverty_line,
                                 years[0])
-    income.update(model.households.income_pc, model.year)
+    income.update(model.households.income_pc, model.households.poor,
+                  model.p.run.poverty_line, model.year)
     shown = sum(bar.get_height() for bar in income.bars)
     in_range = np.count_nonzero(model.households.income_pc < income.top)
     assert shown == in_range
@@ -307,6 +309,27 @@ def test_panels_show_the_numbers(stepped_model):
     households = [c for c in network.nodes if c.get_zorder() == panels.HOUSEHOLD_LAYER]
     assert sum(len(c.get_offsets()) for c in households) == \
         len(panels.village_households(model, 0))
+
+
+def test_the_income_panel_agrees_with_the_model_when_the_line_changes():
+    from povsim.model import PovertyModel
+
+    model = PovertyModel(rng=3, population__n_households=SMALL,
+                         **{"run.poverty_line": {2014: 4000.0}})
+    start_line = model.p.run.poverty_line
+    hh = model.households
+    income = panels.IncomePanel(hh.income_pc, start_line, model.year)
+    model.run_for(2)
+    line = model.p.run.poverty_line
+    assert line == 4000.0 != start_line
+    income.update(hh.income_pc, hh.poor, line, model.year)
+    share = 100 * hh.poor.mean()
+    assert income.below.get_text() == f"poverty line 4,000\n{share:.1f}% of households below"
+    assert share != pytest.approx(100 * np.mean(hh.income_pc < start_line), abs=0.05)
+    assert list(income.line_mark.get_xdata()) == [line, line]
+    red = [b.get_x() for b in income.bars
+           if b.get_facecolor()[:3] == matplotlib.colors.to_rgb(panels.BELOW_LINE_COLOUR)]
+    assert max(red) < line <= max(red) + income.bars[0].get_width()
 
 
 def test_a_large_village_is_drawn_as_a_sample_along_its_ties(stepped_model):

@@ -156,7 +156,9 @@ def Dashboard(exploration: Exploration, reference: Reference | None) -> None:
         with solara.Card("Income distribution", margin=0):
             PanelView(lambda: panels.IncomePanel(exploration.start_income_pc,
                                                  model.p.run.poverty_line, years[0]),
-                      lambda panel: panel.update(model.households.income_pc, model.year),
+                      lambda panel: panel.update(model.households.income_pc,
+                                                 model.households.poor,
+                                                 model.p.run.poverty_line, model.year),
                       [exploration], [step])
         with solara.Card(margin=0), solara.lab.Tabs(lazy=True):
             # In tabs: only the one shown is drawn, which keeps a step quick.

@@ -46,6 +46,9 @@ INCOME_RANGE_LINES = 6
 INCOME_BINS = 48
 """Bins of the income histogram (8 per poverty line)."""
 
+BELOW_LINE_COLOUR, ABOVE_LINE_COLOUR = "#d62728", "#7f7f7f"
+"""Colours of the income bins below and above the poverty line."""
+
 LAYOUT_SEED = 7
 """Seed of the network layout (its own generator: drawing never touches the model's)."""
 
@@ -266,27 +269,31 @@ class CausesPanel(Panel):
 
 
 class IncomePanel(Panel):
-    """Histogram of per-capita income with the poverty line; the start year as an outline."""
+    """Histogram of per-capita income with the poverty line; the start year as an outline.
+
+    The share of households below the line is the model's own (its poor flags), and
+    the line is the year's, so the panel agrees with the model when the line changes
+    by year; the histogram's range stays that of the start year's line.
+    """
 
     def __init__(self, start_income_pc: np.ndarray, line: float, start_year: int):
         """Draw the line, the start year's distribution and empty bars.
 
         Args:
             start_income_pc: Per-capita net income of every household in the start year.
-            line: The poverty line (yuan per person per year).
+            line: The start year's poverty line (yuan per person per year).
             start_year: The start year.
         """
         self.figure = Figure(figsize=FIG_SIZE, dpi=FIG_DPI)
         ax = self.ax = self.figure.subplots()
         self.figure.subplots_adjust(left=0.12, right=0.97, top=0.97, bottom=0.13)
-        self.line, self.top = line, INCOME_RANGE_LINES * line
+        self.top = INCOME_RANGE_LINES * line
         self.edges = np.linspace(0, self.top, INCOME_BINS + 1)
-        colours = np.where(self.edges[:-1] < line, "#d62728", "#7f7f7f")
         self.bars = ax.bar(self.edges[:-1], np.zeros(INCOME_BINS), width=np.diff(self.edges),
-                           align="edge", color=colours, alpha=0.8)
+                           align="edge", color=self._colours(line), alpha=0.8)
         self.start_counts = self._counts(start_income_pc)
         start = ax.stairs(self.start_counts, self.edges, color="black", linewidth=1)
-        ax.axvline(line, color="black", linestyle="--", linewidth=1.2)
+        self.line_mark = ax.axvline(line, color="black", linestyle="--", linewidth=1.2)
         self.below = ax.annotate("", (line, 0.97), xycoords=("data", "axes fraction"),
                                  xytext=(6, 0), textcoords="offset points", va="top",
                                  fontsize="small")
@@ -301,15 +308,32 @@ class IncomePanel(Panel):
     def _counts(self, income_pc: np.ndarray) -> np.ndarray:
         return np.histogram(np.maximum(income_pc, 0), self.edges)[0]
 
-    def update(self, income_pc: np.ndarray, year: int) -> Figure:
-        """Show the distribution of ``income_pc`` in ``year``."""
+    def _colours(self, line: float) -> np.ndarray:
+        """Bar colours: red for the bins starting below ``line``."""
+        return np.where(self.edges[:-1] < line, BELOW_LINE_COLOUR, ABOVE_LINE_COLOUR)
+
+    def update(self, income_pc: np.ndarray, poor: np.ndarray, line: float,
+               year: int) -> Figure:
+        """Show the distribution of ``income_pc`` in ``year``.
+
+        Args:
+            income_pc: Per-capita net income of every household.
+            poor: The model's poor flag of every household (``households.poor``).
+            line: The year's poverty line (``model.p.run.poverty_line``).
+            year: The year.
+
+        Returns:
+            The figure.
+        """
         counts = self._counts(income_pc)
-        for bar, count in zip(self.bars, counts, strict=True):
+        for bar, count, colour in zip(self.bars, counts, self._colours(line), strict=True):
             bar.set_height(count)
-        below = 100 * float(np.mean(income_pc < self.line))
+            bar.set_color(colour)
+        self.line_mark.set_xdata([line, line])
+        self.below.xy = (line, self.below.xy[1])
+        below = 100 * float(np.mean(poor))
         above = 100 * float(np.mean(income_pc >= self.top))
-        self.below.set_text(f"poverty line {self.line:,.0f}\n{below:.1f}% of households "
-                            "below")
+        self.below.set_text(f"poverty line {line:,.0f}\n{below:.1f}% of households below")
         self.above.set_text(f"{above:.0f}% of households\nabove {self.top:,.0f}: not shown")
         self.legend.get_texts()[0].set_text(str(year))
         self.ax.set_ylim(0, HEADROOM * max(counts.max(), self.start_counts.max(), 1))
