@@ -311,6 +311,14 @@ def test_panels_show_the_numbers(stepped_model):
         len(panels.village_households(model, 0))
 
 
+def test_the_spending_panel_stacks_every_intervention_or_refuses(monkeypatch):
+    spending = panels.SpendingPanel((2012, 2020))
+    assert len(spending.stacks) == len(INTERVENTION_NAMES)
+    monkeypatch.setattr(panels, "INTERVENTION_COLOURS", panels.INTERVENTION_COLOURS[:-1])
+    with pytest.raises(ValueError, match="zip"):
+        panels.SpendingPanel((2012, 2020))
+
+
 def test_the_income_panel_agrees_with_the_model_when_the_line_changes():
     from povsim.model import PovertyModel
 

@@ -163,7 +163,8 @@ LEVELS = (
 """Levels in the upper half of the poverty panel: output, label, colour."""
 
 INTERVENTION_COLOURS = (*(f"C{i}" for i in range(10)), "#393b79", "#bcbd22", "#17becf")
-"""One colour per intervention (matplotlib's ten, then three more)."""
+"""One colour per intervention (matplotlib's ten, then three more): a new intervention
+needs one here, or the spending panel raises (it never drops an intervention)."""
 
 
 class Panel:
@@ -352,7 +353,7 @@ class SpendingPanel(Panel):
         zeros = np.zeros(len(self.years))
         self.stacks = [
             ax.bar(self.years, zeros, color=colour, label=name.replace("_", " "), width=0.7)
-            for name, colour in zip(INTERVENTION_NAMES, INTERVENTION_COLOURS, strict=False)
+            for name, colour in zip(INTERVENTION_NAMES, INTERVENTION_COLOURS, strict=True)
         ]
         _years_axis(ax, *years)
         ax.set_ylabel("million yuan a year (simulated population)")
@@ -362,7 +363,7 @@ class SpendingPanel(Panel):
         """Show the spending of every year in ``outputs``."""
         at = np.searchsorted(self.years, outputs["year"].to_numpy())
         base = np.zeros(len(self.years))
-        for name, stack in zip(INTERVENTION_NAMES, self.stacks, strict=False):
+        for name, stack in zip(INTERVENTION_NAMES, self.stacks, strict=True):
             values = np.zeros(len(self.years))
             values[at] = outputs[f"spending_{name}"].to_numpy(float) / MILLION
             for bar, bottom, height in zip(stack, base, values, strict=True):
