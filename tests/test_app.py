@@ -103,6 +103,20 @@ def test_a_scenario_is_picked_by_its_file_name(tmp_path):
     assert run.choice.scenario.name == "inner-name"
 
 
+def test_runs_built_without_a_library_share_one_and_its_cache(library, monkeypatch):
+    from povsim.app import levers
+
+    values = small_values(library)
+    read = []
+    real = levers.load_scenario
+    monkeypatch.setattr(levers, "load_scenario", lambda path: read.append(path) or real(path))
+    first, second = Exploration(**values), Exploration(**values)  # as Mesa's Reset does
+    assert first.error is None
+    assert second.error is None
+    assert [path.name for path in read] == ["small.toml"]
+    assert levers.shared_library() is levers.shared_library()
+
+
 def test_levers_start_at_the_scenario_values(library):
     values = scenario_values(library, "withdrawn")
     assert values["support_years"] == 0

@@ -12,6 +12,7 @@ kept until the student moves that lever, which then sets one value for every yea
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Mapping
@@ -174,7 +175,7 @@ class ScenarioLibrary:
 
     @classmethod
     def from_environment(cls) -> ScenarioLibrary:
-        """The library of :func:`default_scenario_folder`."""
+        """A new library of :func:`default_scenario_folder` (see also :func:`shared_library`)."""
         return cls(default_scenario_folder())
 
     def names(self) -> list[str]:
@@ -205,6 +206,20 @@ class ScenarioLibrary:
             cached = (mtime, load_scenario(path))
             self._cache[name] = cached
         return cached[1]
+
+
+def shared_library() -> ScenarioLibrary:
+    """The one library of :func:`default_scenario_folder`, shared by the page's sessions.
+
+    Mesa's Reset builds an :class:`Exploration` without a library; sharing one keeps
+    its cache of loaded scenario files, so a Reset re-reads only a changed file.
+    """
+    return _library_of(default_scenario_folder())
+
+
+@functools.cache
+def _library_of(folder: Path | None) -> ScenarioLibrary:
+    return ScenarioLibrary(folder)
 
 
 # ---------------------------------------------------------------------- values
@@ -411,7 +426,12 @@ class Exploration:
     """
 
     def __init__(self, library: ScenarioLibrary | None = None, **values: Any):
-        """Validate ``values`` and build the model (see :func:`choose`)."""
+        """Validate ``values`` and build the model (see :func:`choose`).
+
+        Args:
+            library: Where scenarios come from (default: :func:`shared_library`).
+            **values: Raw lever values by name, and ``scenario``.
+        """
         self.values = dict(values)
         self.choice: Choice | None = None
         self.model: PovertyModel | None = None
@@ -419,7 +439,7 @@ class Exploration:
         self.step_seconds: float | None = None
         started = time.perf_counter()
         try:
-            self.choice = choose(values, library or ScenarioLibrary.from_environment())
+            self.choice = choose(values, library or shared_library())
             self.model = build_model(self.choice)
         except PovsimError as exc:
             self.error = str(exc)

@@ -36,6 +36,7 @@ from povsim.app.levers import (
     parse_seed,
     scenario_value,
     scenario_values,
+    shared_library,
 )
 from povsim.errors import PovsimError
 from povsim.model import PovertyModel
@@ -292,7 +293,7 @@ def Page(run: solara.Reactive | None = None) -> None:
         run: Where to hold the run (an :class:`Exploration`), for tests that look inside
             it; the page makes its own from the library's first scenario if omitted.
     """
-    library = solara.use_memo(ScenarioLibrary.from_environment, [])
+    library = solara.use_memo(shared_library, [])
     first = solara.use_memo(
         lambda: dict(run.value.values) if run is not None else initial_values(library), [])
     values = solara.use_reactive(first)
