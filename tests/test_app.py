@@ -551,6 +551,8 @@ def test_povsim_app_starts_solara_with_the_scenarios(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--port", "70000"], "--port 70000: allowed: a whole number from 1 to 65535"),
+    (["--port", "65536"], "--port 65536: allowed: a whole number from 1 to 65535"),
+    (["--port", "0"], "--port 0: allowed: a whole number from 1 to 65535"),
     (["--scenarios", "no/such/folder"], "--scenarios no/such/folder: not a folder"),
 ])
 def test_povsim_app_reports_bad_options(args, message, capsys):

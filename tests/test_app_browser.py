@@ -34,6 +34,7 @@ sync_api = pytest.importorskip("playwright.sync_api",
                                reason="playwright is not installed (povsim[test])")
 pytest.importorskip("solara", reason="the app extra is not installed (povsim[app])")
 
+from povsim.app.levers import SCENARIOS_ENV  # noqa: E402
 from povsim.app.serve import server_command  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,7 +72,7 @@ def server() -> Iterator[str]:
     """The app served on a free local port, from the repository (its scenarios/)."""
     port = free_port()
     command = server_command("127.0.0.1", port)
-    env = {**os.environ, "POVSIM_SCENARIOS": str(REPO / "scenarios")}
+    env = {**os.environ, SCENARIOS_ENV: str(REPO / "scenarios")}
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"

@@ -17,6 +17,9 @@ DEFAULT_HOST = "localhost"
 DEFAULT_PORT = 8765
 """Port of the server unless told otherwise (Solara's own default)."""
 
+MAX_PORT = 2**16 - 1
+"""Largest TCP port number (65535)."""
+
 STOP_SECONDS = 10
 """How long to wait for the server to stop after Ctrl-C before killing it."""
 
@@ -71,8 +74,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, scenarios: str | N
     if missing:
         raise PovsimError(f"povsim app needs the app extra ({', '.join(missing)} not "
                           "installed): pip install 'povsim[app]'")
-    if not 0 < port < 2**16:
-        raise PovsimError(f"--port {port}: allowed: a whole number from 1 to 65535")
+    if not 0 < port <= MAX_PORT:
+        raise PovsimError(f"--port {port}: allowed: a whole number from 1 to {MAX_PORT}")
     from povsim.app.levers import SCENARIOS_ENV
 
     env = dict(os.environ)
