@@ -387,11 +387,19 @@ def test_the_network_title_says_how_many_households_are_shown(stepped_model, mon
 def test_network_layout_keeps_households_in_place(stepped_model):
     model = stepped_model
     rows = panels.village_households(model, 0)
+    old, new = rows[: len(rows) // 2], rows[len(rows) // 2:]
     known: dict = {}
-    graph = model.network.to_networkx(rows)
-    first = panels.layout_village(graph, known)
-    again = panels.layout_village(graph, known)
-    assert all(np.array_equal(first[n], again[n]) for n in graph)
+    first = {n: xy.copy() for n, xy in
+             panels.layout_village(model.network.to_networkx(old), known).items()}
+    assert set(first) == set(old.tolist())
+    graph = model.network.to_networkx(rows)  # households moved in
+    after = panels.layout_village(graph, known)
+    assert set(after) == set(rows.tolist())
+    assert all(np.array_equal(after[n], first[n]) for n in first)
+    placed = np.array([after[int(n)] for n in new])
+    assert np.isfinite(placed).all()
+    assert len(np.unique(placed, axis=0)) == len(new)  # each somewhere of its own
+    assert set(known) == set(rows.tolist())
 
 
 # -------------------------------------------------------------------------- page
