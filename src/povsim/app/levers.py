@@ -47,8 +47,9 @@ MIN_HOUSEHOLDS = 500
 """Fewest households the page allows (about 8 per village of the default 60)."""
 
 MAX_HOUSEHOLDS = 50_000
-"""Most households the page allows: keeps a step well under half a second; larger runs
-belong to ``povsim run``."""
+"""Most households the page allows: keeps a step well under half a second (the network
+panel draws at most :data:`povsim.app.panels.MAX_LAYOUT_NODES` households of a village);
+larger runs belong to ``povsim run``."""
 
 HOUSEHOLD_STEP = 500
 """Slider step of the household count."""
