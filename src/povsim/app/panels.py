@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 
 from povsim.model import PovertyModel
 from povsim.params.policy import INTERVENTION_NAMES
-from povsim.status import CAUSE_NAMES, RegStatus
+from povsim.status import CAUSE_NAMES, RegStatus, registered_as_poor
 
 FIG_DPI = 80
 """Resolution of the panels (dots per inch): sharp enough on screen, quick to encode."""
@@ -124,7 +124,7 @@ def household_status(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
     hh = model.households
     reg = hh.reg_status[rows]
     poor = hh.poor[rows]
-    registered = (reg == RegStatus.REGISTERED) | (reg == RegStatus.RETURNED)
+    registered = registered_as_poor(reg)
     status = np.select(
         [
             hh.relocated[rows],
