@@ -2,6 +2,7 @@
 independence from the number of workers, failed runs, and the statistics."""
 
 import json
+import multiprocessing
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from povsim.compare import (
 )
 from povsim.metrics import OUTPUTS
 from povsim.params.spec import param_infos
-from povsim.runner import RunResult, RunSpec, run_all
+from povsim.runner import RunResult, RunSpec, iter_runs, run_all
 from povsim.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -330,3 +331,16 @@ def test_run_all_returns_results_in_spec_order():
     assert [r.spec.seed for r in results] == [3, 1]
     assert all(r.ok for r in results)
     assert results[0].outputs["seed"].eq(3).all()
+
+
+def test_stopping_early_closes_the_worker_pool():
+    params = Parameters().with_overrides({"population.n_households": 500,
+                                          "population.villages_per_township": 2})
+    specs = [RunSpec(params, seed, "x", years=1) for seed in (1, 2, 3)]
+    runs = iter_runs(specs, workers=2)
+    index, first = next(runs)
+    assert multiprocessing.active_children()  # the pool's workers
+    runs.close()
+    assert first.ok
+    assert first.spec is specs[index]
+    assert multiprocessing.active_children() == []

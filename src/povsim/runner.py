@@ -1,9 +1,10 @@
-"""Running simulations: one picklable run, and a local executor for many.
+"""Running simulations: one picklable run, and many in this process or a local pool.
 
 :func:`simulate` runs one parameter set with one seed and returns its yearly
 outputs. :class:`RunSpec` describes a run as plain, picklable data, so runs can go
 to other processes; :func:`iter_runs` and :func:`run_all` execute many specs in this
-process or in a pool of worker processes. A run's result depends only on its spec,
+process or in a pool of worker processes
+(:class:`~povsim.experiments.executors.LocalPoolExecutor`). A run's result depends only on its spec,
 never on the number of workers or the order in which runs finish.
 
 A run that raises is reported in its :class:`RunResult` (with the traceback) instead
@@ -12,22 +13,16 @@ of stopping the others.
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
-import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import closing
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from povsim.params import Parameters
-
-START_METHOD = "spawn"
-"""How worker processes start: "spawn" works on every platform and inherits no state
-(threads, open files, random generators) from the parent process."""
 
 ID_COLUMNS = ("scenario", "seed")
 """Columns that identify a run in a table of outputs, before ``year`` and the outputs."""
@@ -104,35 +99,6 @@ def simulate(params: Parameters, seed: int, *, scenario: str = "",
     return table
 
 
-def _noop() -> None:
-    """A task that does nothing (used to start a pool's workers)."""
-
-
-def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
-    """Start all of a pool's worker processes now, each born ignoring Ctrl-C.
-
-    A Ctrl-C in a terminal signals the whole process group. Workers must leave it to
-    the parent, which shuts them down; a worker still starting (importing povsim) would
-    otherwise print a ``KeyboardInterrupt`` traceback. Ignoring SIGINT in the parent
-    while the workers are created gives each that disposition from birth (it survives
-    the exec of a new interpreter); the parent's handler is then restored.
-
-    Args:
-        pool: A new pool (workers are created on demand, one per submitted task while
-            none is idle).
-        workers: The pool's ``max_workers``.
-    """
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
-    try:
-        futures = [pool.submit(_noop) for _ in range(workers)]
-    finally:
-        if in_main:
-            signal.signal(signal.SIGINT, previous)
-    for future in futures:
-        future.result()
-
-
 def run_spec(spec: RunSpec) -> RunResult:
     """Run one spec, turning any exception into a failed :class:`RunResult`.
 
@@ -150,9 +116,13 @@ def run_spec(spec: RunSpec) -> RunResult:
     return RunResult(spec, outputs, time.perf_counter() - started)
 
 
-def _worker(spec: RunSpec) -> tuple[pd.DataFrame | None, float, str | None]:
-    """Run in a worker process; returns the parts of the result (not the spec back)."""
-    result = run_spec(spec)
+def _worker(item: tuple[int, RunSpec]) -> tuple[pd.DataFrame | None, float, str | None]:
+    """Run in a worker process; returns the parts of the result (not the spec back).
+
+    Args:
+        item: The index of the spec and the spec.
+    """
+    result = run_spec(item[1])
     return result.outputs, result.seconds, result.error
 
 
@@ -174,8 +144,9 @@ def iter_runs(specs: Sequence[RunSpec], *, workers: int = 1, progress: bool = Fa
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     failed = 0
-    with tqdm(total=len(specs), desc=desc, unit="run", disable=not progress) as bar:
-        for index, result in _execute(specs, workers):
+    with (tqdm(total=len(specs), desc=desc, unit="run", disable=not progress) as bar,
+          closing(_execute(specs, workers)) as results):  # closes the pool on early exit
+        for index, result in results:
             failed += not result.ok
             if failed:
                 bar.set_postfix(failed=failed)
@@ -184,31 +155,27 @@ def iter_runs(specs: Sequence[RunSpec], *, workers: int = 1, progress: bool = Fa
 
 
 def _execute(specs: Sequence[RunSpec], workers: int) -> Iterator[tuple[int, RunResult]]:
+    """Run the specs in this process, or in a local pool that is closed afterwards."""
     if workers == 1 or len(specs) <= 1:
         for index, spec in enumerate(specs):
             yield index, run_spec(spec)
         return
-    context = multiprocessing.get_context(START_METHOD)
-    n_workers = min(workers, len(specs))
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
-    start_workers(pool, n_workers)
-    try:
-        pending: dict[Future, int] = {pool.submit(_worker, spec): i
-                                      for i, spec in enumerate(specs)}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=pending.__getitem__):
-                index = pending.pop(future)
-                yield index, _collect(future, specs[index])
-    finally:  # also on Ctrl-C or when the caller stops early: drop the runs not started
-        pool.shutdown(wait=True, cancel_futures=True)
+    # imported here: povsim.experiments builds on this module (its worker runs RunSpecs)
+    from povsim.experiments.executors import LocalPoolExecutor
+
+    # closing the pool also on Ctrl-C or when the caller stops early drops unstarted runs
+    with LocalPoolExecutor(min(workers, len(specs))) as pool:
+        for (index, spec), outcome in pool.map_unordered(_worker, enumerate(specs)):
+            yield index, _collect(spec, outcome)
 
 
-def _collect(future: Future, spec: RunSpec) -> RunResult:
-    try:
-        outputs, seconds, error = future.result()
-    except Exception as exc:  # e.g. a worker process died
-        return RunResult(spec, None, 0.0, f"the worker process failed: {exc!r}")
+def _collect(spec: RunSpec, outcome: Any) -> RunResult:
+    """The result of a run from its worker's parts, or from the executor's failure."""
+    from povsim.experiments.executors import ExecutionFailure
+
+    if isinstance(outcome, ExecutionFailure):  # e.g. a worker process died
+        return RunResult(spec, None, 0.0, outcome.error)
+    outputs, seconds, error = outcome
     return RunResult(spec, outputs, seconds, error)
 
 

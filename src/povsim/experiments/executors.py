@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from povsim.errors import PovsimError
-from povsim.runner import start_workers
 
 EXECUTORS = ("serial", "local", "dask")
 """Executor names accepted by :func:`make_executor` and ``povsim sweep --executor``."""
@@ -122,6 +121,35 @@ class SerialExecutor(Executor):
             yield item, fn(item)
 
 
+def _noop() -> None:
+    """A task that does nothing (used to start a pool's workers)."""
+
+
+def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start all of a pool's worker processes now, each born ignoring Ctrl-C.
+
+    A Ctrl-C in a terminal signals the whole process group. Workers must leave it to
+    the parent, which shuts them down; a worker still starting (importing povsim) would
+    otherwise print a ``KeyboardInterrupt`` traceback. Ignoring SIGINT in the parent
+    while the workers are created gives each that disposition from birth (it survives
+    the exec of a new interpreter); the parent's handler is then restored.
+
+    Args:
+        pool: A new pool (workers are created on demand, one per submitted task while
+            none is idle).
+        workers: The pool's ``max_workers``.
+    """
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
+    try:
+        futures = [pool.submit(_noop) for _ in range(workers)]
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+    for future in futures:
+        future.result()
+
+
 def _init_worker() -> None:
     """Worker initializer: leave Ctrl-C to the parent; exit when the parent dies.
 
@@ -191,8 +219,8 @@ class LocalPoolExecutor(Executor):
             return self._pool.submit(fn, item)
         except BrokenProcessPool as exc:
             raise PovsimError(
-                "the local worker processes stopped; the runs stored so far are kept. A "
-                "script that runs sweeps on the local executor must guard its code with "
+                "the local worker processes stopped (a sweep keeps the runs it has stored). "
+                "A script that runs sweeps on the local executor must guard its code with "
                 "`if __name__ == \"__main__\":` (workers start by importing the main "
                 f"module); otherwise look for a run that exhausts memory ({exc})") from exc
 
