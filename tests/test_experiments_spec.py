@@ -88,6 +88,16 @@ replications = 0
     ({"experiment": {"design": "morris", "samples": 4, "design_options": {"levels": 4}},
       "parameters": {"health.p_illness": {"low": 0.05, "high": 0.1}}},
      "unknown option for a morris design (did you mean 'num_levels'?)"),
+    *[({"experiment": {"design": "morris", "samples": 4,
+                       "design_options": {"num_levels": levels}},
+        "parameters": {"health.p_illness": {"low": 0.05, "high": 0.1}}},
+       f"experiment.design_options.num_levels: {levels}: allowed: an even whole number of "
+       "at least 2") for levels in (0, 1, 3)],
+    ({"experiment": {"design": "morris", "samples": 4,
+                     "design_options": {"optimal_trajectories": 10}},
+      "parameters": {"health.p_illness": {"low": 0.05, "high": 0.1}}},
+     "experiment.design_options.optimal_trajectories: 10: allowed: a whole number from 2 "
+     "to 3 (below samples = 4)"),
     ({"experiment": {"years": 30}}, "allowed: a whole number from 1 to 8"),
     ({"figures": [{"kind": "heatmap", "x": "health.p_illness", "y": "budget.growth",
                    "output": "headcount_rate"}],
@@ -100,6 +110,26 @@ def test_spec_mistakes_have_clear_messages(tables, message):
     with pytest.raises(PovsimError, match="nothing was run") as caught:
         parse_spec(tables, source="test.toml")
     assert message in str(caught.value)
+
+
+def test_options_the_sampler_rejects_are_an_error_naming_the_file_and_field():
+    spec = parse_spec({"experiment": {"design": "lhs", "samples": 5,
+                                      "design_options": {"strength": 2}},
+                       "parameters": {"health.p_illness": {"low": 0.05, "high": 0.1}}},
+                      source="test.toml")
+    with pytest.raises(PovsimError) as caught:
+        make_design(spec)
+    message = str(caught.value)
+    assert message.startswith("test.toml: experiment.design_options: the lhs sampler "
+                              "rejects samples = 5 with options strength = 2: ")
+    assert "square of a prime" in message
+
+
+def test_morris_options_within_salib_limits_make_the_design():
+    spec = parse_spec({"experiment": {"design": "morris", "samples": 4, "design_options": {
+        "num_levels": 6, "optimal_trajectories": 3}},
+        "parameters": {"health.p_illness": {"low": 0.05, "high": 0.1}}})
+    assert len(make_design(spec)) == 3 * (1 + 1)
 
 
 def test_missing_salib_names_the_extra_to_install(monkeypatch):

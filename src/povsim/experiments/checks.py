@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from povsim.errors import ParameterError, PovsimError
+from povsim.experiments.designs import MORRIS_LEVELS
 from povsim.experiments.spec import (
     ANALYSIS_FIELDS,
     DEFAULT_POLICY,
@@ -272,9 +273,30 @@ class _SpecChecker:
                     isinstance(value, bool) and bool not in allowed[key]):
                 kinds = " or ".join(t.__name__ for t in allowed[key])
                 self.problem(f"experiment.design_options.{key}", f"{value!r}: must be {kinds}")
+        if design == "morris":
+            self.morris_options(options, samples)
         if design in SA_DESIGNS:
             _require_salib(self, design)
         return design, samples, dict(options)
+
+    def morris_options(self, options: Mapping[str, Any], samples: int | None) -> None:
+        """Check the options SALib's Morris sampler would reject (or sample biased with).
+
+        ``num_levels`` must be even (SALib's grid has ``num_levels / 2`` starting
+        levels; an odd number biases the sample) and at least 2. ``optimal_trajectories``
+        picks that many of the ``samples`` trajectories: SALib needs 2 or more and fewer
+        than ``samples``.
+        """
+        where = "experiment.design_options"
+        levels = options.get("num_levels")
+        if _whole(levels) and (levels < 2 or levels % 2):
+            self.problem(f"{where}.num_levels", f"{levels!r}: allowed: an even whole number "
+                         f"of at least 2 (the default is {MORRIS_LEVELS})")
+        chosen = options.get("optimal_trajectories")
+        if _whole(chosen) and samples is not None and not 2 <= chosen <= samples - 1:
+            allowed = (f"a whole number from 2 to {samples - 1} (below samples = {samples})"
+                       if samples >= 3 else "none: it needs samples = 3 or more")
+            self.problem(f"{where}.optimal_trajectories", f"{chosen!r}: allowed: {allowed}")
 
     # -------------------------------------------------------------- parameters
     def check_values(self, where: str, base: Parameters, overrides: Mapping[str, Any],
@@ -516,6 +538,11 @@ class _SpecChecker:
             self.year(f"{where}.year", analysis.get("year"), span)
             analyses.append(dict(analysis))
         return analyses
+
+
+def _whole(value: Any) -> bool:
+    """Whether a value is an int (not a bool); other types are reported elsewhere."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _require_salib(checker: _SpecChecker, design: str) -> None:

@@ -74,25 +74,48 @@ def make_design(spec: ExperimentSpec) -> Design:
         Its design.
 
     Raises:
-        PovsimError: If SALib is needed and not installed.
+        PovsimError: If SALib is needed and not installed, or the sampler rejects the
+            design's options (named with the spec file and ``experiment.design_options``).
     """
     if spec.design == "grid":
         return grid_design(spec.factors)
     problem = salib_problem(spec.factors)
-    options = dict(spec.design_options)
+    options = _filled_options(spec)
     assert spec.samples is not None
-    if spec.design == "lhs":
-        raw = lhs_sample(problem, spec.samples, spec.seed, options)
-    else:
-        if spec.design == "sobol":
-            options.setdefault("calc_second_order", SOBOL_SECOND_ORDER)
-        else:
-            options.setdefault("num_levels", MORRIS_LEVELS)
-        sampler = salib_module("sample", spec.design)
-        raw = sampler.sample(problem, spec.samples, seed=spec.seed, **options)
-    raw = np.asarray(raw, dtype=float)
+    try:
+        raw = _sample(spec.design, problem, spec.samples, spec.seed, options)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        shown = ", ".join(f"{k} = {v!r}" for k, v in options.items()) or "none"
+        raise PovsimError(
+            f"{spec.source or 'the spec'}: experiment.design_options: the {spec.design} "
+            f"sampler rejects samples = {spec.samples} with options {shown}: "
+            f"{' '.join(str(exc).split())}") from exc
     points = tuple(to_values(spec.factors, row) for row in raw)
     return Design(spec.design, tuple(spec.factor_names), points, raw, problem, options)
+
+
+def _filled_options(spec: ExperimentSpec) -> dict[str, Any]:
+    """The options of a sampled design, with SALib's defaults that povsim sets filled in."""
+    options = dict(spec.design_options)
+    if spec.design == "sobol":
+        options.setdefault("calc_second_order", SOBOL_SECOND_ORDER)
+    elif spec.design == "morris":
+        options.setdefault("num_levels", MORRIS_LEVELS)
+    return options
+
+
+def _sample(design: str, problem: dict[str, Any], samples: int, seed: int,
+            options: Mapping[str, Any]) -> np.ndarray:
+    """The raw sample of a Latin hypercube, Sobol or Morris design (sampler errors pass).
+
+    SALib may complete ``problem`` in place (Morris adds its ``groups``), as recorded.
+    """
+    if design == "lhs":
+        raw = lhs_sample(problem, samples, seed, options)
+    else:
+        sampler = salib_module("sample", design)
+        raw = sampler.sample(problem, samples, seed=seed, **options)
+    return np.asarray(raw, dtype=float)
 
 
 def grid_design(factors: tuple[Factor, ...]) -> Design:
@@ -165,18 +188,15 @@ def lhs_sample(problem: Mapping[str, Any], n: int, seed: int,
         The points, one row each.
 
     Raises:
-        PovsimError: If scipy rejects the options (for example strength 2 with a
-            number of points that is not the square of a prime).
+        ValueError: If scipy rejects the options (for example strength 2 with a
+            number of points that is not the square of a prime); :func:`make_design`
+            reports it against the spec.
     """
     from scipy.stats import qmc
 
     bounds = np.asarray(problem["bounds"], dtype=float)
-    try:
-        sampler = qmc.LatinHypercube(d=len(bounds), rng=np.random.default_rng(seed),
-                                     **dict(options))
-        unit = sampler.random(n)
-    except ValueError as exc:
-        raise PovsimError(f"lhs design: {exc}") from exc
-    return qmc.scale(unit, bounds[:, 0], bounds[:, 1])
+    sampler = qmc.LatinHypercube(d=len(bounds), rng=np.random.default_rng(seed),
+                                 **dict(options))
+    return qmc.scale(sampler.random(n), bounds[:, 0], bounds[:, 1])
 
 
