@@ -103,6 +103,13 @@ replications = 0
                    "output": "headcount_rate"}],
       "parameters": {"health.p_illness": [0.1, 0.2]}},
      "figures[0].y: 'budget.growth': must be a factor of this experiment"),
+    *[({"figures": [{"kind": "lines", "x": "health.p_illness", "output": "headcount_rate",
+                     "name": name}],
+        "parameters": {"health.p_illness": [0.1, 0.2]}},
+       f"figures[0].name: {name!r}: allowed: letters, digits, '-', '_' and '.', starting "
+       "with a letter or digit") for name in ("sub/dir", "../x", ".hidden", 7)],
+    ({"policies": {"a/b": {"health.p_illness": 0.1}}},
+     "[policies.a/b]: 'a/b': allowed: letters, digits"),
     ({"analyses": [{"output": "headcount_rate"}]}, "sensitivity analysis needs a sobol or "
                                                     "morris design"),
 ])

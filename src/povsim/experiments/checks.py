@@ -93,10 +93,8 @@ class _SpecChecker:
                 self.problem(f"experiment.{key}", f"unknown field{_hint(key, EXPERIMENT_FIELDS)}"
                              f"; allowed: {', '.join(EXPERIMENT_FIELDS)}")
         name = self.text(experiment, "name", default_name)
-        if name and not NAME_PATTERN.match(name):
-            self.problem("experiment.name", f"{name!r}: allowed: letters, digits, '-', '_' "
-                         "and '.', starting with a letter or digit (it names the output "
-                         "folder)")
+        if name:
+            self.name("experiment.name", name, "the output folder")
         scenarios = self.scenarios(experiment, base_dir)
         base = scenarios[0].params if scenarios else Parameters()
         seed = self.integer(experiment, "seed", 0, low=0)
@@ -144,6 +142,12 @@ class _SpecChecker:
             self.problem(key, f"must be a table: write [{key}] on its own line")
             return {}
         return value
+
+    def name(self, where: str, value: Any, names: str) -> None:
+        """Check a name that becomes a file or folder name (no paths, no dots first)."""
+        if not isinstance(value, str) or not NAME_PATTERN.match(value):
+            self.problem(where, f"{value!r}: allowed: letters, digits, '-', '_' and '.', "
+                         f"starting with a letter or digit (it names {names})")
 
     def text(self, table: Mapping[str, Any], key: str, default: str) -> str:
         value = table.get(key, default)
@@ -437,8 +441,7 @@ class _SpecChecker:
         policies: list[Policy] = []
         for name, entries in table.items():
             where = f"[policies.{name}]"
-            if not NAME_PATTERN.match(name):
-                self.problem(where, "policy names allow letters, digits, '-', '_' and '.'")
+            self.name(where, name, "the policy in the results")
             if not isinstance(entries, Mapping):
                 self.problem(where, "must be a table of parameter = value lines")
                 continue
@@ -515,6 +518,8 @@ class _SpecChecker:
                 self.outcome(f"{where}.output", name, kept)
             self.year(f"{where}.year", figure.get("year"), span)
             name = figure.get("name", f"{kind}-{outputs[0]}")
+            if "name" in figure:
+                self.name(f"{where}.name", name, "the figure's .png and .csv files")
             figures.append({**figure, "name": name, "outputs": outputs})
         names = [f["name"] for f in figures]
         for repeated in sorted({n for n in names if names.count(n) > 1}):
