@@ -101,6 +101,14 @@ def test_sweep_refuses_a_spec_and_keywords_together(tmp_path):
         povsim.sweep(tmp_path / "x.toml", parameters={"health.p_illness": [0.1]})
 
 
+def test_sweep_names_every_keyword_a_spec_would_ignore(tmp_path):
+    with pytest.raises(PovsimError, match="not both") as caught:
+        povsim.sweep(tmp_path / "x.toml", replications=5, years=2, seed=3, design="grid")
+    message = str(caught.value)
+    assert "replications=, seed=, years= would be ignored" in message
+    assert "design=" not in message                     # the default value is not a field set
+
+
 def test_mesa_batch_run_drives_poverty_model():
     # number_processes=1: with more, Mesa's batch_run calls
     # multiprocessing.set_start_method("spawn", force=True) for the whole program.

@@ -19,6 +19,7 @@ tidy table of every run and year::
 
 from __future__ import annotations
 
+import inspect
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -142,17 +143,16 @@ def sweep(spec: str | Path | ExperimentSpec | None = None, *,
     from povsim.experiments.engine import run_sweep
     from povsim.experiments.store import load_results
 
-    fields = {"parameters": parameters, "uncertainties": uncertainties, "levers": levers,
-              "policies": policies, "constants": constants}
+    keywords = {"parameters": parameters, "uncertainties": uncertainties, "levers": levers,
+                "policies": policies, "constants": constants, "scenario": scenario,
+                "design": design, "samples": samples, "design_options": design_options,
+                "replications": replications, "seed": seed, "common_seeds": common_seeds,
+                "years": years, "outputs": outputs, "name": name}
     if spec is not None:
-        given = [k for k, v in fields.items() if v]
-        if given:
-            raise PovsimError(f"give a spec or its fields, not both (got a spec and "
-                              f"{', '.join(given)})")
+        _refuse_spec_keywords(keywords)
         checked = spec if isinstance(spec, ExperimentSpec) else load_spec(spec)
     else:
-        checked = parse_spec(_tables(fields, scenario, design, samples, design_options,
-                                     replications, seed, common_seeds, years, outputs, name))
+        checked = parse_spec(_tables(keywords))
     with tempfile.TemporaryDirectory(prefix="povsim-sweep-") as tmp:
         root = Path(out) if out is not None else Path(tmp) / checked.name
         report = run_sweep(checked, root, executor=executor, workers=workers,
@@ -165,21 +165,39 @@ def sweep(spec: str | Path | ExperimentSpec | None = None, *,
         return load_results(root)
 
 
-def _tables(fields: Mapping[str, Any], scenario: Any, design: str, samples: int | None,
-            design_options: Mapping[str, Any] | None, replications: int, seed: int,
-            common_seeds: bool, years: int | None, outputs: Sequence[str] | None,
-            name: str) -> dict[str, Any]:
+TABLE_KEYWORDS = ("parameters", "uncertainties", "levers", "policies", "constants")
+"""Keywords of :func:`sweep` that are whole tables of a spec file."""
+
+
+def _refuse_spec_keywords(keywords: Mapping[str, Any]) -> None:
+    """Raise if a spec's field is also given as a keyword (it would be ignored).
+
+    Raises:
+        PovsimError: Naming every keyword set to other than its default.
+    """
+    defaults = inspect.signature(sweep).parameters
+    given = [key for key, value in keywords.items() if value != defaults[key].default]
+    if given:
+        raise PovsimError(
+            "give a spec or its fields, not both: the spec sets every field, so "
+            f"{', '.join(f'{key}=' for key in given)} would be ignored; change the spec "
+            "(or its file) instead, or leave out the spec")
+
+
+def _tables(keywords: Mapping[str, Any]) -> dict[str, Any]:
     """The tables of a spec file, from :func:`sweep`'s keywords."""
-    experiment: dict[str, Any] = {"name": name, "design": design, "replications": replications,
-                                  "seed": seed, "common_seeds": common_seeds}
+    experiment: dict[str, Any] = {key: keywords[key] for key in (
+        "name", "design", "replications", "seed", "common_seeds")}
+    scenario = keywords["scenario"]
     if scenario is not None:
         experiment["scenarios"] = list(scenario) if isinstance(scenario, list | tuple) \
             else [scenario]
-    optional = {"samples": samples, "design_options": design_options, "years": years,
-                "outputs": list(outputs) if outputs else None}
+    outputs = keywords["outputs"]
+    optional = {"samples": keywords["samples"], "design_options": keywords["design_options"],
+                "years": keywords["years"], "outputs": list(outputs) if outputs else None}
     experiment.update({key: value for key, value in optional.items() if value is not None})
     tables: dict[str, Any] = {"experiment": experiment}
-    tables.update({k: dict(v) for k, v in fields.items() if v})
+    tables.update({key: dict(keywords[key]) for key in TABLE_KEYWORDS if keywords[key]})
     return tables
 
 
