@@ -266,7 +266,17 @@ def interval_half_width(sd: np.ndarray | float, n: np.ndarray | float) -> np.nda
         return np.where(n >= 2, t * sd / np.sqrt(n), np.nan)
 
 
-def _describe(groups: SeriesGroupBy, prefix: str = "") -> pd.DataFrame:
+def mean_intervals(groups: SeriesGroupBy, prefix: str = "") -> pd.DataFrame:
+    """Mean of each group with its :data:`CONFIDENCE` interval and its size.
+
+    Args:
+        groups: Grouped values (missing values are left out of every statistic).
+        prefix: Put before each column name (``"diff_"``).
+
+    Returns:
+        One row per group (indexed by the group keys): ``mean``, ``ci_low``,
+        ``ci_high`` (NaN for a group of fewer than 2 values) and ``n``.
+    """
     table = groups.agg(["mean", "std", "count"])
     half = interval_half_width(table["std"], table["count"])
     return pd.DataFrame({
@@ -319,7 +329,7 @@ def yearly_table(runs: pd.DataFrame, scenarios: Sequence[str],
     outputs = list(outputs) if outputs is not None else output_columns(runs)
     long = runs.melt(id_vars=[*ID_COLUMNS, "year"], value_vars=outputs, var_name="output",
                      value_name="value")
-    table = _describe(long.groupby(["scenario", "output", "year"])["value"]).reset_index()
+    table = mean_intervals(long.groupby(["scenario", "output", "year"])["value"]).reset_index()
     table.insert(3, "unit", table["output"].map(_unit))
     table = table[["scenario", "year", "output", "unit", "mean", "ci_low", "ci_high", "n"]]
     return _ordered(table, {"scenario": scenarios, "output": outputs},
@@ -379,7 +389,7 @@ def summary_table(runs: pd.DataFrame, scenarios: Sequence[str],
                           on=["seed", *keys], how="left")
     paired["diff"] = paired["value"] - paired["reference"]
     group = paired.groupby(["scenario", *keys])
-    table = pd.concat([_describe(group["value"]), _describe(group["diff"], "diff_")],
+    table = pd.concat([mean_intervals(group["value"]), mean_intervals(group["diff"], "diff_")],
                       axis=1).reset_index()
     table = table.rename(columns={"diff_mean": "diff", "diff_n": "n_pairs"})
     units = table["output"].map(_unit)

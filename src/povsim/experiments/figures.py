@@ -45,7 +45,7 @@ def figure_data(results: pd.DataFrame, figure: Mapping[str, Any]) -> pd.DataFram
         ``period`` (the year, or the years a total covers), ``mean``, ``ci_low``,
         ``ci_high``, ``n``.
     """
-    from povsim.compare import interval_half_width
+    from povsim.compare import mean_intervals
 
     axes = [figure["x"], *(figure[k] for k in ("y", "by") if figure.get(k))]
     runs = results.drop_duplicates("run_id").set_index("run_id")[axes]
@@ -54,12 +54,8 @@ def figure_data(results: pd.DataFrame, figure: Mapping[str, Any]) -> pd.DataFram
     used_year = int(year if year is not None else results["year"].max())
     for output in figure["outputs"]:
         values = outcome_per_run(results, output, year).rename("value")
-        table = runs.join(values).groupby(axes, sort=False)["value"].agg(["mean", "std",
-                                                                          "count"])
-        half = interval_half_width(table["std"], table["count"])
-        table = pd.DataFrame({"mean": table["mean"], "ci_low": table["mean"] - half,
-                              "ci_high": table["mean"] + half,
-                              "n": table["count"].astype(int)}).reset_index()
+        groups = runs.join(values).groupby(axes, sort=False)["value"]
+        table = mean_intervals(groups).reset_index()
         table.insert(len(axes), "output", output)
         table.insert(len(axes) + 1, "year", used_year)
         table.insert(len(axes) + 2, "period", period(output, int(results["year"].min()),
