@@ -12,7 +12,7 @@ from povsim import PovsimError
 from povsim.experiments import load_spec, parse_spec
 from povsim.experiments.designs import make_design
 from povsim.experiments.plan import plan_runs
-from povsim.experiments.seeds import SEED_BITS, seed_of, spawn_seeds
+from povsim.experiments.seeds import SEED_BITS, seed_of, seed_recipe, spawn_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = {  # spec -> design points x policies x replications
@@ -230,6 +230,13 @@ def test_seeds_come_from_the_master_seed_and_do_not_depend_on_the_count():
     assert spawn_seeds(42, 10) == seeds[:10]
     assert seed_of(42, 57) == seeds[57]
     assert spawn_seeds(43, 10) != seeds[:10]
+
+
+def test_the_recorded_seeding_recipe_computes_the_seeds():
+    recipe = seed_recipe("planned_runs", "run_id")     # Python text, as in manifest.json
+    computed = [int(eval(recipe, {"numpy": np, "master_seed": 42, "planned_runs": 6,
+                                  "run_id": i})) for i in range(6)]
+    assert computed == spawn_seeds(42, 6)
 
 
 def test_common_seeds_pair_replications_across_points_and_policies():

@@ -50,7 +50,8 @@ SEED_RANGE_FROM = 2
 
 
 # ------------------------------------------------------------------ manifest
-def _version(package: str) -> str | None:
+def installed_version(package: str) -> str | None:
+    """The installed version of a package, or ``None`` if it is not installed."""
     try:
         return version(package)
     except PackageNotFoundError:
@@ -121,7 +122,7 @@ def build_manifest(result: ComparisonResult, *, command: str = "",
         "povsim_commit": git_revision(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "packages": {name: _version(name) for name in PACKAGES},
+        "packages": {name: installed_version(name) for name in PACKAGES},
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": command,
         "reproduce": reproduce,

@@ -12,21 +12,24 @@ from __future__ import annotations
 import json
 import platform
 from hashlib import sha256
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from povsim.errors import PovsimError
 from povsim.experiments.designs import Design
 from povsim.experiments.plan import PlannedRun, plan_table
+from povsim.experiments.seeds import seed_recipe
 from povsim.experiments.spec import ExperimentSpec
 from povsim.experiments.store import ResultStore
+from povsim.report import PACKAGES as MODEL_PACKAGES
+from povsim.report import installed_version
 
 MANIFEST_VERSION = 1
 """Version of the manifest layout."""
 
-PACKAGES = ("numpy", "pandas", "scipy", "mesa", "pyarrow", "SALib", "dask", "distributed")
-"""Packages whose versions the manifest records (those installed)."""
+PACKAGES = (*MODEL_PACKAGES, "pyarrow", "SALib", "dask", "distributed")
+"""Packages whose versions the manifest records (those installed): the model's (as a
+comparison's manifest records them) and the sweep's (store, samplers, executors)."""
 
 UPDATABLE = ("spec_text", "spec_source", "description", "question", "figures", "analyses")
 """Manifest fields a resumed sweep takes from the current spec (they change no run)."""
@@ -43,11 +46,8 @@ def package_versions() -> dict[str, str]:
     import povsim
 
     versions = {"povsim": povsim.__version__, "python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
+    installed = {name: installed_version(name) for name in PACKAGES}
+    versions.update({name: v for name, v in installed.items() if v is not None})
     return versions
 
 
@@ -87,11 +87,9 @@ def build_manifest(spec: ExperimentSpec, design: Design, runs: list[PlannedRun])
         "master_seed": spec.seed,
         "seeding": (
             "one seed per replication, shared by every scenario, policy and point (common "
-            "random numbers): seed = numpy.random.SeedSequence(master_seed).spawn("
-            "replications)[replication].generate_state(1, numpy.uint64)[0] >> 1"
+            f"random numbers): seed = {seed_recipe('replications', 'replication')}"
             if spec.common_seeds else
-            "one independent seed per run: seed = numpy.random.SeedSequence(master_seed)"
-            ".spawn(planned_runs)[run_id].generate_state(1, numpy.uint64)[0] >> 1"),
+            f"one independent seed per run: seed = {seed_recipe('planned_runs', 'run_id')}"),
         "design": {
             "kind": design.kind,
             "names": list(design.names),

@@ -19,6 +19,10 @@ STATE_BITS = 64
 """Bits of the word drawn from each child sequence (``uint64``)."""
 
 
+SHIFT = STATE_BITS - SEED_BITS
+"""Low bits dropped from the drawn word to make a run seed."""
+
+
 def spawn_seeds(master: int, n: int) -> list[int]:
     """Independent seeds for ``n`` runs from one master seed.
 
@@ -28,16 +32,16 @@ def spawn_seeds(master: int, n: int) -> list[int]:
 
     Returns:
         ``n`` integers in ``[0, 2**63)``; seed ``i`` is drawn from
-        ``SeedSequence(master).spawn(n)[i]``.
+        ``SeedSequence(master).spawn(n)[i]`` (see :func:`seed_recipe`).
     """
-    children = np.random.SeedSequence(master).spawn(n)
-    shift = STATE_BITS - SEED_BITS
-    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(shift))
-            for child in children]
+    return [seed_of(master, index) for index in range(n)]
 
 
 def seed_of(master: int, index: int) -> int:
     """The seed :func:`spawn_seeds` gives run ``index``, computed on its own.
+
+    ``SeedSequence(master, spawn_key=(index,))`` is the child that
+    ``SeedSequence(master).spawn(n)[index]`` returns for any ``n > index``.
 
     Args:
         master: The master seed.
@@ -47,4 +51,18 @@ def seed_of(master: int, index: int) -> int:
         The same integer as ``spawn_seeds(master, n)[index]`` for any ``n > index``.
     """
     child = np.random.SeedSequence(master, spawn_key=(index,))
-    return int(child.generate_state(1, np.uint64)[0] >> np.uint64(STATE_BITS - SEED_BITS))
+    return int(child.generate_state(1, np.uint64)[0] >> np.uint64(SHIFT))
+
+
+def seed_recipe(count: str, index: str) -> str:
+    """How a seed is computed, as Python text for manifests.
+
+    Args:
+        count: What the master seed is spawned into (``"planned_runs"``).
+        index: Which child gives the seed (``"run_id"``).
+
+    Returns:
+        ``numpy.random.SeedSequence(master_seed).spawn(count)[index]...`` with the shift.
+    """
+    return (f"numpy.random.SeedSequence(master_seed).spawn({count})[{index}]"
+            f".generate_state(1, numpy.uint64)[0] >> {SHIFT}")
