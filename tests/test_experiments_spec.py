@@ -146,6 +146,25 @@ def test_missing_salib_names_the_extra_to_install(monkeypatch):
                     "parameters": {"health.p_illness": {"low": 0.05, "high": 0.1}}})
 
 
+def test_double_underscore_and_dotted_spellings_make_the_same_spec():
+    def tables(path: str) -> dict:
+        return {"constants": {path: 0.1, "population.n_households": 1000},
+                "policies": {"more": {path.replace("p_illness", "p_illness_chronic"): 0.6}},
+                "parameters": {"budget.growth": [0.0, 0.05]}}
+
+    dotted = parse_spec(tables("health.p_illness"))
+    underscored = parse_spec(tables("health__p_illness"))
+    assert underscored.constants == dotted.constants
+    assert underscored.policies == dotted.policies
+    assert underscored.sha256 == dotted.sha256
+
+
+def test_a_parameter_in_both_spellings_is_reported():
+    with pytest.raises(PovsimError, match=r"\[constants\] health__p_illness: "
+                                          r"health.p_illness is already set"):
+        parse_spec({"constants": {"health": {"p_illness": 0.1}, "health__p_illness": 0.2}})
+
+
 def test_scenario_paths_are_relative_to_the_spec_and_checked(tmp_path):
     (tmp_path / "sc").mkdir()
     spec_file(tmp_path / "sc", "[scenario]\nname = \"small\"\n[population]\nn_households = "

@@ -323,10 +323,24 @@ class _SpecChecker:
     def overrides(self, tables: Mapping[str, Any], key: str,
                   base: Parameters) -> dict[str, Any]:
         table = self.table(tables, key)
-        values = flatten_tables(table)
+        values = self.dotted(f"[{key}]", flatten_tables(table))
         if values:
             self.check_values(f"[{key}]", base, values)
         return values
+
+    def dotted(self, where: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Overrides with ``__`` written as dots, so both spellings make the same spec.
+
+        A parameter given in both spellings is reported (its values would compete).
+        """
+        out: dict[str, Any] = {}
+        for key, value in values.items():
+            path = key.replace("__", ".")
+            if path in out:
+                self.problem(f"{where} {key}", f"{path} is already set; write each "
+                             "parameter once, with dots or with '__'")
+            out[path] = value
+        return out
 
     def factors(self, tables: Mapping[str, Any], base: Parameters,
                 design: str) -> list[Factor]:
@@ -445,7 +459,7 @@ class _SpecChecker:
             if not isinstance(entries, Mapping):
                 self.problem(where, "must be a table of parameter = value lines")
                 continue
-            overrides = flatten_tables(entries)
+            overrides = self.dotted(where, flatten_tables(entries))
             if self.check_values(where, base, {**constants, **overrides}):
                 policies.append(Policy(name, overrides))
         return policies or [Policy(DEFAULT_POLICY)]
@@ -454,12 +468,12 @@ class _SpecChecker:
                  policies: list[Policy]) -> None:
         names = {f.name for f in factors}
         for key in constants:
-            if key.replace("__", ".") in names:
+            if key in names:
                 self.problem(f"[constants] {key}", "also a factor; a parameter is either "
                              "constant or varied")
         for policy in policies:
             for key in policy.overrides:
-                if key.replace("__", ".") in names:
+                if key in names:
                     self.problem(f"[policies.{policy.name}] {key}", "also a factor; a policy "
                                  "may not set a parameter the design varies")
 
