@@ -114,9 +114,8 @@ def bottom40_mean_income(model: PovertyModel) -> float:
 def gini(model: PovertyModel) -> float:
     """Gini coefficient of per-capita income over persons (negative incomes as 0).
 
-    Exact up to 50,000 households (``metrics.frame.EXACT_DISTRIBUTION_LIMIT``); above,
-    from incomes in bins 0.012% wide (``BIN_DROPPED_BITS``), which can understate it by
-    at most 0.00006 (by about 1e-9 for a million households).
+    Exact up to 50,000 households; above, from incomes in bins 0.012% wide, which can
+    understate it by at most 0.00006 (by about 1e-9 for a million households).
     """
     f = year_frame(model)
     bins = f.income_bins
