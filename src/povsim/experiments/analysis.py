@@ -52,8 +52,8 @@ MISSING_SHOWN = 10
 
 
 def sensitivity(root: str | Path, output: str, *, year: int | None = None,
-                conf_level: float = CONF_LEVEL,
-                num_resamples: int = NUM_RESAMPLES) -> pd.DataFrame:
+                conf_level: float = CONF_LEVEL, num_resamples: int = NUM_RESAMPLES,
+                results: pd.DataFrame | None = None) -> pd.DataFrame:
     """Sensitivity indices of one outcome of a sweep.
 
     Args:
@@ -62,6 +62,8 @@ def sensitivity(root: str | Path, output: str, *, year: int | None = None,
         year: Year of the outcome (the last year if ``None``).
         conf_level: Level of the confidence intervals.
         num_resamples: Bootstrap resamples.
+        results: The sweep's stored runs, if already read (:func:`load_results`);
+            read from ``root`` if ``None``.
 
     Returns:
         One row per scenario, policy and parameter: for Sobol ``S1``, ``S1_conf``,
@@ -82,7 +84,8 @@ def sensitivity(root: str | Path, output: str, *, year: int | None = None,
                           "in the spec)")
     module = salib_module("analyze", kind)
     n_points = int(design["points"])
-    results = store.load()
+    if results is None:
+        results = store.load()
     if results.empty:
         raise PovsimError(f"{root}: no run has finished yet")
     values = outcome_per_run(results, output, year).reset_index()

@@ -249,7 +249,8 @@ def draw_products(root: str | Path) -> tuple[dict[str, Path], list[str]]:
         notes.append(f"figures not drawn: {exc}")
     for analysis in manifest.get("analyses", []):
         try:
-            table = sensitivity(root, analysis["output"], year=analysis.get("year"))
+            table = sensitivity(root, analysis["output"], year=analysis.get("year"),
+                                results=results)
         except PovsimError as exc:
             notes.append(f"analysis of {analysis['output']} not made: {exc}")
             continue
