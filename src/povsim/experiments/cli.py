@@ -104,7 +104,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     spec = load_spec(args.spec)
     out = Path(args.out) if args.out else default_out(spec)
-    points = len(make_design(spec))
+    design = make_design(spec)
+    points = len(design)
     runs = points * len(spec.scenarios) * len(spec.policies) * spec.replications
     _say(args.quiet, f"sweep {spec.name}: {runs} runs = {points} design points x "
          f"{len(spec.scenarios)} scenario(s) x {len(spec.policies)} polic"
@@ -113,7 +114,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     executor = args.executor or ("dask" if args.scheduler else DEFAULT_EXECUTOR)
     report = run_sweep(spec, out, executor=executor, workers=args.workers,
                        scheduler=args.scheduler, resume=args.resume,
-                       progress=not args.quiet, command=getattr(args, "command_line", ""))
+                       progress=not args.quiet, command=getattr(args, "command_line", ""),
+                       design=design)
     if report.interrupted:
         print(f"povsim: interrupted; {report.stored} of {report.planned} runs are stored in "
               f"{out}; continue with: povsim sweep {args.spec} --out {out} --resume",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from povsim.errors import PovsimError
-from povsim.experiments.designs import make_design
+from povsim.experiments.designs import Design, make_design
 from povsim.experiments.executors import ExecutionFailure, Executor, make_executor
 from povsim.experiments.manifest import build_manifest, check_store
 from povsim.experiments.plan import PlannedRun, plan_runs
@@ -116,7 +116,8 @@ def _failure_record(spec: ExperimentSpec, run: PlannedRun, error: str,
 def run_sweep(spec: ExperimentSpec, out: str | Path | None = None, *,
               executor: str | Executor = "local", workers: int | None = None,
               scheduler: str | None = None, resume: bool = False,
-              progress: bool = False, command: str = "") -> SweepReport:
+              progress: bool = False, command: str = "",
+              design: Design | None = None) -> SweepReport:
     """Run every run of a spec not yet stored, writing each to the store as it finishes.
 
     Args:
@@ -129,6 +130,7 @@ def run_sweep(spec: ExperimentSpec, out: str | Path | None = None, *,
         resume: Continue a sweep already in ``out`` (skipping its stored runs).
         progress: Show a progress bar with the time remaining.
         command: The command line, for the manifest.
+        design: The spec's design points, if already made (:func:`make_design`).
 
     Returns:
         What the session did; failed runs are in ``report.failures``.
@@ -138,7 +140,7 @@ def run_sweep(spec: ExperimentSpec, out: str | Path | None = None, *,
             count, or a missing extra.
     """
     root = Path(out) if out is not None else default_out(spec)
-    design = make_design(spec)
+    design = make_design(spec) if design is None else design
     runs = plan_runs(spec, design)
     store, to_write = check_store(root, build_manifest(spec, design, runs), resume=resume)
     owned = not isinstance(executor, Executor)
