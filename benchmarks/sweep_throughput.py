@@ -149,7 +149,7 @@ def kill_and_resume(spec_path: Path, out: Path, reference: pd.DataFrame) -> dict
     for pid in lingering:                                  # ours: clean up
         os.kill(pid, signal.SIGKILL)
     started = time.perf_counter()
-    status = subprocess.call([*command[:-2], "--resume", "--quiet", "--no-figures"])
+    status = subprocess.call([*command, "--resume"])
     resumed = load_results(out)
     same = resumed.equals(reference)
     return {"stored_at_kill": stored_at_kill, "planned": RUNS, "workers_seen": len(workers),

@@ -60,8 +60,8 @@ def matrix(results: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def plot(table: pd.DataFrame, path: Path) -> None:
-    """Heatmap of the reductions: interventions down, causes across."""
+def plot(table: pd.DataFrame, path: Path, year: int) -> None:
+    """Heatmap of the reductions in ``year``: interventions down, causes across."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -77,7 +77,6 @@ def plot(table: pd.DataFrame, path: Path) -> None:
     for (i, j), value in np.ndenumerate(grid.to_numpy()):
         if np.isfinite(value):
             ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=7)
-    year = int(table.attrs.get("year", 0))
     ax.set_title(f"Fewer poor households with each cause in {year}, each intervention alone "
                  "with the whole budget\n(% versus no intervention, same seeds)", fontsize=10)
     fig.colorbar(image, ax=ax, label="reduction (%)")
@@ -90,10 +89,9 @@ def main(argv: list[str]) -> int:
     folder = Path(argv[0]) if argv else DEFAULT_FOLDER
     results = load_results(folder)
     table = matrix(results)
-    table.attrs["year"] = int(results["year"].max())
     csv, png = folder / "cause-matrix.csv", folder / "cause-matrix.png"
     table.to_csv(csv, index=False, float_format="%.4g")
-    plot(table, png)
+    plot(table, png, year=int(results["year"].max()))
     wide = table.pivot(index="policy", columns="cause", values="reduction_percent")
     print(wide.round(0).to_string())
     print(f"wrote {csv} and {png}")
