@@ -70,7 +70,8 @@ DEFAULT_SEEDS = 4
 """Seeds each evaluation runs when ``calibration.seeds`` is not given."""
 
 DEFAULT_MAX_EVALUATIONS = 100
-"""Objective evaluations a stage may use by default."""
+"""Objective evaluations a stage's local search may use by default (its Sobol starts come
+on top)."""
 
 INITIAL_STEP = 0.15
 """Initial simplex step, as a share of each parameter's bounds."""
