@@ -58,7 +58,7 @@ SCENARIOS = {
     "many-villages": """
         [population]
         n_households = 2000
-        n_counties = 20
+        n_counties = 100
         """,
     "tiny": f"""
         [population]
@@ -253,7 +253,9 @@ def test_the_run_steps_to_the_end_year_and_stops(library):
 def stepped_model():
     from povsim.model import PovertyModel
 
-    model = PovertyModel(rng=3, population__n_households=SMALL)
+    model = PovertyModel(rng=3, population__n_households=SMALL, population__n_counties=2,
+                         population__townships_per_county=3,
+                         population__villages_per_township=10)  # villages of ~50
     model.run_for(4)
     return model
 

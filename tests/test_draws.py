@@ -47,6 +47,8 @@ OFF = {  # every mechanism with an optional draw switched off, one switched on i
     "schooling.p_dropout": 0.0,
     "shocks.disaster_house_damage": 0.0,
     "shocks.migrant_job_loss": {2018: 0.3},
+    "identification.adjustment": False,
+    "monitoring.enabled": {2012: False, 2019: True},
 }
 
 
@@ -75,12 +77,15 @@ def test_switched_off_mechanisms_leave_their_draws_out():
         model.step()
     assert model.draws.u_birth is not None
     assert model.draws.u_job_loss is not None
+    assert model.draws.u_register is None
+    model.step()  # 2019: monitoring on
+    assert model.draws.u_register is not None
 
 
 @pytest.mark.parametrize("n", [1, 7, 4096])
 @pytest.mark.parametrize("off", [("u_young", "u_school", "u_birth"),
                                  ("u_death", "u_migration", "u_dropout", "u_damage"),
-                                 ("u_birth", "u_migration", "u_job_loss")])
+                                 ("u_birth", "u_migration", "u_job_loss", "u_register")])
 def test_draw_year_skips_neighbouring_uniforms_together(monkeypatch, n, off):
     """Skipped neighbours moved past in one step leave the other draws and the stream as
     making every draw does (odd counts included)."""
@@ -114,6 +119,5 @@ def test_draw_year_skips_neighbouring_uniforms_together(monkeypatch, n, off):
         else:
             assert np.array_equal(getattr(skipped, name), getattr(made, name)), name
     assert np.array_equal(skipped.z_income, made.z_income)
-    assert np.array_equal(skipped.z_observe, made.z_observe)
     assert np.array_equal(skipped_rng.random(9, dtype=np.float32),
                           made_rng.random(9, dtype=np.float32))

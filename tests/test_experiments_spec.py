@@ -50,7 +50,7 @@ replications = 0
 "health.p_ilness" = {low = 0.0, high = 0.1}
 "health.p_illness_chronic" = {low = 0.5, high = 1.5}
 "exit.criteria" = {low = 0, high = 1}
-"budget.growth" = 0.3
+"budget.scale" = 0.3
 """)
     with pytest.raises(PovsimError) as caught:
         load_spec(path)
@@ -99,10 +99,10 @@ replications = 0
      "experiment.design_options.optimal_trajectories: 10: allowed: a whole number from 2 "
      "to 3 (below samples = 4)"),
     ({"experiment": {"years": 30}}, "allowed: a whole number from 1 to 8"),
-    ({"figures": [{"kind": "heatmap", "x": "health.p_illness", "y": "budget.growth",
+    ({"figures": [{"kind": "heatmap", "x": "health.p_illness", "y": "budget.scale",
                    "output": "headcount_rate"}],
       "parameters": {"health.p_illness": [0.1, 0.2]}},
-     "figures[0].y: 'budget.growth': must be a factor of this experiment"),
+     "figures[0].y: 'budget.scale': must be a factor of this experiment"),
     *[({"figures": [{"kind": "lines", "x": "health.p_illness", "output": "headcount_rate",
                      "name": name}],
         "parameters": {"health.p_illness": [0.1, 0.2]}},
@@ -150,7 +150,7 @@ def test_double_underscore_and_dotted_spellings_make_the_same_spec():
     def tables(path: str) -> dict:
         return {"constants": {path: 0.1, "population.n_households": 1000},
                 "policies": {"more": {path.replace("p_illness", "p_illness_chronic"): 0.6}},
-                "parameters": {"budget.growth": [0.0, 0.05]}}
+                "parameters": {"budget.scale": [0.0, 0.05]}}
 
     dotted = parse_spec(tables("health.p_illness"))
     underscored = parse_spec(tables("health__p_illness"))

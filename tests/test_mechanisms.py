@@ -30,7 +30,8 @@ def test_higher_reimbursement_lowers_illness_driven_entries():
     # budget, so coverage is the same at both rates) to see the rate act on entries.
     universal = {f"interventions.{n}.enabled": n == "health" for n in INTERVENTION_NAMES}
     universal |= {"interventions.health.targeting": "untargeted",
-                  "interventions.health.budget_share": 1.0}
+                  "interventions.health.budget_share": 1.0,
+                  "budget.scale": 5.0}  # money enough to cover everyone at either rate
     low = [run(s, **universal, **{"interventions.health.reimbursement_rate": 0.5})
            for s in SEEDS]
     high = [run(s, **universal, **{"interventions.health.reimbursement_rate": 0.95})

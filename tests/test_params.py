@@ -9,7 +9,12 @@ def test_every_parameter_is_documented_with_unit_and_source():
         assert info.doc, path
         assert info.unit, path
         assert info.source, path
-        assert isinstance(value, info.kind), path
+        if isinstance(value, YearSchedule):  # a default that follows data by year
+            assert info.yearly, path
+            assert isinstance(value.base, info.kind), path
+            assert all(isinstance(v, info.kind) for _, v in value.changes), path
+        else:
+            assert isinstance(value, info.kind), path
 
 
 def test_override_by_dotted_path_and_double_underscore():
@@ -51,22 +56,40 @@ def test_whole_number_required_for_int_parameters():
 
 
 def test_year_schedule_resolves_by_year():
-    p = Parameters().with_overrides({"shocks.migrant_job_loss": {2020: 0.25, "2016": 0.1}})
-    sched = p.shocks.migrant_job_loss
+    p = Parameters().with_overrides({"health.p_illness": {2020: 0.25, "2016": 0.1}})
+    sched = p.health.p_illness
     assert isinstance(sched, YearSchedule)
-    assert p.at(2015).shocks.migrant_job_loss == 0.0  # the default before the first change
-    assert p.at(2016).shocks.migrant_job_loss == 0.1
-    assert p.at(2019).shocks.migrant_job_loss == 0.1
-    assert p.at(2020).shocks.migrant_job_loss == 0.25
+    assert p.at(2015).health.p_illness == Parameters().health.p_illness  # before the first
+    assert p.at(2016).health.p_illness == 0.1
+    assert p.at(2019).health.p_illness == 0.1  # a value holds until the next entry
+    assert p.at(2020).health.p_illness == 0.25
 
 
-def test_schedule_years_outside_the_run_are_rejected():
-    with pytest.raises(ParameterError, match="year 2031 is outside the run"):
-        Parameters().with_overrides({"shocks.migrant_job_loss": {2031: 0.2}})
-    # ... but a longer run admits them
-    p = Parameters().with_overrides({"run.end_year": 2035,
-                                     "shocks.migrant_job_loss": {2031: 0.2}})
-    assert p.at(2031).shocks.migrant_job_loss == 0.2
+def test_a_shock_table_lists_one_off_events():
+    p = Parameters().with_overrides({"run.end_year": 2025,
+                                     "shocks.migrant_job_loss": {2020: 0.25, 2023: 0.1}})
+    assert [p.at(y).shocks.migrant_job_loss for y in range(2019, 2025)] == [
+        0.0, 0.25, 0.0, 0.0, 0.1, 0.0]
+
+
+def test_defaults_that_follow_data_resolve_by_year_and_hold_after():
+    p = Parameters()
+    assert p.at(2013).budget.national_billion == 39.4
+    assert p.at(2020).budget.national_billion == 146.1
+    assert p.at(2030).budget.national_billion == 156.1  # the last value holds
+    amended = p.with_overrides({"run.end_year": 2025, "budget.national_billion": {2022: 160.0}})
+    assert amended.at(2021).budget.national_billion == 156.1  # the data under the table
+    assert amended.at(2022).budget.national_billion == 160.0
+
+
+def test_schedule_years_after_the_run_are_kept_and_listed():
+    p = Parameters().with_overrides({"shocks.migrant_job_loss": {2018: 0.1, 2031: 0.2}})
+    assert p.years_after_run() == {"shocks.migrant_job_loss": [2031]}
+    longer = p.with_overrides({"run.end_year": 2035})  # ... and a longer run uses them
+    assert longer.at(2031).shocks.migrant_job_loss == 0.2
+    assert longer.years_after_run() == {}
+    with pytest.raises(ParameterError, match="year 2231 is not a year a run can reach"):
+        Parameters().with_overrides({"shocks.migrant_job_loss": {2231: 0.2}})
 
 
 def test_non_yearly_parameters_refuse_schedules():

@@ -91,8 +91,9 @@ def test_year_table_amends_the_parents_value_and_schedule(family):
     p = load_scenario(child).params
     assert [p.at(y).health.p_illness for y in (2015, 2016, 2017, 2020)] == \
         [0.08, 0.08, 0.12, 0.12]
+    # a shock table lists one-off events: the parent's 2016 event does not hold in 2017
     assert [p.at(y).shocks.migrant_job_loss for y in (2015, 2016, 2017, 2018)] == \
-        [0.0, 0.1, 0.1, 0.2]
+        [0.0, 0.1, 0.0, 0.2]
 
 
 def test_a_plain_value_replaces_the_parents_schedule(family):
@@ -207,11 +208,9 @@ ERROR_KINDS = [
      f"{RANGE_PATH} = 1.5: too large; allowed: a number from 0 to 1"),
     ("unknown choice", toml_assignment(CHOICE_PATH, '"nonsense"'),
      f"{CHOICE_PATH} = 'nonsense': unknown choice; allowed: one of"),
-    ("year outside the run", "[shocks]\nmigrant_job_loss = {2025 = 0.3}\n",
-     "shocks.migrant_job_loss[2025] = 0.3: year 2025 is outside the run (2012 to 2020)"),
-    ("year outside a shortened run", "[run]\nend_year = 2016\n[shocks]\n"
-     "migrant_job_loss = {2018 = 0.3}\n",
-     "shocks.migrant_job_loss[2018] = 0.3: year 2018 is outside the run (2012 to 2016)"),
+    ("year no run can reach", "[shocks]\nmigrant_job_loss = {2205 = 0.3}\n",
+     "shocks.migrant_job_loss[2205] = 0.3: year 2205 is not a year a run can reach "
+     "(1990 to 2100)"),
     ("not a year", '[shocks]\nmigrant_job_loss = {soon = 0.3}\n',
      "shocks.migrant_job_loss[soon]: year keys must be whole years like 2016"),
     ("fixed parameter given by year", toml_assignment(FIXED_PATH, "{2016 = 3000}"),
@@ -267,7 +266,7 @@ end_year = "2019"
 
 [health]
 p_ilness = 0.1
-p_illness = {2030 = 0.1}
+p_illness = {2230 = 0.1}
 
 [population]
 n_households = -4
@@ -275,7 +274,7 @@ n_households = -4
     text = problems_of(bad)
     assert text.startswith("6 problems")
     for field in ("scenario.nme", "scenario.extends", "run.end_year", "health.p_ilness",
-                  "health.p_illness[2030]", "population.n_households"):
+                  "health.p_illness[2230]", "population.n_households"):
         assert f"{bad}: {field}" in text
 
 

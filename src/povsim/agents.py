@@ -185,7 +185,17 @@ class CadreTeams(AgentTable):
         if p.cadres.training:
             np.minimum(self.competence + np.float32(p.cadres.training_gain), 1.0,
                        out=self.competence)
-        self.paperwork[:] = p.cadres.paperwork
+        self.paperwork[:] = paperwork_share(p)
+
+
+def paperwork_share(p: Parameters) -> float:
+    """Share of cadres' and helpers' time lost to forms and inspections.
+
+    ``cadres.paperwork`` plus the paperwork supervision of funds brings
+    (``budget.supervision x budget.supervision_paperwork``), at most 1.
+    """
+    b = p.budget
+    return min(p.cadres.paperwork + b.supervision * b.supervision_paperwork, 1.0)
 
 
 def beta_traits(rng: np.random.Generator, mean: float, concentration: float,
@@ -207,7 +217,7 @@ def create_village_teams(model: PovertyModel, rng: np.random.Generator) -> None:
         competence=beta_traits(rng, c.competence_mean, c.trait_concentration, len(villages)),
         integrity=beta_traits(rng, c.integrity_mean, c.trait_concentration, len(villages)),
         capacity_per_100=c.capacity_per_100, capacity=c.capacity_per_100 * size / 100.0,
-        paperwork=c.paperwork, tenure=0,
+        paperwork=paperwork_share(p), tenure=0,
     )
 
 
@@ -226,7 +236,8 @@ def create_work_teams(model: PovertyModel, villages: np.ndarray,
                                           len(villages)) + c.work_team_competence_bonus, 1.0),
         integrity=beta_traits(rng, c.integrity_mean, c.trait_concentration, len(villages)),
         capacity_per_100=c.work_team_capacity_per_100,
-        capacity=c.work_team_capacity_per_100 * size / 100.0, paperwork=c.paperwork, tenure=0,
+        capacity=c.work_team_capacity_per_100 * size / 100.0,
+        paperwork=paperwork_share(model.p), tenure=0,
     )
 
 

@@ -4,8 +4,12 @@ Migration: an idle able worker takes a migrant job with a chance that grows with
 skill and with the share of contacts who work away (job information through the
 network); migrants come home at a yearly rate. Motivation moves towards the mean of
 a household's contacts, rises with role models (contacts who exited poverty), with
-a helper and with work in a programme job or post, and falls with handouts without
-work. (Decisions on offered loans and relocation are taken when offered, in phase 5.)
+a helper and with work in a programme job or post, and falls with cash handouts to
+households with able labour but no work ("waiting, relying, needing"). Work effort
+for next year responds to what a household keeps of an extra yuan: a household on a
+gap-filling benefit keeps only ``dibao.earnings_disregard`` of it and withholds up
+to ``withdrawal_effort_cut`` of its market income, less the more motivated it is.
+(Decisions on offered loans and relocation are taken when offered, in phase 5.)
 
 A network term whose coefficient is zero in a scenario (``peer_weight``,
 ``role_model_effect``, ``job_info_effect``) is not computed, and migration is skipped
@@ -84,11 +88,33 @@ def _motivation_rows(model: PovertyModel, peer_motivation: np.ndarray | None,
     if exited_contacts is not None:
         m += np.float32(b.role_model_effect) * exited_contacts
     m += np.float32(model.p.helpers.motivation_boost) * (model.helper_of[rows] >= 0)
-    working = (model.jobs.employer[rows] >= 0) | (
+    programme_work = (model.jobs.employer[rows] >= 0) | (
         model.interventions["public_posts"].since[rows] >= 0)
-    m += np.float32(b.work_reward) * working
-    m -= np.float32(b.handout_penalty) * model.interventions["dibao"].handouts_to_workers(rows)
+    m += np.float32(b.work_reward) * programme_work
+    hh = model.households
+    working = programme_work | (hh.n_migrant[rows] > 0) | (hh.n_local_job[rows] > 0)
+    can_work = model.able_labour()[rows] >= np.float32(b.dependency_labour)
+    dependent = model.interventions["dibao"].handouts(rows) & can_work & ~working
+    m -= np.float32(b.handout_penalty) * dependent
     np.clip(m, 0.0, 1.0, out=m)
+
+
+def update_effort(model: PovertyModel) -> None:
+    """Next year's work effort from what each household keeps of an extra yuan (in 0-1).
+
+    ``effort = 1 - withdrawal_effort_cut x (1 - retention) x (1 - motivation)``.
+    """
+    cut = np.float32(model.p.behaviour.withdrawal_effort_cut)
+    hh = model.households
+    if cut == 0:
+        hh.effort.fill(1.0)
+        return
+    dibao = model.interventions["dibao"]
+    for rows in row_chunks(hh.n):
+        taxed = 1 - dibao.retention(rows)
+        taxed *= 1 - hh.motivation[rows]
+        taxed *= cut
+        np.subtract(np.float32(1.0), taxed, out=hh.effort[rows])
 
 
 def behave(model: PovertyModel, draws: YearDraws) -> None:
@@ -105,3 +131,4 @@ def behave(model: PovertyModel, draws: YearDraws) -> None:
               for name, mask in wanted.items()}
     migrate(model, draws, shares.get("migrants"))
     update_motivation(model, peer_motivation, shares.get("exited"))
+    update_effort(model)

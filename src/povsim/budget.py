@@ -1,16 +1,18 @@
 """Money: the yearly budget, its split across interventions, leakage, idle and carried funds.
 
-Each year new funds arrive (the national budget, growing, scaled to the simulated
-population; plus east-west pairing funds; plus funds earmarked for particular
-interventions, ``dedicated_billion``, such as the bonds and loans that financed
-relocation). A share leaks. The pool (general new funds net of leakage plus funds
-carried from last year) is split across the interventions running that year by their
-budget shares, and each adds its earmarked funds; a share of each allocation sits idle.
-Interventions draw on what is available to them and never beyond it; whatever is
-not spent (idle, unused, unallocated) is carried to the next year. So, over any
+Each year new funds arrive (the year's central special funds times ``budget.scale``,
+in 2010 prices, scaled to the simulated population; plus east-west pairing funds;
+plus funds earmarked for particular interventions, ``dedicated_billion``, such as the
+bonds and loans that financed relocation). A share leaks (less under supervision).
+The pool (general new funds net of leakage plus funds carried from last year) is
+split across the interventions running that year by their budget shares, and each
+adds its earmarked funds; a share of each allocation sits idle (less under
+supervision). Interventions draw on what is available to them and never beyond it;
+whatever is not spent (idle, unused, unallocated) is carried to the next year, or,
+when ``budget.carry_unused`` is off, returned and reported as unspent. So, over any
 span of years::
 
-    carried in + new funds = spent + leaked + carried out
+    carried in + new funds = spent + leaked + returned + carried out
 
 which :meth:`Budget.conservation_error` checks.
 """
@@ -37,6 +39,7 @@ class YearAccount:
     idle: dict[str, float] = field(default_factory=dict)
     spent: dict[str, float] = field(default_factory=dict)
     unallocated: float = 0.0
+    returned: float = 0.0
     carried_out: float = 0.0
 
     @property
@@ -58,6 +61,7 @@ class Budget:
         self.names = tuple(names)
         self.population_share = population_share
         self.carry = 0.0
+        self.carry_unused = True
         self.national_level = 0.0
         self.available: dict[str, float] = dict.fromkeys(self.names, 0.0)
         self.history: list[YearAccount] = []
@@ -66,18 +70,11 @@ class Budget:
     def _receive_funds(self, p: Parameters, year: int, households: int) -> float:
         """Funds arriving in ``year``: the national budget share plus east-west funds.
 
-        Moves the national budget on to ``year``: called once a year, by :meth:`open_year`.
-
-        The national budget is ``national_billion`` in ``budget.start_year`` and grows by
-        that year's ``budget.growth`` every year after (so a growth that changes by year,
-        e.g. ``{2021 = 0.0}``, holds the budget flat from then on).
+        The national budget is ``budget.national_billion`` of that year (nominal) times
+        ``budget.scale``, in 2010 prices (divided by ``run.price_index``).
         """
         b = p.budget
-        if year > b.start_year and self.national_level:
-            self.national_level *= 1 + b.growth
-        else:  # the first year with a budget (or a run starting after it)
-            self.national_level = (b.national_billion * 1e9
-                                   * (1 + b.growth) ** max(year - b.start_year, 0))
+        self.national_level = b.national_billion * 1e9 * b.scale / p.run.price_index
         funds = 0.0
         if b.start_year <= year <= b.end_year:
             funds += self.national_level * self.population_share
@@ -105,21 +102,25 @@ class Budget:
         dedicated = {name: getattr(p.interventions, name).dedicated_billion * 1e9
                      * self.population_share if name in active else 0.0
                      for name in self.names}
+        b = p.budget
+        leakage = b.leakage * (1 - b.supervision * b.supervision_leakage_cut)
+        idle_share = b.idle * (1 - b.supervision * b.supervision_idle_cut)
         acc.new = general + sum(dedicated.values())
-        acc.leaked = acc.new * p.budget.leakage
-        keep = 1 - p.budget.leakage
+        acc.leaked = acc.new * leakage
+        keep = 1 - leakage
         pool = self.carry + general * keep
         allocated_total = 0.0
         for name in self.names:
             share = getattr(p.interventions, name).budget_share if name in active else 0.0
             alloc = pool * share + dedicated[name] * keep
             allocated_total += pool * share
-            idle = alloc * p.budget.idle
+            idle = alloc * idle_share
             acc.allocated[name] = alloc
             acc.idle[name] = idle
             acc.spent[name] = 0.0
             self.available[name] = alloc - idle
         acc.unallocated = pool - allocated_total
+        self.carry_unused = b.carry_unused
         self.current = acc
         return acc
 
@@ -166,12 +167,20 @@ class Budget:
         return int(np.searchsorted(cum, self.available[name] * (1 + 1e-12), side="right"))
 
     def close_year(self) -> YearAccount:
-        """Carry everything unspent (idle, unused and unallocated) to the next year."""
+        """Carry everything unspent (idle, unused and unallocated) to the next year, or return it.
+
+        With ``budget.carry_unused`` off, the unspent money is returned (``returned``)
+        and nothing is carried.
+        """
         acc = self.current
         if acc is None:
             raise RuntimeError("close_year() called before open_year()")
         unused = sum(self.available.values())
-        acc.carried_out = acc.unallocated + sum(acc.idle.values()) + unused
+        unspent = acc.unallocated + sum(acc.idle.values()) + unused
+        if self.carry_unused:
+            acc.carried_out = unspent
+        else:
+            acc.returned = unspent
         self.carry = acc.carried_out
         self.history.append(acc)
         self.available = dict.fromkeys(self.names, 0.0)
@@ -183,10 +192,11 @@ class Budget:
         return sum(a.total_spent for a in self.history)
 
     def conservation_error(self) -> float:
-        """``carried in + new - spent - leaked - carried out`` over all closed years (yuan)."""
+        """``carried in + new - spent - leaked - returned - carried out`` over all closed years."""
         if not self.history:
             return 0.0
         first, last = self.history[0], self.history[-1]
         inflow = first.carried_in + sum(a.new for a in self.history)
-        outflow = self.total_spent() + sum(a.leaked for a in self.history) + last.carried_out
+        outflow = (self.total_spent() + sum(a.leaked + a.returned for a in self.history)
+                   + last.carried_out)
         return inflow - outflow

@@ -52,7 +52,7 @@ def parameter_table() -> str:
                       "| parameter | default | unit | allowed | description | source |",
                       "|---|---|---|---|---|---|"]
         name = path.rsplit(".", 1)[1]
-        yearly = "" if info.yearly else " (fixed)"
+        yearly = " (event)" if info.event else "" if info.yearly else " (fixed)"
         lines.append(
             f"| `{name}` | {_cell(_value(value))} | {_cell(info.unit)} | "
             f"{_cell(info.allowed())}{yearly} | {_cell(info.doc)} | {_cell(info.source)} |"

@@ -80,7 +80,8 @@ class YearDraws:
         u_damage: A disaster damaging the house.
         u_job_loss: The household's migrant workers losing their jobs (scenario shock).
         z_income: Transitory shock to market income.
-        z_observe: Cadre's error in observing income.
+        u_register: The register's yearly chances: applying or being brought forward,
+            being reported by a helper, being found by monitoring.
     """
 
     u_young: np.ndarray | None
@@ -95,7 +96,7 @@ class YearDraws:
     u_damage: np.ndarray | None
     u_job_loss: np.ndarray | None
     z_income: np.ndarray
-    z_observe: np.ndarray
+    u_register: np.ndarray | None
 
 
 OPTIONAL_UNIFORMS: dict[str, Callable[[Parameters], bool]] = {
@@ -108,6 +109,7 @@ OPTIONAL_UNIFORMS: dict[str, Callable[[Parameters], bool]] = {
     "u_dropout": lambda p: p.schooling.p_dropout > 0,
     "u_damage": lambda p: p.shocks.disaster_house_damage > 0,
     "u_job_loss": lambda p: p.shocks.migrant_job_loss > 0,
+    "u_register": lambda p: (p.identification.adjustment or p.monitoring.enabled),
 }
 """Bulk uniforms that are only needed while a rate is above zero: name -> whether needed.
 A uniform ``u`` in [0, 1) is never below a chance of zero, so without the draw nothing

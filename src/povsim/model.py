@@ -8,10 +8,12 @@ phases run in a fixed order (MODEL.md section 3):
 2. shocks -- village disasters, farm prices, migrant job losses, enterprise fortunes
 3. income -- policy effects, farm, wages, transfers minus costs; top-ups (dibao,
    premiums, relief); informal risk sharing; savings; school dropout
-4. identification -- cadres register and adjust the poverty registry
+4. identification -- the register: mass registration, look-back sweep, yearly income
+   checks, dynamic adjustment
 5. prescription and delivery -- helpers, active help within capacity, measures by cause
 6. behaviour -- migration and motivation, with neighbour information
-7. exit assessment -- certified exits against the standard, pressure, spot checks
+7. exit assessment -- certified exits against the standard, pressure, spot checks;
+   designated counties and poor villages exit
 8. after exit -- support kept or withdrawn, return-prevention monitoring
 9. record -- true status, flows and every output; the year's accounts are closed
 """
@@ -40,6 +42,7 @@ from povsim.draws import Streams, YearDraws, draw_year
 from povsim.governance.after_exit import follow_up_exits
 from povsim.governance.exit import assess_exits
 from povsim.governance.identification import identify
+from povsim.governance.places import places_exit
 from povsim.governance.prescription import prescribe_and_deliver, release_helpers
 from povsim.governance.registry import Registry
 from povsim.interventions import Intervention, build_interventions
@@ -57,6 +60,7 @@ from povsim.life.schooling import drop_out
 from povsim.life.shocks import YearShocks, draw_shocks
 from povsim.metrics import OutputCollector, model_reporters
 from povsim.params import Parameters
+from povsim.world.counties import Counties, designate_counties
 from povsim.world.households import ALL, Households, Rows
 from povsim.world.network import VillageNetwork, build_network
 from povsim.world.population import build_households, build_villages
@@ -99,6 +103,7 @@ class PovertyModel(mesa.Model):
         p: Parameters resolved for the current year.
         households: The household table.
         villages: The village table.
+        counties: The county table (designated poor counties and their exits).
         network: The village network.
         cadres: Cadre teams (table; the agents are ``cadres.agents``).
         helpers: Pairing helpers (table).
@@ -176,6 +181,8 @@ class PovertyModel(mesa.Model):
         hh.savings[:] = p.population.savings_years_of_income * np.maximum(
             hh.net_income - line * hh.size(), 0)
         hh.prev_income_pc[:] = hh.income_pc
+        self.counties: Counties = self._designate_counties()
+        self.shocks: YearShocks = shocks
         self.flows: YearFlows = start_status(hh, p.run.poverty_line, self.year)
         self.initial_poor_persons = float((hh.weight * hh.size())[hh.poor].sum(dtype=np.float64))
 
@@ -214,6 +221,18 @@ class PovertyModel(mesa.Model):
         k = min(int(np.searchsorted(cum, remaining)), len(order) - 1)
         return float(threshold[order[k]])
 
+    def _designate_counties(self) -> Counties:
+        """Designated poor counties (lowest mean income at the start) and western ones."""
+        hh, v, c = self.households, self.villages, self.p.counties
+        original = ~v.is_site
+        n_counties = int(v.county.max()) + 1
+        remoteness = np.bincount(v.county[original], weights=v.remoteness[original],
+                                 minlength=n_counties) / np.maximum(
+            np.bincount(v.county[original], minlength=n_counties), 1)
+        persons = hh.weight * hh.size()
+        return designate_counties(v.county[hh.village], persons, hh.income_pc, remoteness,
+                                  c.designated_share, c.west_share)
+
     def _setup_system(self) -> None:
         """Cadres, enterprises, helpers, the registry, interventions and the budget."""
         hh, p = self.households, self.p
@@ -225,7 +244,7 @@ class PovertyModel(mesa.Model):
         create_enterprises(self, self.streams.agents)
         self.cadre_households = self._pick_cadre_households()
         self.cadre_kin = self.network.kin_of(self.cadre_households)
-        self.registry = Registry.empty(n)
+        self.registry = Registry.empty(n, self.villages.n, self.streams.identification)
         self.registry.bind(self)
         self.helper_of = np.full(n, -1, np.int32)
         self.jobs = Jobs(n)
@@ -327,6 +346,7 @@ class PovertyModel(mesa.Model):
         with self._timed("income"):
             self.earn_income(shocks, self.draws)
         with self._timed("identification"):
+            np.copyto(self.households.need_pc, self.households.stable_pc())
             identify(self)
         with self._timed("prescription"):
             prescribe_and_deliver(self)
@@ -335,6 +355,7 @@ class PovertyModel(mesa.Model):
             behave(self, self.draws)
         with self._timed("exit"):
             assess_exits(self)
+            places_exit(self)
         with self._timed("after_exit"):
             follow_up_exits(self)
         with self._timed("record"):
@@ -345,6 +366,7 @@ class PovertyModel(mesa.Model):
     def open_budget(self) -> None:
         """Receive the year's funds and split them among the running interventions."""
         self.registry.counts.reset()
+        self.registry.start_registered = int(np.count_nonzero(self.registry.is_registered()))
         year = self.year
         running = [name for name, iv in self.interventions.items() if iv.running(year)]
         self._ever_running.update(running)
@@ -388,6 +410,7 @@ class PovertyModel(mesa.Model):
         """Village disasters, prices and job losses; enterprises' fortunes and failures."""
         shocks = draw_shocks(self.households, self.villages, self.p, self.streams.shocks,
                              self.draws.u_damage, self.draws.u_job_loss)
+        self.shocks = shocks
         failed = self.enterprises.trade_year(self.p, self.streams.agents)
         self.jobs.update(self, failed)
         self.cadres.new_year(self.p, self.households.village_sizes(self.villages.n))

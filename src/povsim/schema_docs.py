@@ -105,7 +105,8 @@ def sections_reference() -> str:
             lines.append(
                 f"| `{name}` | {KIND_NAMES[info.kind]} | `{_cell(toml_value(value))}` | "
                 f"{_cell(info.unit)} | {_cell(_allowed(info))} | "
-                f"{'yes' if info.yearly else 'no'} | {_cell(info.doc)} | "
+                f"{'event' if info.event else 'yes' if info.yearly else 'no'} | "
+                f"{_cell(info.doc)} | "
                 f"{_cell(info.source)} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -120,7 +121,9 @@ def reference() -> str:
         outputs_table(),
         "### Parameter sections", "",
         "Every parameter has a default; a scenario sets only what it changes. \"by year: "
-        "yes\" means the value may be a year table such as `{2016 = 0.8}`.", "",
+        "yes\" means the value may be a year table such as `{2016 = 0.8}`, each value "
+        "holding until the next; \"event\" means a year table of one-off events, each "
+        "value applying in its own year only.", "",
         sections_reference(),
     ])
 

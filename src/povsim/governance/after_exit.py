@@ -1,13 +1,23 @@
-"""Phase 8: support after exit, and return-prevention monitoring.
+"""Phase 8: support after exit, and return-prevention (dynamic) monitoring.
 
-Exited households keep their policies for ``post_exit.support_years`` (0: withdrawn
-at exit). Monitoring, when on, watches exited households and marginal
-never-registered ones; an alert (observed income below ``alert_ratio`` x line, or a
-drop of ``drop_share`` in a year) that is detected puts the household under
-monitoring (``MONITORED``): it gets a temporary relief payment at once and measures
-like a registered household from the next delivery. Monitored households that recover
-return to their previous status. The year's sustained exits (out
-``run.sustained_exit_years``) are counted here too.
+**Support after exit.** An exited household keeps its policies (posts, insurance
+top-up, education cover, dibao while eligible, its helper if helpers stay) until
+``post_exit.support_years`` after its exit, and at least to the end of
+``post_exit.kept_through`` (a transition's "four no-withdrawals"). Then support is
+withdrawn: at once, or spread over ``post_exit.phase_out_years``.
+
+**Monitoring** (``monitoring.enabled``). Watched: exited households and
+never-registered households cadres know to be near the line (``marginal_band``).
+Each year a watched household at risk -- known income below ``alert_ratio`` x line,
+a fall of ``drop_share`` in a year, a sudden expense or a disaster -- is found with
+chance ``detection_rate`` and flagged (``MONITORED``): it gets relief at once (its gap
+to the line, up to ``relief_per_person`` a member) and
+measures like a registered household from the next delivery. A monitored household
+whose verified income is back at ``alert_ratio`` x line or above, with no new shock,
+has its risk cleared and returns to its previous status.
+
+The year's sustained and lasting exits, and exited households that fell back (true
+returns, split by whether monitoring had flagged them), are counted here too.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from povsim.governance.identification import observe, verify
 from povsim.governance.prescription import end_support
 from povsim.status import RegStatus
 
@@ -24,7 +35,7 @@ if TYPE_CHECKING:
 
 
 def follow_up_exits(model: PovertyModel) -> None:
-    """Withdraw support when due, run monitoring, count sustained exits (phase 8)."""
+    """Count fallbacks and lasting exits, withdraw support when due, monitor (phase 8)."""
     reg = model.registry
     if not reg.built:
         return
@@ -33,73 +44,125 @@ def follow_up_exits(model: PovertyModel) -> None:
     if model.p.monitoring.enabled:
         _monitor(model)
     else:
-        _release_monitored(model, np.ones(model.households.n, bool))
+        _release_monitored(model, np.flatnonzero(
+            model.households.reg_status == RegStatus.MONITORED), count=False)
 
 
 def _track_fell_back(model: PovertyModel) -> None:
     """Remember exited households that are truly poor again; count sustained exits."""
-    reg, hh = model.registry, model.households
+    reg, hh, run = model.registry, model.households, model.p.run
     exited = reg.exit_year >= 0
-    newly = exited & ~reg.fell_back & (hh.income_pc < np.float32(model.p.run.poverty_line))
+    newly = exited & ~reg.fell_back & (hh.income_pc < np.float32(run.poverty_line))
     reg.fell_back |= newly
-    reg.counts.fell_back += int(newly.sum())
-    sustained = exited & ~reg.fell_back & (
-        model.year - reg.exit_year == model.p.run.sustained_exit_years)
-    n = int(sustained.sum())
-    reg.counts.sustained_exits += n
-    reg.cumulative_sustained += n
+    c = reg.counts
+    c.fell_back += int(np.count_nonzero(newly))
+    flagged = int(np.count_nonzero(newly & reg.ever_flagged))
+    c.monitored_fell_back += flagged
+    c.unflagged_fell_back += int(np.count_nonzero(newly)) - flagged
+    holding = exited & ~reg.fell_back
+    years_out = model.year - reg.exit_year
+    sustained = int(np.count_nonzero(holding & (years_out == run.sustained_exit_years)))
+    lasting = int(np.count_nonzero(holding & (years_out == run.lasting_exit_years)))
+    c.sustained_exits += sustained
+    c.lasting_exits += lasting
+    reg.cumulative_sustained += sustained
+    reg.cumulative_lasting += lasting
+
+
+def support_end_year(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
+    """The year from which the support of exited ``rows`` is withdrawn.
+
+    ``exit year + support_years``, or the year after ``kept_through`` if later; with
+    a phase-out over ``n`` years, household ``i`` waits ``i mod n`` years more.
+    """
+    post = model.p.post_exit
+    reg = model.registry
+    end = np.maximum(reg.exit_year[rows].astype(np.int32) + post.support_years,
+                     post.kept_through + 1)
+    if post.phase_out_years > 1:
+        end += (rows % post.phase_out_years).astype(np.int32)
+    return end
 
 
 def _withdraw_support(model: PovertyModel) -> None:
-    reg, hh = model.registry, model.households
-    years = model.p.post_exit.support_years
-    exited = hh.reg_status == RegStatus.EXITED
-    due = np.flatnonzero(exited & (model.year - reg.exit_year >= years))
+    """Support of exited households is withdrawn in the year it is due (once)."""
+    reg = model.registry
+    kept = np.flatnonzero(reg.support_kept)
+    if len(kept) == 0:
+        return
+    due = kept[model.year >= support_end_year(model, kept)]
     if len(due) == 0:
         return
     end_support(model, due)
+    reg.support_kept[due] = False
     reg.counts.withdrawn += len(due)
 
 
+def at_risk(model: PovertyModel, rows: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (with incomes ``observed`` now) are at risk of (re)falling into poverty.
+
+    Known income below ``alert_ratio`` x line, a fall of ``drop_share`` since the last
+    verification, a sudden expense or a disaster this year.
+    """
+    m = model.p.monitoring
+    hh, reg = model.households, model.registry
+    line = np.float32(model.p.run.poverty_line)
+    low = observed < line * np.float32(m.alert_ratio)
+    previous = reg.known_pc[rows]
+    fell = np.isfinite(previous) & (observed < previous * np.float32(1 - m.drop_share))
+    costs = hh.medical_oop[rows] + hh.schooling_spending[rows]
+    before_costs = np.maximum(hh.net_income[rows] + costs, 1.0)
+    expense = costs > np.float32(m.expense_share) * before_costs
+    return low | fell | expense | hh.disaster_hit[rows]
+
+
 def _monitor(model: PovertyModel) -> None:
+    """Flag watched households at risk; clear monitored households whose risk has passed."""
     m = model.p.monitoring
     reg, hh = model.registry, model.households
     line = np.float32(model.p.run.poverty_line)
-    obs = reg.observed_pc
-    prev = reg.previous_observed_pc
     status = hh.reg_status
-    exited = status == RegStatus.EXITED
-    marginal = (status == RegStatus.NEVER) & (obs < line * np.float32(1 + m.marginal_band))
-    watched = exited | marginal
-    drop = (obs < line * np.float32(m.alert_ratio)) | (
-        np.isfinite(prev) & (obs < prev * np.float32(1 - m.drop_share)))
-    detected = watched & drop & (model.streams.exit.random(hh.n) < m.detection_rate)
-    rows = np.flatnonzero(detected)
-    reg.set_status(rows, RegStatus.MONITORED, model.year)
-    pay_relief(model, rows, np.float32(m.relief_per_person) * hh.size()[rows])
-    reg.counts.alerts += len(rows)
-    recovered = (status == RegStatus.MONITORED) & ~detected & (
-        obs >= line * np.float32(m.alert_ratio))
-    _release_monitored(model, recovered)
+    monitored = np.flatnonzero(status == RegStatus.MONITORED)
+    if len(monitored):  # the monitored are checked every year
+        observed = verify(model, monitored)
+        settled = ~at_risk(model, monitored, observed) & (hh.reg_year[monitored] < model.year)
+        _release_monitored(model, monitored[settled])
+    marginal = (status == RegStatus.NEVER) & (
+        reg.known_pc < line * np.float32(1 + m.marginal_band))
+    watched = np.flatnonzero((status == RegStatus.EXITED) | marginal)
+    u = model.draws.u_register
+    if len(watched) == 0 or u is None:
+        return
+    risky = watched[at_risk(model, watched, observe(model, watched))]
+    found = risky[u[risky] < np.float32(m.detection_rate)]
+    verify(model, found)
+    reg.set_status(found, RegStatus.MONITORED, model.year)
+    reg.ever_flagged[found] = True
+    gap = np.clip(line - hh.income_pc[found], 0, np.float32(m.relief_per_person))
+    pay_relief(model, found, gap * hh.size()[found])
+    reg.counts.alerts += len(found)
+    reg.cumulative_flagged += len(found)
 
 
-def _release_monitored(model: PovertyModel, which: np.ndarray) -> None:
-    """Monitored households in ``which`` return to exited (if they had exited) or never."""
-    reg, hh = model.registry, model.households
-    rows = np.flatnonzero(which & (hh.reg_status == RegStatus.MONITORED))
+def _release_monitored(model: PovertyModel, rows: np.ndarray, count: bool = True) -> None:
+    """Monitored ``rows`` return to exited (if they had exited) or never registered."""
     if len(rows) == 0:
         return
+    reg, hh = model.registry, model.households
     had_exited = reg.exit_year[rows] >= 0
     hh.reg_status[rows] = np.where(had_exited, RegStatus.EXITED, RegStatus.NEVER)
     hh.reg_year[rows] = model.year
+    if count:
+        reg.counts.risk_cleared += len(rows)
+        reg.cumulative_cleared += len(rows)
 
 
 def pay_relief(model: PovertyModel, rows: np.ndarray, amounts: np.ndarray) -> float:
-    """Pay temporary relief to households on alert, this year (from the dibao allocation).
+    """Pay temporary relief to households flagged at risk, this year (from the dibao allocation).
 
     Args:
         model: The model.
-        rows: Households on alert.
+        rows: Households flagged.
         amounts: Relief due to each (yuan).
 
     Returns:
@@ -111,6 +174,8 @@ def pay_relief(model: PovertyModel, rows: np.ndarray, amounts: np.ndarray) -> fl
     paid = (amounts * np.float32(ratio)).astype(np.float32)
     hh = model.households
     hh.transfer_income[rows] += paid
+    hh.public_transfers[rows] += paid
+    hh.benefit_income[rows] += paid
     hh.net_income[rows] += paid
     hh.income_pc[rows] = hh.net_income[rows] / hh.size()[rows]
     model.relief_paid += float(paid.sum(dtype=np.float64))

@@ -1,14 +1,20 @@
 """Phase 7: exit assessment of registered households.
 
-A registered household exits when its assessed (observed) per-capita income is at
-least ``exit.income_margin`` times the line and, under the full criteria, the
-guarantees hold: food and clothing (income), compulsory schooling (no dropout),
-basic medical care (enrolled in basic medical insurance), safe housing, safe drinking
-water (village water).
-Under target pressure, cadres close part of the shortfall against the yearly exit
-target (every registered household out by ``exit.target_year``) by exiting
-households whose assessed income is within ``fake_exit_margin`` below the line.
-Third-party spot checks re-check a share of exits and reverse false ones.
+A registered household exits when its assessed stable per-capita income (this
+year's income from lasting sources -- without the year's transitory luck --
+transfers included, as a verification sees it) has been at least
+``exit.income_margin`` times the line in ``exit.stable_years`` consecutive yearly
+assessments and, under the full criteria, the guarantees hold: food and clothing
+(income), compulsory schooling (no dropout), basic medical care (enrolled in basic
+medical insurance), safe housing, safe drinking water (village water).
+
+Until ``exit.target_year``, cadres work to a yearly target (every registered
+household out by the target year); under target pressure they close part of each
+county's shortfall by exiting households whose assessed income is within
+``fake_exit_margin`` below the line or not yet stable. Third-party spot checks
+re-check a share of exits and reverse false ones (an exit is false when the
+household's true stable income is below the line). After the target year there is no
+exit target and no pressure.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from povsim.governance.identification import observation_error
+from povsim.governance.identification import observe_stable
 from povsim.governance.prescription import release_helpers
 from povsim.ordering import order_within_groups, ranks_in_groups
 from povsim.status import RegStatus
@@ -48,41 +54,48 @@ def assess_exits(model: PovertyModel) -> None:
     hh = model.households
     line = np.float32(model.p.run.poverty_line)
     registered = np.flatnonzero(reg.is_registered())
-    candidates = registered[year - hh.reg_year[registered] >= p.min_years_registered]
+    assessed = observe_stable(model, registered)
+    above = assessed >= line * np.float32(p.income_margin)
+    reg.stable_years[registered] = np.where(
+        above, np.minimum(reg.stable_years[registered] + 1, 100), 0)
+    old_enough = year - hh.reg_year[registered] >= p.min_years_registered
+    candidates = registered[old_enough]
     if len(candidates) == 0:
         return
-    # Assessed on this year's income including transfers paid after registration (so a
-    # household lifted by the dibao exits on paper), with this year's observation error.
-    obs = hh.income_pc[candidates] * observation_error(model, candidates)
+    assessed = assessed[old_enough]
     ok_guarantees = (guarantees_met(model, candidates)
                      if p.criteria == "income_and_guarantees" else np.ones(len(candidates), bool))
-    natural = (obs >= line * np.float32(p.income_margin)) & ok_guarantees
+    natural = (reg.stable_years[candidates] >= p.stable_years) & ok_guarantees
     exits = candidates[natural]
-    pressured = _pressured_exits(model, candidates, natural, obs, ok_guarantees)
+    pressured = _pressured_exits(model, candidates, natural, assessed, ok_guarantees)
     exits = np.concatenate([exits, pressured])
-    fake = hh.income_pc[exits] < line
+    fake = hh.stable_pc(exits) < line
     checked = model.streams.exit.random(len(exits)) < p.spot_check_rate
     caught = fake & checked & (model.streams.exit.random(len(exits)) < p.spot_check_accuracy)
     certified = exits[~caught]
     reg.set_status(certified, RegStatus.EXITED, year)
     reg.exit_year[certified] = year
     reg.fell_back[certified] = False
+    reg.ever_flagged[certified] = False
+    reg.support_kept[certified] = True
     reg.fake_exit[certified] = fake[~caught]
     c = reg.counts
     c.exits += len(certified)
     c.pressured_exits += len(pressured)
     c.fake_exits += int(fake[~caught].sum())
     c.reversed_exits += int(caught.sum())
+    c.transfer_exits += int(np.count_nonzero(
+        hh.pre_transfer_pc(certified) < line * np.float32(p.income_margin)))
     reg.cumulative_exits += len(certified)
     if model.p.helpers.stop_at_exit:
         release_helpers(model, certified)
 
 
 def _pressured_exits(model: PovertyModel, candidates: np.ndarray, natural: np.ndarray,
-                     obs: np.ndarray, ok_guarantees: np.ndarray) -> np.ndarray:
-    """Extra exits on inflated income to close part of each county's target shortfall."""
+                     assessed: np.ndarray, ok_guarantees: np.ndarray) -> np.ndarray:
+    """Extra exits on inflated or expected income to close part of each county's shortfall."""
     p, year = model.p.exit, model.year
-    if p.target_pressure <= 0:
+    if p.target_pressure <= 0 or year > p.target_year:
         return np.zeros(0, np.int64)
     hh, v = model.households, model.villages
     line = np.float32(model.p.run.poverty_line)
@@ -93,11 +106,11 @@ def _pressured_exits(model: PovertyModel, candidates: np.ndarray, natural: np.nd
     target = np.ceil(registered / years_left)
     shortfall = np.maximum(target - np.bincount(county[natural], minlength=n_counties), 0)
     extra = np.floor(p.target_pressure * shortfall).astype(np.int64)
-    near = ~natural & ok_guarantees & (obs >= line * np.float32(1 - p.fake_exit_margin))
+    near = ~natural & ok_guarantees & (assessed >= line * np.float32(1 - p.fake_exit_margin))
     pool = np.flatnonzero(near)
     if len(pool) == 0:
         return np.zeros(0, np.int64)
-    order = pool[order_within_groups(county[pool], -obs[pool])]  # highest income first
+    order = pool[order_within_groups(county[pool], -assessed[pool])]  # highest income first
     county_sorted = county[order]
     rank = ranks_in_groups(county_sorted)
     return candidates[order[rank < extra[county_sorted]]]

@@ -1,15 +1,33 @@
-"""Phase 4: identification of the poor and yearly adjustment of the registry.
+"""Phase 4: identification of the poor -- the register built, swept and adjusted.
 
-Cadres observe per-capita income with an error that shrinks with their competence
-and persists from year to year.
-In the registry's first year, each village registers (quota mode) its lowest
-observed incomes up to a share of the county's top-down quota, or (need-based mode)
-every household observed below the line; kin of the village cadres may be registered
-out of favouritism; the village's public review corrects a share of the errors; the
-cadre records a main cause, which can be wrong. Registered poor villages are
-designated and get a first secretary and work team, and a workshop. Later years
-adjust the registry: the wrongly registered are removed, the newly poor and the
-returned are added.
+What cadres know of a household's per-capita income comes from *verifications*.
+A verification observes the household's stable income (from lasting sources, without
+the year's transitory luck) with the household's own error: a
+persistent standard normal (``registry.error_z``) scaled by the village cadres'
+observation spread, plus income the household hides; both shrink by
+``contact_error_decay`` with every contact. So the same household verified twice
+without any change in its income gives the same answer unless contact taught the
+cadres more: measurement noise alone moves nobody on or off the register.
+
+The register's life (identification parameters):
+
+1. **Mass registration** (``start_year``): cadres observe every household; each
+   village registers its lowest observed incomes within its share of the county
+   quota handed down (or, need-based, everyone observed below the line); kin of village cadres
+   may be registered out of favouritism; the village's public review corrects a
+   share of errors; cadres record the causes. Registered poor villages are
+   designated and get a first secretary and work team, and a workshop.
+2. **Look-back sweep** (``lookback_share`` by year): the register of a share of the
+   villages is re-verified: households verified above ``removal_margin`` x line,
+   and favoured kin the sweep catches, are struck out; the sweep's survey verifies
+   unregistered households and adds those found poor.
+3. **Yearly income check**: every registered household is verified each year
+   (its helper's and cadres' visits), which is what exit assessment builds on.
+4. **Dynamic adjustment** (from ``adjustment_start_year`` to ``end_year``): truly
+   poor households off the register come forward (they apply, or a visible shock
+   brings them to the cadres, or a helper still visiting an exited household reports
+   it); each is verified and registered (or re-registered, a return) when found
+   below the line.
 """
 
 from __future__ import annotations
@@ -20,7 +38,6 @@ import numpy as np
 
 from povsim.agents import EnterpriseKind, add_village_enterprises, create_work_teams
 from povsim.causes import derive_causes, main_cause
-from povsim.chunks import row_chunks
 from povsim.governance.prescription import end_support
 from povsim.ordering import order_within_groups, ranks_in_groups
 from povsim.status import CAUSES, RegStatus, registered_as_poor
@@ -35,63 +52,90 @@ are ranked within their villages. An engineering constant: the ranks below each 
 are exact whatever its value; it only decides how much is sorted."""
 
 
-def observation_error(model: PovertyModel, rows: Rows = ALL) -> np.ndarray:
-    """This year's multiplicative error of the income observations (mean 1).
-
-    The standard normal behind it is persistent (``registry.observation_z``, updated once
-    a year by :func:`advance_observation_error`).
-
-    Args:
-        model: The model.
-        rows: Households to return (all if omitted).
-    """
-    return _observation_error(model, _error_spread(model), rows)
-
-
+# ------------------------------------------------------------ what cadres see
 def _error_spread(model: PovertyModel) -> np.ndarray:
-    """Spread (log-sd) of the observation error in each village."""
+    """Spread (log-sd) of the first observation's error in each village."""
     p = model.p.identification
     competence = model.cadres.competence_by_village(model.villages.n)
     return np.float32(p.noise_sd) * (1 - np.float32(p.competence_noise_cut) * competence)
 
 
-def _observation_error(model: PovertyModel, spread: np.ndarray,
-                       rows: np.ndarray | slice) -> np.ndarray:
-    sigma = spread[model.households.village_index()[rows]]
-    return np.exp(sigma * model.registry.observation_z[rows] - sigma * sigma / 2)
+def observation_factor(model: PovertyModel, rows: Rows = ALL) -> np.ndarray:
+    """What a verification multiplies each of ``rows``' true income by.
 
+    ``exp(decay ** contacts x (spread x error_z - hidden_income))``: the household's
+    own error and hidden income, shrunk by the contacts cadres have had with it.
 
-def advance_observation_error(model: PovertyModel, rows: slice = ALL) -> None:
-    """Move each household's observation error one year on (AR(1), ``noise_persistence``)."""
-    rho = np.float32(model.p.identification.noise_persistence)
+    Args:
+        model: The model.
+        rows: Households (all if omitted).
+    """
+    p = model.p.identification
     reg = model.registry
-    z = reg.observation_z[rows]  # a view: changed in place
-    if not reg.built:
-        z[:] = model.draws.z_observe[rows]
-    else:
-        z *= rho
-        z += np.sqrt(1 - rho * rho) * model.draws.z_observe[rows]
+    decay = np.float32(p.contact_error_decay) ** np.arange(128, dtype=np.float32)
+    sigma = _error_spread(model)[model.households.village_index()[rows]]
+    log_error = sigma * reg.error_z[rows]
+    log_error -= np.float32(p.hidden_income)
+    log_error *= decay[reg.contacts[rows]]
+    return np.exp(log_error)
 
 
+def observe(model: PovertyModel, rows: Rows = ALL) -> np.ndarray:
+    """Per-capita income of ``rows`` as a verification finds it now (no contact counted)."""
+    return model.households.income_pc[rows] * observation_factor(model, rows)
+
+
+def observe_stable(model: PovertyModel, rows: Rows = ALL) -> np.ndarray:
+    """Per-capita income from lasting sources of ``rows`` as an exit assessment finds it.
+
+    The income without this year's transitory luck (land, jobs, projects, transfers
+    the household can count on), with the household's observation error.
+    """
+    return model.households.stable_pc(rows) * observation_factor(model, rows)
+
+
+def verify(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
+    """Verify ``rows``: observe their stable income, keep it as known, count the contact.
+
+    Returns:
+        The verified per-capita incomes (from lasting sources: a year's luck, good or
+        bad, is not what registration, removal or exit go by).
+    """
+    observed = observe_stable(model, rows)
+    reg = model.registry
+    reg.record_verification(rows, observed, model.year)
+    reg.count_contact(rows)
+    return observed
+
+
+# ----------------------------------------------------------------- the year
 def identify(model: PovertyModel) -> None:
-    """Build the registry in its first year; adjust it in later years."""
+    """Build the register in its first year; check, sweep and adjust it in later years."""
     p, year = model.p.identification, model.year
     reg = model.registry
     if year < p.start_year:
         return
-    spread = _error_spread(model)
-    for rows in row_chunks(model.households.n):
-        reg.previous_observed_pc[rows] = reg.observed_pc[rows]
-        advance_observation_error(model, rows)
-        np.multiply(model.households.income_pc[rows], _observation_error(model, spread, rows),
-                    out=reg.observed_pc[rows])
     if not reg.built:
         build_registry(model)
         reg.built = True
-    elif p.adjustment and year >= p.adjustment_start_year:
+        return
+    check_incomes(model)
+    if year > p.end_year:
+        return
+    if model.p.identification.lookback_share > 0:
+        sweep(model)
+    if p.adjustment and year >= p.adjustment_start_year:
         adjust_registry(model)
 
 
+def check_incomes(model: PovertyModel) -> None:
+    """The yearly income check: every registered household is verified."""
+    rows = np.flatnonzero(model.registry.is_registered())
+    if len(rows):
+        verify(model, rows)
+
+
+# ------------------------------------------------------- mass registration
 def _kin_favoured(model: PovertyModel, rows_mask: np.ndarray) -> np.ndarray:
     """Which households (among ``rows_mask``) a cadre favours this year."""
     p = model.p.identification
@@ -108,11 +152,12 @@ def _kin_favoured(model: PovertyModel, rows_mask: np.ndarray) -> np.ndarray:
 
 
 def build_registry(model: PovertyModel) -> None:
-    """First registration: quotas or need, favouritism, public review, diagnosis."""
+    """Mass registration: observation, quotas or need, favouritism, public review, diagnosis."""
     p = model.p.identification
     reg = model.registry
     line = np.float32(model.p.run.poverty_line)
-    obs = reg.observed_pc
+    obs = observe_stable(model)
+    reg.record_verification(ALL, obs, model.year)
     favoured = _kin_favoured(model, obs >= line)
     if p.mode == "need_based":
         chosen = obs < line * np.float32(1 + p.registration_margin)
@@ -122,6 +167,7 @@ def build_registry(model: PovertyModel) -> None:
     chosen = _public_review(model, chosen)
     rows = np.flatnonzero(chosen)
     reg.set_status(rows, RegStatus.REGISTERED, model.year)
+    reg.count_contact(rows)
     reg.favoured[:] = favoured & chosen
     diagnose(model, rows)
     reg.counts.registered_new += len(rows)
@@ -139,7 +185,7 @@ def village_quotas(model: PovertyModel) -> np.ndarray:
     if p.quota_allocation == "proportional":
         weight = size
     else:
-        poor_obs = model.registry.observed_pc < np.float32(model.p.run.poverty_line)
+        poor_obs = model.registry.known_pc < np.float32(model.p.run.poverty_line)
         weight = np.bincount(hh.village[poor_obs], minlength=v.n).astype(np.float64)
     county_weight = np.bincount(v.county, weights=weight)
     share = np.divide(weight, county_weight[v.county], out=np.zeros(v.n),
@@ -152,7 +198,7 @@ def _register_by_quota(model: PovertyModel, favoured: np.ndarray) -> np.ndarray:
     hh, v = model.households, model.villages
     quota = village_quotas(model)
     quota -= np.bincount(hh.village[favoured], minlength=v.n)
-    obs = model.registry.observed_pc
+    obs = model.registry.known_pc
     rows = _lowest_in_villages(hh.village, obs, quota)
     village = hh.village[rows]
     order = order_within_groups(village, obs[rows])
@@ -189,8 +235,9 @@ def _public_review(model: PovertyModel, chosen: np.ndarray) -> np.ndarray:
     hh = model.households
     u = model.streams.identification.random(hh.n)
     caught = u < p.public_review_catch
-    wrong_in = chosen & ~hh.poor & caught
-    wrong_out = ~chosen & hh.poor & caught & (hh.reg_status == RegStatus.NEVER)
+    poor_now = hh.income_pc < np.float32(model.p.run.poverty_line)
+    wrong_in = chosen & ~poor_now & caught
+    wrong_out = ~chosen & poor_now & caught & (hh.reg_status == RegStatus.NEVER)
     model.registry.counts.review_corrections += int(wrong_in.sum() + wrong_out.sum())
     return (chosen & ~wrong_in) | wrong_out
 
@@ -234,53 +281,86 @@ def _designate_poor_villages(model: PovertyModel, registered: np.ndarray) -> Non
     add_village_enterprises(model, poor, EnterpriseKind.WORKSHOP, model.streams.agents)
 
 
-def adjust_registry(model: PovertyModel) -> None:
-    """Yearly adjustment: remove the wrongly registered, add the newly poor and the returned."""
+# ------------------------------------------------------------- look back
+def sweep(model: PovertyModel) -> None:
+    """Re-verify the register of a share of the villages not yet swept (the look back)."""
     p = model.p.identification
-    hh, reg = model.households, model.registry
+    reg, hh, v = model.registry, model.households, model.villages
+    rng = model.streams.identification
+    waiting = np.flatnonzero(~reg.swept_village & ~v.is_site)
+    if len(waiting) == 0:
+        return
+    n_now = round(p.lookback_share * len(waiting))
+    if n_now == 0:
+        return
+    villages = rng.permutation(waiting)[:n_now]
+    reg.swept_village[villages] = True
+    now = np.zeros(v.n, bool)
+    now[villages] = True
+    in_swept = now[hh.village_index()]
     line = np.float32(model.p.run.poverty_line)
-    obs = reg.observed_pc
     year = model.year
-    registered = reg.is_registered()
-    protected = _kin_favoured(model, registered)
-    rows = np.flatnonzero(registered)
-    remove = (obs[rows] > line * np.float32(p.removal_margin)) & ~protected[rows]
-    remove &= reg.exit_year[rows] < 0  # households that exited before are handled by exit rules
-    removed = rows[remove]
+
+    registered = np.flatnonzero(in_swept & reg.is_registered())
+    observed = verify(model, registered)
+    favoured = reg.favoured[registered]
+    caught = favoured & (rng.random(len(registered)) < p.lookback_favour_catch)
+    struck = (observed > line * np.float32(p.removal_margin)) & ~favoured
+    removed = registered[struck | caught]
     reg.set_status(removed, RegStatus.NEVER, year)
+    reg.on_books[removed] = False
+    reg.favoured[removed] = False
     reg.counts.removed += len(removed)
     end_support(model, removed)
 
-    below = np.flatnonzero(obs < line)
-    status = hh.reg_status[below]
-    never_exited = reg.exit_year[below] < 0
-    monitored = status == RegStatus.MONITORED
-    new_rows = below[((status == RegStatus.NEVER) | monitored) & never_exited]
-    ret_rows = below[(status == RegStatus.EXITED) | (monitored & ~never_exited)]
-    if p.mode == "quota":
-        new_rows = _within_quota(model, new_rows)
+    unregistered = np.flatnonzero(in_swept & (hh.reg_status == RegStatus.NEVER))
+    surveyed = unregistered[rng.random(len(unregistered)) < p.lookback_coverage]
+    found = surveyed[verify(model, surveyed) < line]
+    reg.set_status(found, RegStatus.REGISTERED, year)
+    diagnose(model, found)
+    reg.counts.registered_new += len(found)
+    reg.counts.added_by_sweep += len(found)
+
+
+# ---------------------------------------------------- dynamic adjustment
+def come_forward(model: PovertyModel) -> np.ndarray:
+    """Which households come to the cadres' attention this year (bool, every household).
+
+    Truly poor households off the register apply (``application_rate``) or are brought
+    forward after a visible shock (``shock_nomination``); exited households still
+    visited by a helper are reported (``helper_detection``).
+    """
+    p = model.p.identification
+    hh = model.households
+    u = model.draws.u_register
+    if u is None:
+        return np.zeros(hh.n, bool)
+    shocked = hh.illness_episode | hh.disaster_hit | model.shocks.migrant_job_lost
+    chance = np.where(shocked, np.float32(p.application_rate + (1 - p.application_rate)
+                                          * p.shock_nomination),
+                      np.float32(p.application_rate))
+    visited = (model.helper_of >= 0) & (model.registry.exit_year >= 0)
+    chance = np.where(visited, np.maximum(chance, np.float32(p.helper_detection)), chance)
+    poor_now = hh.income_pc < np.float32(model.p.run.poverty_line)
+    return poor_now & (u < chance)
+
+
+def adjust_registry(model: PovertyModel) -> None:
+    """Dynamic adjustment: verify who comes forward; register the newly poor and the returned."""
+    hh, reg = model.households, model.registry
+    line = np.float32(model.p.run.poverty_line)
+    year = model.year
+    status = hh.reg_status
+    off_register = ~registered_as_poor(status)
+    candidates = np.flatnonzero(come_forward(model) & off_register)
+    if len(candidates) == 0:
+        return
+    found = candidates[verify(model, candidates) < line]
+    exited = reg.exit_year[found] >= 0
+    new_rows, ret_rows = found[~exited], found[exited]
     reg.set_status(new_rows, RegStatus.REGISTERED, year)
     reg.set_status(ret_rows, RegStatus.RETURNED, year)
     diagnose(model, np.concatenate([new_rows, ret_rows]))
+    reg.stable_years[ret_rows] = 0
     reg.counts.registered_new += len(new_rows)
     reg.counts.returns += len(ret_rows)
-
-
-def _within_quota(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
-    """Keep the poorest observed of candidate ``rows`` that fit each village's remaining quota.
-
-    Returns:
-        The rows kept, in ascending order.
-    """
-    if len(rows) == 0:
-        return rows
-    hh, v, reg = model.households, model.villages, model.registry
-    quota = village_quotas(model)
-    status = hh.reg_status
-    on_registry = registered_as_poor(status) | (status == RegStatus.EXITED)
-    room = np.maximum(quota - np.bincount(hh.village[on_registry], minlength=v.n), 0)
-    village = hh.village[rows]
-    order = order_within_groups(village, reg.observed_pc[rows])
-    village_sorted = village[order]
-    rank = ranks_in_groups(village_sorted)
-    return np.sort(rows[order[rank < room[village_sorted]]])

@@ -2,16 +2,27 @@
 
 Each year:
 
-1. pairing helpers are assigned to registered households that lack one;
-2. the households a village's cadres actively help this year are chosen: those
-   with a helper, and up to the team's effective capacity
-   (``capacity x diligence x (1 - paperwork)``) of the others, poorest observed first;
+1. pairing helpers are sent to the counties (once, in ``helpers.start_year``: a
+   finite number per 1,000 households, more in designated counties) and assigned to
+   supported households of their county that lack one, in priority order, while
+   they have room (``helpers.capacity`` households each);
+2. the households actively helped this year are chosen: a household with a helper
+   is actively helped with chance ``1 - paperwork`` (paperwork takes the rest of
+   its helper's time); of the others, each village's cadres and work team help up
+   to their effective capacity (``capacity x diligence x (1 - paperwork)``), in
+   priority order;
 3. each running intervention, in a fixed order, delivers to the households its
    targeting mode designates: *by cause* the supported households one of whose
    diagnosed causes calls for it (``prescription.<cause>``); *package* every supported
    household; *untargeted* any household in random order. Measures that need active
-   help go only to the households helped this year. Within the budget allocation,
-   the poorest (observed) come first.
+   help go only to the households helped this year. The means-tested backstop, health
+   cover and job placement also reach exited households whose support is kept, after
+   the supported. Within the budget allocation, households go in priority order.
+
+Priority order: with ``counties.designated_priority``, households of registered
+poor villages first, then of designated counties not yet exited, then the rest;
+within each group kin registered through favouritism first, then the poorest as
+cadres know them.
 """
 
 from __future__ import annotations
@@ -20,43 +31,68 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from povsim.agents import PairingHelpers
+from povsim.agents import PairingHelpers, paperwork_share
 from povsim.ordering import ranks_in_groups, stable_order, stable_order_of_labels
-from povsim.status import CAUSE_NAMES, CAUSES
+from povsim.status import CAUSE_NAMES, CAUSES, RegStatus
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
 
+PRIORITY_GROUPS = 3
+"""Priority groups of households: poor villages, designated counties, the rest."""
+
+
+def send_helpers(model: PovertyModel) -> None:
+    """Send each county its pairing helpers (more per household in designated counties)."""
+    h = model.p.helpers
+    helpers: PairingHelpers = model.helpers
+    v = model.villages
+    n_counties = model.counties.n
+    households = np.bincount(v.county, weights=model.households.village_sizes(v.n),
+                             minlength=n_counties)
+    rate = np.where(model.counties.designated, h.per_1000_households,
+                    h.per_1000_households_other)
+    count = np.round(rate * households / 1000).astype(np.int64)
+    if count.sum() == 0:
+        return
+    helpers.add(model, int(count.sum()), county=np.repeat(np.arange(n_counties), count),
+                capacity=h.capacity, load=0, effectiveness=h.effect_boost)
+
 
 def assign_helpers(model: PovertyModel, supported: np.ndarray | None = None) -> None:
-    """Give registered households without a helper one, creating helpers as needed.
+    """Give supported households without a helper one of their county's, while there is room.
 
     Args:
         model: The model.
-        supported: Rows of the supported households, ascending (computed if omitted).
+        supported: Rows of the supported households in priority order (all supported,
+            ascending, if omitted).
     """
     h = model.p.helpers
     if not h.enabled or model.year < h.start_year:
         return
     helpers: PairingHelpers = model.helpers
+    if helpers.n == 0:
+        send_helpers(model)
     if supported is None:
         supported = np.flatnonzero(model.registry.is_supported())
     need = supported[model.helper_of[supported] < 0]
-    if len(need) == 0:
+    if len(need) == 0 or helpers.n == 0:
         return
-    u = model.streams.agents.random(len(need))
-    need = need[u < h.coverage]
-    free = np.maximum(helpers.capacity - helpers.load, 0)
-    slots = np.repeat(np.arange(helpers.n), free)
-    k = min(len(slots), len(need))
-    model.helper_of[need[:k]] = slots[:k]
-    rest = need[k:]
-    if len(rest):
-        n_new = -(-len(rest) // h.capacity)
-        county = model.villages.county[model.households.village[rest[:: h.capacity]]]
-        first = helpers.add(model, n_new, county=county, capacity=h.capacity, load=0,
-                            effectiveness=h.effect_boost)
-        model.helper_of[rest] = first[0] + np.arange(len(rest)) // h.capacity
+    free = np.maximum(helpers.capacity - helpers.load, 0).astype(np.int64)
+    slot_helper = np.repeat(np.arange(helpers.n), free)
+    slot_county = helpers.county[slot_helper]
+    order = stable_order_of_labels(slot_county)
+    slot_helper, slot_county = slot_helper[order], slot_county[order]
+    n_counties = model.counties.n
+    slots = np.bincount(slot_county, minlength=n_counties)
+    first_slot = np.cumsum(slots) - slots
+    county = model.villages.county[model.households.village[need]]
+    by_county = stable_order_of_labels(county)  # keeps the priority order in each county
+    county_sorted = county[by_county]
+    rank = ranks_in_groups(county_sorted)
+    gets = rank < slots[county_sorted]
+    rows = need[by_county[gets]]
+    model.helper_of[rows] = slot_helper[first_slot[county_sorted[gets]] + rank[gets]]
     helpers.load[:] = np.bincount(model.helper_of[model.helper_of >= 0], minlength=helpers.n)
 
 
@@ -78,7 +114,7 @@ def release_helpers(model: PovertyModel, rows: np.ndarray) -> None:
 
 
 def actively_helped(model: PovertyModel, supported_sorted: np.ndarray) -> np.ndarray:
-    """Of the supported households (poorest first), those actively helped this year."""
+    """Of the supported households (priority order), those actively helped this year."""
     if len(supported_sorted) == 0:
         return supported_sorted
     v = model.villages
@@ -87,15 +123,36 @@ def actively_helped(model: PovertyModel, supported_sorted: np.ndarray) -> np.nda
     others = supported_sorted[~with_helper]
     capacity = np.floor(model.cadres.effective_capacity_by_village(v.n)).astype(np.int64)
     village = hh.village[others]
-    order = stable_order_of_labels(village)  # keeps the poorest-first order per village
+    order = stable_order_of_labels(village)  # keeps the priority order per village
     village_sorted = village[order]
     rank = ranks_in_groups(village_sorted)
     picked = np.zeros(len(others), bool)
     picked[order] = rank < capacity[village_sorted]
     reached = np.zeros(hh.n, bool)
-    reached[supported_sorted[with_helper]] = True
+    paired = supported_sorted[with_helper]
+    helper_time = model.streams.delivery.random(len(paired)) < 1 - paperwork_share(model.p)
+    reached[paired[helper_time]] = True
     reached[others[picked]] = True
     return supported_sorted[reached[supported_sorted]]
+
+
+def priority_order(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
+    """``rows`` in priority order (see the module docstring)."""
+    if len(rows) == 0:
+        return rows
+    hh, reg = model.households, model.registry
+    known = reg.known_pc[rows]
+    known = np.where(np.isnan(known), hh.income_pc[rows], known)
+    rows = rows[stable_order(known)]
+    if model.p.identification.favouritism > 0:
+        rows = rows[stable_order_of_labels((~reg.favoured[rows]).astype(np.int8))]
+    if model.p.counties.designated_priority:
+        village = hh.village[rows]
+        v = model.villages
+        group = np.where(v.poor_village[village], 0,
+                         np.where(model.counties.still_poor()[v.county[village]], 1, 2))
+        rows = rows[stable_order_of_labels(group.astype(np.int8))]
+    return rows
 
 
 def cause_calls_for(model: PovertyModel, name: str) -> np.uint16:
@@ -117,12 +174,10 @@ def prescribe_and_deliver(model: PovertyModel) -> None:
     if not running:
         return
     hh, reg = model.households, model.registry
-    supported = np.flatnonzero(reg.is_supported())
+    supported = priority_order(model, np.flatnonzero(reg.is_supported()))
     assign_helpers(model, supported)
-    observed = reg.observed_pc[supported]
-    observed = np.where(np.isnan(observed), hh.income_pc[supported], observed)
-    supported = supported[stable_order(observed)]
     reached = actively_helped(model, supported)
+    followed = None  # exited households whose support is kept, after the supported
     model.reached_this_year = len(reached)
     anyone = None
     for iv in running:
@@ -136,6 +191,11 @@ def prescribe_and_deliver(model: PovertyModel) -> None:
             pool = anyone
         else:
             pool = reached if iv.needs_capacity else supported
+            if iv.reaches_followed:
+                if followed is None:
+                    followed = priority_order(model, np.flatnonzero(
+                        reg.support_kept & (hh.reg_status == RegStatus.EXITED)))
+                pool = np.concatenate([pool, followed])
             if mode == "by_cause":
                 calls = cause_calls_for(model, iv.name)
                 pool = pool[(hh.diagnosed_causes[pool] & calls) > 0]

@@ -52,6 +52,9 @@ class Intervention:
     name: ClassVar[str] = ""
     needs_capacity: ClassVar[bool] = True
     village_level: ClassVar[bool] = False
+    reaches_followed: ClassVar[bool] = False
+    """Whether exited households whose post-exit support is kept may also newly receive it
+    (a right such as the means-tested backstop, or follow-up support such as jobs)."""
     recurring: ClassVar[bool] = False
     """Recurring programmes (dibao, posts, insurance, school costs) are paid each year in
     the income phase; delivery only checks that the new commitments fit the money left

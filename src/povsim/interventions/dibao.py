@@ -1,4 +1,15 @@
-"""The dibao backstop: benefits fill the gap between per-capita income and the standard."""
+"""The backstop by its rules: the dibao and extreme-poverty (five-guarantee) support.
+
+Every year, supported households are means-tested. Assessed per-capita income is the
+income cadres last verified (before the dibao), less the disregarded share of own
+earnings, plus earnings imputed to able members without work (the labour rule). A
+household assessed below its county's standard is eligible; offered the dibao, it
+enrols with chance ``take_up``; the benefit fills the gap. A household without able
+working-age labour is tested against the higher extreme-poverty standard
+(``support_ratio`` x the dibao standard). Enrolled households whose assessed income
+reaches their standard leave. Untargeted, the allocation is paid as an equal
+per-capita transfer to every household.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +18,19 @@ from typing import override
 import numpy as np
 
 from povsim.interventions.base import Intervention
+from povsim.life.income import growth_factor
 from povsim.world.households import ALL, Rows
 
 
 class Dibao(Intervention):
-    """Minimum living allowance and five-guarantee support for households that cannot work.
+    """Minimum living allowance and extreme-poverty support: the backstop.
 
-    The benefit fills the gap between the standard and per-capita income as the means
-    test assesses it (the cadres' observation, with its error), so true incomes after
-    the dibao scatter around the standard. Untargeted, the allocation is spread as an
-    equal per-capita transfer to every household.
-
-    State: ``enrolled`` and this year's ``benefit`` (yuan) per household.
+    State: ``enrolled``, ``extreme`` (on extreme-poverty support rather than the dibao)
+    and this year's ``benefit`` (yuan) per household; each county's standard factor.
     """
 
     name = "dibao"
+    reaches_followed = True
     needs_capacity = False
     recurring = True
 
@@ -29,32 +38,73 @@ class Dibao(Intervention):
         super().__init__(model)
         n = model.households.n
         self.enrolled = np.zeros(n, bool)
+        self.extreme = np.zeros(n, bool)
         self.benefit = np.zeros(n, np.float32)
+        spread = model.p.interventions.dibao.county_spread
+        z = model.streams.agents.standard_normal(model.counties.n)
+        self.county_factor = np.exp(spread * z - spread * spread / 2).astype(np.float32)
 
     @override
     def describe(self) -> dict[str, str]:
         return {
-            "eligibility": "households with able labour below max_labour (when labour_test), "
-                           "not yet enrolled; enrolled with chance take_up when offered",
+            "eligibility": "supported households whose assessed per-capita income (verified "
+                           "income, less earnings_disregard of earnings, plus "
+                           "imputed_earnings for each idle able labour unit) is below their "
+                           "county's standard (support_ratio x the standard without able "
+                           "labour); enrolled with chance take_up when offered",
             "unit_cost": "the gap (standard - assessed per-capita income) x members, a year",
-            "effect": "per-capita income topped up to the standard; handouts to households "
-                      "with labour lower motivation (behaviour.handout_penalty)",
-            "lag": "paid in the year of enrolment (after delivery) and every year after, on "
-                   "that year's income before the dibao",
-            "duration": "while enrolled and funded; withdrawn after exit when support is",
+            "effect": "per-capita income topped up to the standard; earnings taxed away cut "
+                      "work effort (behaviour.withdrawal_effort_cut); handouts without work "
+                      "lower motivation (behaviour.handout_penalty)",
+            "lag": "paid in the year of enrolment (after delivery) and every year after, "
+                   "re-assessed each year",
+            "duration": "while eligible and funded; leaves when assessed income reaches the "
+                        "standard; withdrawn after exit when support is",
             "failure_risk": "benefits cut pro rata when the allocation is short",
         }
 
-    def passes_labour_test(self, rows: np.ndarray) -> np.ndarray:
-        """Which of ``rows`` may receive the dibao under the labour test."""
-        p = self.params
-        if not p.labour_test:
-            return np.ones(len(rows), bool)
-        return self.model.able_labour()[rows] < p.max_labour
+    # ------------------------------------------------------------- rules
+    def standards(self, rows: np.ndarray) -> np.ndarray:
+        """The standard each of ``rows`` is tested against this year (yuan a person).
 
+        Its county's dibao standard (at least the line from ``line_floor_year``), times
+        ``support_ratio`` for households without able working-age labour.
+        """
+        model, p = self.model, self.params
+        county = model.villages.county[model.households.village[rows]]
+        standard = np.float32(p.standard) * self.county_factor[county]
+        if model.year >= p.line_floor_year:
+            np.maximum(standard, np.float32(model.p.run.poverty_line), out=standard)
+        no_labour = model.able_labour()[rows] <= 0
+        return np.where(no_labour, standard * np.float32(p.support_ratio), standard)
+
+    def assessed_income(self, rows: np.ndarray) -> np.ndarray:
+        """Per-capita income as the means test assesses it (before the dibao).
+
+        The income cadres verified this year (true income where they never did), less
+        the disregarded earnings, plus earnings imputed to idle able labour.
+        """
+        model, p = self.model, self.params
+        hh = model.households
+        known = model.registry.known_pc[rows]
+        income = np.where(np.isnan(known), hh.income_pc[rows], known)
+        size = hh.size()[rows].astype(np.float32)
+        if p.earnings_disregard > 0:
+            earnings = hh.farm_income[rows] + hh.wage_income[rows] + hh.asset_income[rows]
+            income = income - np.float32(p.earnings_disregard) * earnings / size
+        idle = np.maximum(model.idle_workers(rows), 0)
+        imputed = np.float32(p.imputed_earnings) * growth_factor(
+            model.p.economy.wage_growth, model.years_elapsed)
+        return income + idle * imputed / size
+
+    def eligible_now(self, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` pass the means test this year."""
+        return self.assessed_income(rows) < self.standards(rows)
+
+    # ------------------------------------------------------------- hooks
     @override
     def eligible(self, rows: np.ndarray) -> np.ndarray:
-        return ~self.enrolled[rows] & self.passes_labour_test(rows)
+        return ~self.enrolled[rows] & self.eligible_now(rows)
 
     @override
     def select(self, rows: np.ndarray) -> np.ndarray:
@@ -63,9 +113,8 @@ class Dibao(Intervention):
 
     @override
     def unit_costs(self, rows: np.ndarray) -> np.ndarray:
-        hh = self.model.households
-        gap = np.maximum(np.float32(self.params.standard) - hh.income_pc[rows], 0)
-        return gap * hh.size()[rows]
+        gap = np.maximum(self.standards(rows) - self.assessed_income(rows), 0)
+        return gap * self.model.households.size()[rows]
 
     @override
     def deliver(self, rows: np.ndarray) -> None:
@@ -74,6 +123,7 @@ class Dibao(Intervention):
     @override
     def transfer(self) -> None:
         self.benefit[:] = 0
+        self.extreme[:] = False
         rows = np.flatnonzero(self.enrolled)
         if len(rows) == 0:
             return
@@ -85,28 +135,37 @@ class Dibao(Intervention):
             paid = self.pay(float(per_person * size.sum()))
             benefit = per_person * size * np.float32(paid)
         else:
-            ok = self.passes_labour_test(rows)
-            gap = np.maximum(np.float32(p.standard) - self.assessed_income(rows), 0) * size * ok
+            standard = self.standards(rows)
+            gap = np.maximum(standard - self.assessed_income(rows), 0) * size
+            leaving = gap <= 0
+            self.enrolled[rows[leaving]] = False
             ratio = self.pay(float(gap.sum(dtype=np.float64)))
             benefit = gap * np.float32(ratio)
+            self.extreme[rows] = (self.model.able_labour()[rows] <= 0) & ~leaving
         self.benefit[rows] = benefit
         hh.transfer_income[rows] += benefit
+        hh.public_transfers[rows] += benefit
+        hh.benefit_income[rows] += benefit
 
-    def assessed_income(self, rows: np.ndarray) -> np.ndarray:
-        """Per-capita income as the means test sees it (before the dibao).
+    # ------------------------------------------------------------- queries
+    def receiving(self) -> np.ndarray:
+        """Households receiving a dibao or extreme-poverty benefit this year."""
+        return self.benefit > 0
 
-        This year's cadre observation, or true income where cadres observed nothing.
+    def retention(self, rows: Rows = ALL) -> np.ndarray:
+        """Share of an extra yuan earned that each household keeps this year.
+
+        ``earnings_disregard`` for households on a gap-filling benefit (the benefit falls
+        with the rest of each yuan), 1 for the others.
         """
-        observed = self.model.registry.observed_pc[rows]
-        return np.where(np.isnan(observed), self.model.households.income_pc[rows], observed)
+        on_gap = self.benefit[rows] > 0
+        if self.params.targeting == "untargeted":
+            on_gap = np.zeros_like(on_gap)
+        return np.where(on_gap, np.float32(self.params.earnings_disregard), np.float32(1.0))
 
-    def handouts_to_workers(self, rows: Rows = ALL) -> np.ndarray:
-        """Households with labour receiving benefits (they lose motivation).
-
-        Args:
-            rows: Households to return (all if omitted).
-        """
-        return (self.benefit[rows] > 0) & (self.model.able_labour()[rows] >= 1)
+    def handouts(self, rows: Rows = ALL) -> np.ndarray:
+        """Households receiving cash benefits this year."""
+        return self.benefit[rows] > 0
 
     @override
     def withdraw(self, rows: np.ndarray) -> None:
@@ -115,4 +174,5 @@ class Dibao(Intervention):
     @override
     def forget(self, rows: np.ndarray) -> None:
         self.enrolled[rows] = False
+        self.extreme[rows] = False
         self.benefit[rows] = 0

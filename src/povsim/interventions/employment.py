@@ -13,13 +13,15 @@ from povsim.jobs import match_in_order
 class Employment(Intervention):
     """Places an idle able member in an open county job or an east-west migrant slot.
 
-    Migrant slots are offered by the paired eastern county (labour cooperation).
+    Migrant slots come from organised labour export (``migrant_slots`` per registered
+    household a year) and from the paired eastern county (labour cooperation).
 
     State: programme jobs are held in ``model.jobs``; migrant placements add a migrant
-    worker to the household. ``migrant_slots`` counts this year's east-west slots.
+    worker to the household. ``migrant_slots`` counts this year's migrant slots.
     """
 
     name = "employment"
+    reaches_followed = True
 
     def __init__(self, model):
         super().__init__(model)
@@ -60,10 +62,11 @@ class Employment(Intervention):
             ent.county[slot_employer], ent.skill_need[slot_employer], slot_employer,
         )
         h = model.p.helpers
-        self.migrant_slots = 0
+        registered = int(np.count_nonzero(model.registry.is_registered()))
+        per_household = self.params.migrant_slots
         if h.enabled and model.year >= h.east_west_start_year:
-            registered = int(model.registry.is_registered().sum())
-            self.migrant_slots = round(h.east_west_job_slots * registered)
+            per_household += h.east_west_job_slots
+        self.migrant_slots = round(per_household * registered)
         unmatched = np.flatnonzero(employer < 0)[: self.migrant_slots]
         employer[unmatched] = -2  # -2 marks a migrant slot
         chosen = employer != -1

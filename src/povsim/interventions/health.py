@@ -18,6 +18,7 @@ class Health(Intervention):
     """
 
     name = "health"
+    reaches_followed = True
     needs_capacity = False
     recurring = True
 

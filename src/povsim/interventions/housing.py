@@ -13,6 +13,7 @@ class Housing(Intervention):
     """A dilapidated house is made safe; the household pays a share (as debt)."""
 
     name = "housing"
+    needs_capacity = False  # surveyed and organised by the county's housing bureau
 
     def __init__(self, model):
         super().__init__(model)

@@ -34,11 +34,14 @@ class Industry(Intervention):
         self.short_term = np.zeros(n, bool)
         self.failed = np.zeros(n, bool)
         self.stake_enterprise = np.full(n, -1, np.int32)
+        self.last = np.full(n, -1, np.int16)
 
     @override
     def describe(self) -> dict[str, str]:
         return {
-            "eligibility": "households never supported before; inputs if able labour >= "
+            "eligibility": "households never supported before, or supported with inputs or "
+                           "cash repeat_years ago or more (the grant adds to the project, or "
+                           "revives a failed one); inputs if able labour >= "
                            "labour_threshold, otherwise shares",
             "unit_cost": "grant per household",
             "effect": "in kind: grant x inkind_yield a year, declining by inkind_depreciation; "
@@ -53,7 +56,12 @@ class Industry(Intervention):
 
     @override
     def eligible(self, rows: np.ndarray) -> np.ndarray:
-        return self.kind[rows] == NONE
+        first = self.kind[rows] == NONE
+        repeat = self.params.repeat_years
+        if repeat <= 0:
+            return first
+        again = (self.kind[rows] != SHARES) & (self.model.year - self.last[rows] >= repeat)
+        return first | again
 
     @override
     def unit_costs(self, rows: np.ndarray) -> np.ndarray:
@@ -62,6 +70,11 @@ class Industry(Intervention):
     @override
     def deliver(self, rows: np.ndarray) -> None:
         model, p = self.model, self.params
+        self.last[rows] = model.year
+        running = (self.kind[rows] != NONE) & ~self.failed[rows]
+        grown = rows[running]
+        self.value[grown] += np.float32(p.grant)  # the project grows; it pays as before
+        rows = rows[~running]
         labour = model.able_labour()[rows]
         project = rows[labour >= p.labour_threshold]
         shares = rows[labour < p.labour_threshold]
@@ -136,6 +149,7 @@ class Industry(Intervention):
 
     @override
     def forget(self, rows: np.ndarray) -> None:
+        self.last[rows] = -1
         self.kind[rows] = NONE
         self.value[rows] = 0
         self.year[rows] = -1

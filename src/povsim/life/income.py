@@ -185,6 +185,7 @@ def market_income(hh: Households, villages: Villages, params: Parameters, years:
     drive = 1.0 - hh.motivation[rows]  # drive = 1 - motivation_income_effect x (1 - motivation)
     drive *= np.float32(e.motivation_income_effect)
     np.subtract(1.0, drive, out=drive)
+    drive *= hh.effort[rows]  # times work effort
     if transitory is not None:
         drive *= transitory
 
@@ -206,7 +207,8 @@ def market_income(hh: Households, villages: Villages, params: Parameters, years:
 
     wage_level = growth_factor(e.wage_growth, years)
     wages = migrants  # per worker: migrants x migrant wage + local jobs x local wage
-    wages[shocks.migrant_job_lost[rows]] = 0  # migrants who lost their jobs earn nothing
+    # migrants who lost their jobs lose that share of the year's wages
+    wages[shocks.migrant_job_lost[rows]] *= np.float32(1 - params.shocks.migrant_wage_loss)
     wages *= np.float32(e.migrant_wage * e.remittance_share)
     local *= np.float32(e.local_wage)
     wages += local
@@ -239,6 +241,8 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, years
     scale = np.float32(market_scale)
     pension = np.float32(e.pension) * growth_factor(e.pension_growth, years)
     schooling_cost = np.float32(e.schooling_cost)
+    critical_rate = np.float32(params.health.critical_illness_rate)
+    critical_threshold = np.float32(params.health.critical_illness_threshold)
     village_farm = village_farm_factor(villages, params, shocks)
     subsidy = farm_subsidy(hh, params)
     for rows in row_chunks(hh.n):
@@ -249,13 +253,21 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, years
             np.exp(transitory, out=transitory)
         farm, wages = market_income(hh, villages, params, years, shocks, effects, transitory,
                                     rows, village_farm)
-        np.multiply(farm, scale, out=hh.farm_income[rows])
+        farm_income = np.multiply(farm, scale, out=hh.farm_income[rows])
         wage_income = np.multiply(wages, scale, out=hh.wage_income[rows])
+        luck = hh.transitory_income[rows]  # the part of farm and wages due to this year's luck
+        if transitory is None:
+            luck[:] = 0
+        else:
+            np.add(farm_income, wage_income, out=luck)
+            luck *= 1 - 1 / transitory
         _add_effect(wage_income, effects, "job_wage", rows)
         _set_effect(hh.asset_income[rows], effects, "asset_income", rows)
         transfers = np.multiply(hh.n_elderly[rows], pension, out=hh.transfer_income[rows])
         transfers += subsidy[rows]
         _add_effect(transfers, effects, "transfer_income", rows)
+        hh.public_transfers[rows] = transfers
+        hh.benefit_income[rows] = 0
         reimbursement = effects.used("reimbursement")
         paid = 1.0 - (effects.neutral("reimbursement") if reimbursement is None
                       else reimbursement[rows])
@@ -263,6 +275,9 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, years
         cap = effects.used("oop_cap")
         if cap is not None:
             np.minimum(oop, cap[rows], out=oop)
+        if critical_rate > 0:  # critical illness insurance pays a share above its threshold
+            above = np.maximum(oop - critical_threshold, 0)
+            oop -= critical_rate * above
         covered = effects.used("schooling_covered")
         np.multiply(hh.n_school[rows], schooling_cost * (1.0 - (
             effects.neutral("schooling_covered") if covered is None else covered[rows])),

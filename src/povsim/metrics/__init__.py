@@ -18,6 +18,7 @@ import pandas as pd
 from povsim.errors import PovsimError
 from povsim.metrics.policy import POLICY_OUTPUTS
 from povsim.metrics.poverty import POVERTY_OUTPUTS, gini_coefficient
+from povsim.metrics.register import REGISTER_OUTPUTS
 from povsim.metrics.snapshot import DERIVED_COLUMNS, household_snapshot
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     **POVERTY_OUTPUTS,
     **POLICY_OUTPUTS,
+    **REGISTER_OUTPUTS,
 }
 """Every yearly output: name mapped to (reporter, unit)."""
 

@@ -188,7 +188,7 @@ class Totals:
     registered: int = 0
     monitored: int = 0
     exited: int = 0
-    registered_not_poor: int = 0
+    registered_not_poor: int = 0  # registered, stable income above the line when identified
     poor_unsupported: int = 0  # poor, neither registered nor monitored
     favoured_registered: int = 0
     borrowed_registered: int = 0
@@ -251,6 +251,7 @@ class YearFrame:
         """
         model, hh = self.model, self.hh
         t = replace(self.totals)
+        line = np.float32(model.p.run.poverty_line)
         persons_all = self.persons
         registry = model.registry
         borrowed = model.interventions["microloans"].ever_borrowed
@@ -261,7 +262,8 @@ class YearFrame:
             registered = registered_as_poor(status)
             monitored = status == RegStatus.MONITORED
             exited = status == RegStatus.EXITED
-            t.registered_not_poor += int(np.count_nonzero(registered & ~poor))
+            in_need = hh.need_pc[rows] < line
+            t.registered_not_poor += int(np.count_nonzero(registered & ~in_need))
             t.poor_unsupported += int(np.count_nonzero(poor & ~(registered | monitored)))
             t.favoured_registered += int(np.count_nonzero(registry.favoured[rows] & registered))
             t.borrowed_registered += int(np.count_nonzero(borrowed[rows] & registered))

@@ -60,8 +60,7 @@ def exits_registered(model: PovertyModel) -> int:
 
 def exit_rate(model: PovertyModel) -> float:
     """Certified exits this year as a percent of registered households at the start of it."""
-    c = model.registry.counts
-    return _pct(c.exits, registered_households(model) + c.exits - c.returns - c.registered_new)
+    return _pct(model.registry.counts.exits, model.registry.start_registered)
 
 
 def fake_exits(model: PovertyModel) -> int:
@@ -100,7 +99,11 @@ def new_registrations(model: PovertyModel) -> int:
 
 
 def inclusion_error(model: PovertyModel) -> float:
-    """Percent of registered households that are not truly poor."""
+    """Percent of registered households not in need when cadres identified this year.
+
+    Not in need: true stable income above the line before this year's delivery and
+    means-tested transfers.
+    """
     t = _details(model)
     return _pct(float(t.registered_not_poor), float(t.registered))
 
@@ -188,6 +191,21 @@ def carried_funds(model: PovertyModel) -> float:
     return model.budget.history[-1].carried_out if model.budget.history else 0.0
 
 
+def unspent_funds(model: PovertyModel) -> float:
+    """Funds not spent this year and returned rather than carried (budget.carry_unused off)."""
+    return model.budget.history[-1].returned if model.budget.history else 0.0
+
+
+def spending_national_billion(model: PovertyModel) -> float:
+    """Spending of all interventions this year, national equivalent (billion yuan, 2010 prices)."""
+    return spending_total(model) / model.budget.population_share / 1e9
+
+
+def cumulative_spending_national_billion(model: PovertyModel) -> float:
+    """Spending of all interventions so far, national equivalent (billion yuan, 2010 prices)."""
+    return model.budget.total_spent() / model.budget.population_share / 1e9
+
+
 def cumulative_spending(model: PovertyModel) -> float:
     """Spending of all interventions so far (yuan)."""
     return model.budget.total_spent()
@@ -207,6 +225,20 @@ def sustained_exits(model: PovertyModel) -> int:
 def cost_per_sustained_exit(model: PovertyModel) -> float:
     """All spending so far per sustained exit so far (yuan per household)."""
     n = model.registry.cumulative_sustained
+    return model.budget.total_spent() / n if n else float("nan")
+
+
+def lasting_exits(model: PovertyModel) -> int:
+    """Exits so far still holding run.lasting_exit_years after them (not truly poor again)."""
+    return model.registry.cumulative_lasting
+
+
+def cost_per_lasting_exit(model: PovertyModel) -> float:
+    """All spending so far per exit still holding run.lasting_exit_years later (yuan/household).
+
+    National yuan per national household alike.
+    """
+    n = model.registry.cumulative_lasting
     return model.budget.total_spent() / n if n else float("nan")
 
 
@@ -241,8 +273,13 @@ def public_posts_held(model: PovertyModel) -> int:
 
 
 def dibao_recipients(model: PovertyModel) -> int:
-    """Households receiving a dibao benefit this year."""
-    return int(np.count_nonzero(model.interventions["dibao"].benefit > 0))
+    """Households receiving a dibao or extreme-poverty benefit this year."""
+    return int(np.count_nonzero(model.interventions["dibao"].receiving()))
+
+
+def extreme_poverty_recipients(model: PovertyModel) -> int:
+    """Households receiving extreme-poverty (five-guarantee) support this year."""
+    return int(np.count_nonzero(model.interventions["dibao"].extreme))
 
 
 def health_covered(model: PovertyModel) -> int:
@@ -337,10 +374,17 @@ POLICY_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "leakage": (leakage, "yuan/year"),
     "idle_funds": (idle_funds, "yuan/year"),
     "carried_funds": (carried_funds, "yuan"),
+    "unspent_funds": (unspent_funds, "yuan/year"),
+    "spending_national_billion": (spending_national_billion,
+                                  "billion yuan/year (national, 2010 prices)"),
+    "cumulative_spending_national_billion": (cumulative_spending_national_billion,
+                                             "billion yuan (national, 2010 prices)"),
     "cumulative_spending": (cumulative_spending, "yuan"),
     "cost_per_exit": (cost_per_exit, "yuan/exit"),
     "sustained_exits": (sustained_exits, "simulated households (cumulative)"),
     "cost_per_sustained_exit": (cost_per_sustained_exit, "yuan/sustained exit"),
+    "lasting_exits": (lasting_exits, "simulated households (cumulative)"),
+    "cost_per_lasting_exit": (cost_per_lasting_exit, "yuan/lasting exit"),
     "helpers": (helpers, "agents"),
     "households_with_helper": (households_with_helper, "simulated households"),
     "actively_helped": (actively_helped, "simulated households/year"),
@@ -348,6 +392,7 @@ POLICY_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "programme_jobs": (programme_jobs, "persons"),
     "public_posts_held": (public_posts_held, "posts"),
     "dibao_recipients": (dibao_recipients, "simulated households"),
+    "extreme_poverty_recipients": (extreme_poverty_recipients, "simulated households"),
     "health_covered": (health_covered, "simulated households"),
     "loans_outstanding": (loans_outstanding, "loans"),
     "loan_defaults": (loan_defaults, "loans/year"),

@@ -29,6 +29,7 @@ from povsim.params.policy import (
     BehaviourParams,
     BudgetParams,
     CadreParams,
+    CountyParams,
     EnterpriseParams,
     ExitParams,
     HelperParams,
@@ -87,6 +88,8 @@ class Parameters(Section):
     causes: CauseParams = subsection(CauseParams, "Thresholds defining causes of poverty.")
     identification: IdentificationParams = subsection(
         IdentificationParams, "How cadres register the poor.")
+    counties: CountyParams = subsection(
+        CountyParams, "Designated poor counties and villages, and their exit.")
     cadres: CadreParams = subsection(CadreParams, "Village cadre teams and work teams.")
     helpers: HelperParams = subsection(HelperParams, "Pairing helpers and east-west pairing.")
     enterprises: EnterpriseParams = subsection(
@@ -143,13 +146,6 @@ class Parameters(Section):
                 Problem("run.end_year", run.end_year,
                         f"must be after run.start_year ({run.start_year})", file)
             )
-        for path, years in schedule_years(self).items():
-            bad = [y for y in years if not run.start_year <= y <= run.end_year]
-            if bad:
-                problems.append(
-                    Problem(path, bad,
-                            f"years outside the run ({run.start_year} to {run.end_year})", file)
-                )
         n_villages = pop.n_counties * pop.townships_per_county * pop.villages_per_township
         if n_villages > pop.n_households:
             problems.append(
@@ -189,6 +185,16 @@ class Parameters(Section):
                 )
         if problems:
             raise ParameterError(problems)
+
+    def years_after_run(self) -> dict[str, list[int]]:
+        """Years that the scenario's own year tables name after the run's end, by parameter.
+
+        They are allowed (a longer run uses them) but do nothing in this run: ``povsim
+        check`` lists them.
+        """
+        end = self.run.end_year
+        return {path: later for path, years in schedule_years(self, own=True).items()
+                if (later := [y for y in years if y > end])}
 
     def _check_age_ranges(self, file: str | None) -> list[Problem]:
         """Inclusive age ranges (``_min`` to ``_max``) must not be empty."""

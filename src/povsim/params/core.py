@@ -37,7 +37,25 @@ class RunParams(Section):
     sustained_exit_years: int = param(
         3, unit="years", low=1, high=50, yearly=False,
         doc="Years out of poverty after which an exit counts as sustained.",
-        source="MODEL.md section 6 (sustained exit: out for at least 3 years)",
+        source="the model requirement (docs/ODD.md, outputs): sustained exit means out "
+        "for at least 3 years",
+    )
+    lasting_exit_years: int = param(
+        5, unit="years", low=1, high=50, yearly=False,
+        doc="Years after a certified exit at which cost per lasting exit counts the exits "
+        "still holding (not truly poor again since the exit).",
+        source="issue 16: cost per exit still holding five years later",
+    )
+    price_index: float = param(
+        1.0, unit="price level (2010 = 1)", low=0.01, high=100.0,
+        by_year={2011: 1.058, 2012: 1.0844, 2013: 1.1148, 2014: 1.1349, 2015: 1.1496,
+                 2016: 1.1715, 2017: 1.1867, 2018: 1.2116, 2019: 1.2504, 2020: 1.2879,
+                 2021: 1.2969},
+        doc="Rural consumer price level relative to 2010: converts the model's 2010-price "
+        "yuan to current yuan (for targets in current prices) and nominal budgets to "
+        "2010 prices. Holds at its last value after the last year listed.",
+        source="NBS rural consumer price index, year on year: 5.8% (2011), 2.5, 2.8, 1.8, "
+        "1.3, 1.9, 1.3, 2.1, 3.2, 3.0, 0.7% (2021), chained",
     )
 
 
@@ -51,17 +69,20 @@ class PopulationParams(Section):
         source="issue 2: default about 20,000 households",
     )
     n_counties: int = param(
-        2, unit="counties", low=1, high=100_000, yearly=False,
-        doc="Number of counties.", source="assumption (size of a study area)",
+        40, unit="counties", low=1, high=100_000, yearly=False,
+        doc="Number of counties (each a sample of a county's households: the county "
+        "results of designation and exit need tens of them).",
+        source="issue 15: enough counties for county results (tens, not two)",
     )
     townships_per_county: int = param(
-        3, unit="townships", low=1, high=1000, yearly=False,
+        2, unit="townships", low=1, high=1000, yearly=False,
         doc="Townships in each county.", source="assumption",
     )
     villages_per_township: int = param(
-        10, unit="villages", low=1, high=10_000, yearly=False,
-        doc="Administrative villages in each township (60 villages in all by default).",
-        source="issue 2: about 60 villages",
+        3, unit="villages", low=1, high=10_000, yearly=False,
+        doc="Administrative villages in each township (240 villages in all by default, "
+        "about 83 households each at 20,000 households).",
+        source="assumption (villages as samples of their households)",
     )
     village_size_sigma: float = param(
         0.35, unit="log sd", low=0.0, high=2.0, yearly=False,
@@ -414,10 +435,24 @@ class HealthParams(Section):
         "(premiums of 150-220 yuan); assumption",
     )
     baseline_reimbursement: float = param(
-        0.45, unit="share of cost", low=0.0, high=1.0,
-        doc="Effective reimbursement by the rural cooperative medical scheme for everyone.",
+        0.45, unit="share of cost", low=0.0, high=1.0, by_year={2015: 0.5, 2018: 0.55},
+        doc="Effective reimbursement by the rural basic medical insurance for everyone.",
         source="Health Statistics Yearbook: NRCMS effective inpatient reimbursement about "
-        "45-50% in 2012",
+        "45-50% in 2012, rising to about 55% by 2018 (merged resident insurance)",
+    )
+    critical_illness_threshold: float = param(
+        8000.0, unit="yuan/household/year (2010 prices)", low=0.0, high=1e7,
+        doc="Out-of-pocket medical spending in a year above which critical illness insurance "
+        "pays critical_illness_rate of the rest, for everyone.",
+        source="critical illness insurance threshold about the previous year's per-capita "
+        "disposable income (2015 guidance); assumption for the level",
+    )
+    critical_illness_rate: float = param(
+        0.0, unit="share", low=0.0, high=1.0, by_year={2015: 0.5, 2019: 0.6},
+        doc="Share of out-of-pocket spending above the threshold that critical illness "
+        "insurance pays (0 before it existed).",
+        source="critical illness insurance for all rural residents from 2015, paying at least "
+        "50% (60% from 2019)",
     )
     chronic_cost: float = param(
         1500.0, unit="yuan/year", low=0.0,
@@ -480,10 +515,10 @@ class EconomyParams(Section):
         doc="How farm income scales with land.", source="assumption (Cobb-Douglas)",
     )
     elderly_farm_labour: float = param(
-        0.35, unit="labour units", low=0.0, high=1.0,
+        0.3, unit="labour units", low=0.0, high=1.0,
         doc="Farm labour of an elderly member.",
         source="assumption: most rural people aged 65 and over still farm (CHARLS surveys), "
-        "at about a third of a working-age adult's effort",
+        "at under a third of a working-age adult's effort",
     )
     farm_productivity_growth: float = param(
         0.04, unit="share/year", low=-0.5, high=1.0,
@@ -625,10 +660,17 @@ class ShockParams(Section):
         "a few percent",
     )
     migrant_job_loss: float = param(
-        0.0, unit="share of migrants", low=0.0, high=1.0,
+        0.0, unit="share of migrants", low=0.0, high=1.0, event=True,
         doc="Share of households with migrant workers whose migrants lose their jobs and "
-        "this year's wages (set by year, e.g. {2020 = 0.25}).",
-        source="scenario lever (MODEL.md section 7: the 2020 migrant-job shock)",
+        "this year's wages. A one-off event: a year table such as {2020 = 0.25} applies "
+        "in the years it lists only (2021 is back to 0 without saying so).",
+        source="scenario lever (the 2020 migrant-job shock of the model requirement)",
+    )
+    migrant_wage_loss: float = param(
+        1.0, unit="share of a year's wages", low=0.0, high=1.0,
+        doc="Share of the year's migrant wages lost by a household whose migrants lose their "
+        "jobs (1: the whole year; 0.4: about five months out of work).",
+        source="scenario lever",
     )
 
 

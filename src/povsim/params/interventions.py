@@ -107,34 +107,72 @@ class EducationIntervention(InterventionParams):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DibaoIntervention(InterventionParams):
-    """Minimum living allowance (dibao) and five-guarantee support: the backstop."""
+    """Minimum living allowance (dibao) and extreme-poverty support: the backstop, by its rules.
+
+    Every year each supported household is means-tested: its assessed per-capita income
+    is what cadres verified (before the dibao), less the disregarded share of its
+    earnings, plus the earnings imputed to its able members without work. A household
+    assessed below its county's standard is eligible; offered the dibao it enrols with
+    chance ``take_up``; the benefit fills the gap to the standard. A household without
+    any able working-age labour gets extreme-poverty support instead: the same test
+    against ``support_ratio`` times the standard. Enrolled households whose assessed
+    income reaches the standard leave.
+    """
 
     budget_share: float = param(0.2, unit="share of the budget", low=0.0, high=1.0,
                                 doc="Share of the budget for the dibao.", source=ASSUMPTION)
     targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
-                           doc="Who may receive it (the labour test applies in every mode).",
-                           source="dibao for registered households that cannot work")
+                           doc="Who may apply (package: every supported household; the means "
+                           "test applies in every mode but untargeted, which pays an equal "
+                           "per-capita transfer to all).",
+                           source="the dibao for registered households who meet its rules")
     standard: float = param(
-        3000.0, unit="yuan/person/year (2010 prices)", low=0.0,
-        doc="Dibao standard: benefits fill the gap between per-capita income and it.",
+        3000.0, unit="yuan/person/year (2010 prices)", low=0.0, high=1e6,
+        doc="Dibao standard of an average county: benefits fill the gap between assessed "
+        "per-capita income and its county's standard.",
         source="rural dibao standard 2,434 yuan (2013) to 5,962 yuan (2020) nominal, above the "
         "poverty line by 2020",
     )
-    labour_test: bool = param(
-        True, unit="flag",
-        doc="Only households with able labour below max_labour may receive it.",
-        source="backstop for those who cannot work",
+    county_spread: float = param(
+        0.15, unit="log sd", low=0.0, high=2.0, yearly=False,
+        doc="Spread of the counties' standards around the standard (lognormal, mean 1).",
+        source="assumption (local standards differed by county)",
     )
-    max_labour: float = param(
-        1.0, unit="labour units", low=0.0, high=20.0,
-        doc="Able labour below which a household passes the labour test.", source="assumption",
+    line_floor_year: int = param(
+        2018, unit="year", low=1990, high=2100, yearly=False,
+        doc="From this year no county's standard is below the poverty line ('two lines "
+        "merged': every rural dibao standard at or above the line from the end of 2017).",
+        source="2016-2017 linking of the dibao and poverty alleviation: rural dibao "
+        "standards at or above the line in every county from the end of 2017",
+    )
+    imputed_earnings: float = param(
+        6000.0, unit="yuan/labour unit/year (2010 prices)", low=0.0, high=1e6,
+        doc="Earnings the means test imputes to each able working-age labour unit without "
+        "work (no migrant, local, programme job or post), in the start year; grows with "
+        "wages. This is the labour rule: households that can work are expected to.",
+        source="local dibao rules impute income to able-bodied members without work, "
+        "often at the local minimum wage; assumption for the level",
+    )
+    earnings_disregard: float = param(
+        0.0, unit="share of earnings", low=0.0, high=1.0,
+        doc="Share of a household's own earnings (farm, wages, asset income) the means test "
+        "leaves out, so recipients keep that share of an extra yuan earned (0: the "
+        "benefit falls yuan for yuan).",
+        source="scenario lever (earnings disregards and gradual exit were local reforms)",
+    )
+    support_ratio: float = param(
+        1.3, unit="multiple of the standard", low=1.0, high=10.0,
+        doc="Extreme-poverty (five-guarantee) support standard as a multiple of the dibao "
+        "standard, for households without able working-age labour.",
+        source="basic living standard of extreme-poverty support at least 1.3 times the local "
+        "dibao standard (2016 State Council opinions)",
     )
     take_up: float = param(
-        0.8, unit="probability", low=0.0, high=1.0,
+        0.85, unit="probability", low=0.0, high=1.0,
         doc="Chance an eligible household offered the dibao is enrolled that year (take-up "
         "and local rationing).",
-        source="about 20 million registered poor were covered by the dibao or five-guarantee "
-        "support in 2017; assumption for the rate",
+        source="about 20 million registered poor in the dibao or extreme-poverty support in "
+        "2020 (civil affairs ministry); assumption for the rate",
     )
 
 
@@ -216,6 +254,13 @@ class IndustryIntervention(InterventionParams):
         0.25, unit="probability/year", low=0.0, high=1.0,
         doc="Yearly chance a short-term household project fails.", source="assumption",
     )
+    repeat_years: int = param(
+        3, unit="years", low=0, high=50,
+        doc="A supported household may get support again this many years after its last "
+        "(adding to its project, or reviving a failed one); 0: support is given once.",
+        source="industry support was renewed as projects grew (yearly rewards and "
+        "subsidies for expanding production in many counties); assumption for the interval",
+    )
     stake_years: int = param(
         8, unit="years", low=1, high=50,
         doc="Years dividends are paid on shares given to households without labour.",
@@ -296,6 +341,13 @@ class EmploymentIntervention(InterventionParams):
         1500.0, unit="yuan/placement", low=0.0,
         doc="Public cost of one placement (subsidies to employers, transport).",
         source="employment subsidies and transport allowances; assumption",
+    )
+    migrant_slots: float = param(
+        0.1, unit="slots/registered household/year", low=0.0, high=1.0,
+        doc="Migrant jobs found each year by organised labour export (beside the east-west "
+        "slots, helpers.east_west_job_slots), per registered household.",
+        source="poor labourers in work rose from 12.27 million (2015) to 32.43 million (2020), "
+        "much of it organised migration; assumption for the rate",
     )
 
 
@@ -379,17 +431,19 @@ class RelocationIntervention(InterventionParams):
         doc="Largest co-payment of a household.", source="policy cap of 10,000 yuan",
     )
     farm_retained: float = param(
-        0.3, unit="share", low=0.0, high=1.0,
-        doc="Share of farm income kept after moving (land is far away).", source=ASSUMPTION,
+        0.5, unit="share", low=0.0, high=1.0,
+        doc="Share of farm income kept after moving: relocated households kept their land "
+        "contracts and farmed part of it or rented it out.", source=ASSUMPTION,
     )
     follow_up_jobs: bool = param(
         True, unit="flag",
         doc="Follow-up support: jobs at the resettlement site's workshop for relocated "
-        "households.",
-        source="'move out, stay, and get rich': follow-up employment at sites",
+        "households with labour (at least one member employed).",
+        source="'move out, stay, and get rich': follow-up employment at sites; at least one "
+        "member of each relocated household with labour employed",
     )
     follow_up_job_prob: float = param(
-        0.7, unit="probability", low=0.0, high=1.0,
+        0.9, unit="probability", low=0.0, high=1.0,
         doc="Chance a relocated household with labour gets a site job (with follow-up).",
         source=ASSUMPTION,
     )

@@ -36,12 +36,27 @@ INTERVENTION_NAMES = (
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IdentificationParams(Section):
-    """How cadres find the poor: observation error, quotas, favouritism, review, adjustment."""
+    """How cadres find and record the poor: the register and what cadres know of households.
+
+    The register is an administrative record with memory: a mass registration, a
+    re-verification sweep ("look back"), then yearly dynamic adjustment. Cadres know a
+    household's income through verifications whose error is the household's own
+    (persistent) and shrinks with every contact.
+    """
 
     start_year: int = param(
         2014, unit="year", low=1990, high=2100, yearly=False,
-        doc="Year the poverty registry is first built.",
+        doc="Year of the mass registration that builds the register.",
         source="State Council LGOP 2014: registration of every poor household (jiandang lika)",
+    )
+    end_year: int = param(
+        2019, unit="year", low=1990, high=2100, yearly=False,
+        doc="Last year households are registered or re-registered as poor; after it the "
+        "register is closed as a targeting tool (it only shrinks by exits) and households "
+        "at risk are found by monitoring instead.",
+        source="from 2020 newly poor and returning households were taken in by the "
+        "return-prevention monitoring mechanism (March 2020 guidance) rather than the "
+        "register",
     )
     mode: str = param(
         "quota", unit="choice", choices=IDENTIFICATION_MODES,
@@ -62,13 +77,23 @@ class IdentificationParams(Section):
     )
     noise_sd: float = param(
         0.35, unit="log sd", low=0.0, high=3.0,
-        doc="Error of a cadre's observation of per-capita income (lognormal, mean 1).",
+        doc="Spread of a cadre's first observation of a household's per-capita income "
+        "(lognormal). Each household's error is its own and persists: the same income "
+        "sources are misjudged the same way until contact teaches the cadre better.",
         source=ASSUMPTION + " (rural incomes are diverse and hard to measure)",
     )
-    noise_persistence: float = param(
-        0.7, unit="correlation", low=0.0, high=0.99,
-        doc="Year-to-year correlation of a household's observation error (the same income "
-        "sources are hard to measure every year).",
+    hidden_income: float = param(
+        0.1, unit="log points", low=0.0, high=2.0,
+        doc="Income households hide from a first observation (wages of members away, "
+        "side businesses): observations are biased down by this much, and the bias "
+        "shrinks with contact like the error.",
+        source="hidden incomes named in the policy documents (seed); assumption for the size",
+    )
+    contact_error_decay: float = param(
+        0.8, unit="factor per contact", low=0.0, high=1.0,
+        doc="Each verification contact (registration, a yearly income check of a "
+        "registered household, a sweep, an application) multiplies the household's "
+        "remaining observation error and bias by this factor (1: cadres never learn).",
         source=ASSUMPTION,
     )
     competence_noise_cut: float = param(
@@ -83,29 +108,69 @@ class IdentificationParams(Section):
     favouritism: float = param(
         0.3, unit="probability", low=0.0, high=1.0,
         doc="Chance a cadre with no integrity registers a non-poor kin household "
-        "(scaled by 1 - integrity).",
-        source="MODEL.md section 1 (favouritism named by the policy documents); assumption",
+        "(scaled by 1 - integrity); favoured kin are also helped first.",
+        source="favouritism named by the policy documents (seed 003); assumption",
     )
     public_review_catch: float = param(
         0.3, unit="share", low=0.0, high=1.0,
         doc="Share of registry errors (non-poor registered, poor left out) that the village "
-        "public review corrects.",
+        "public review corrects at the mass registration.",
         source="democratic appraisal and public notice of the registry; assumption",
+    )
+    lookback_share: float = param(
+        0.0, unit="share of villages/year", low=0.0, high=1.0,
+        by_year={2015: 0.5, 2016: 1.0, 2017: 0.0},
+        doc="Share of the villages not yet swept whose whole register is re-verified this "
+        "year (the 'look back' sweep): registered households verified above "
+        "removal_margin x line are removed, and missed poor households found by the "
+        "sweep's survey are added. The default sweeps half the villages in 2015 and the "
+        "rest in 2016.",
+        source="2015-2016 re-verification of the register (look back), which removed "
+        "about 9.29 million wrongly registered persons and added about 8.07 million "
+        "(LGOP, 2016)",
+    )
+    lookback_coverage: float = param(
+        0.7, unit="share", low=0.0, high=1.0,
+        doc="Share of a swept village's unregistered households the sweep's survey verifies.",
+        source=ASSUMPTION,
+    )
+    lookback_favour_catch: float = param(
+        0.5, unit="probability", low=0.0, high=1.0,
+        doc="Chance the sweep finds a favoured (non-poor) kin registration and removes it.",
+        source="the sweep's checks of cadres' relatives; assumption",
     )
     adjustment: bool = param(
         True, unit="flag",
-        doc="Yearly dynamic adjustment: remove the wrongly registered, add the newly poor and "
-        "the returned.",
-        source="LGOP dynamic adjustment (from the 2015-2016 registry re-check)",
+        doc="Yearly dynamic adjustment: poor households that apply or are hit by a shock "
+        "are verified and registered, exited households that fell back re-registered.",
+        source="LGOP dynamic adjustment of the register (yearly from 2016)",
     )
     adjustment_start_year: int = param(
         2015, unit="year", low=1990, high=2100, yearly=False,
         doc="First year of dynamic adjustment.", source="2015 registry re-check",
     )
+    application_rate: float = param(
+        0.3, unit="probability/year", low=0.0, high=1.0,
+        doc="Chance a truly poor household not on the register (or exited and fallen "
+        "back) applies in a year, or is brought forward by its neighbours.",
+        source=ASSUMPTION,
+    )
+    shock_nomination: float = param(
+        0.5, unit="probability", low=0.0, high=1.0,
+        doc="Chance cadres bring forward a truly poor household hit this year by a visible "
+        "shock (a serious illness, a disaster, a migrant job lost) that did not apply.",
+        source=ASSUMPTION,
+    )
+    helper_detection: float = param(
+        0.8, unit="probability/year", low=0.0, high=1.0,
+        doc="Chance a pairing helper still visiting an exited household (support kept) "
+        "reports it when it has fallen back below the line.",
+        source="assumption (helpers keep visiting during the support period)",
+    )
     removal_margin: float = param(
         1.3, unit="multiple of the line", low=0.0, high=10.0,
-        doc="Registered households observed above line x margin are removed as wrongly "
-        "registered in adjustment (before any exit).",
+        doc="Registered households verified above line x margin by a sweep are removed as "
+        "wrongly registered.",
         source="assumption",
     )
     diagnosis_accuracy: float = param(
@@ -122,9 +187,68 @@ class IdentificationParams(Section):
         source="assumption",
     )
     poor_village_share: float = param(
-        0.21, unit="share of villages", low=0.0, high=1.0, yearly=False,
+        0.23, unit="share of villages", low=0.0, high=1.0, yearly=False,
         doc="Share of villages designated registered poor villages (highest registered rate).",
-        source="128,000 registered poor villages of about 600,000 villages (LGOP 2014)",
+        source="about 128,000 poor villages of about 550,000 administrative villages "
+        "(LGOP 2014)",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CountyParams(Section):
+    """Designated poor counties and villages, and how they exit."""
+
+    designated_share: float = param(
+        0.3, unit="share of rural persons", low=0.0, high=1.0, yearly=False,
+        doc="Counties with the lowest mean per-capita income at the start are designated "
+        "poor counties until they hold this share of the rural population.",
+        source="the 832 designated poor counties (poor areas) held about 30% of the rural "
+        "population (NBS poverty monitoring); counties were designated by income",
+    )
+    west_share: float = param(
+        0.5, unit="share of counties", low=0.0, high=1.0, yearly=False,
+        doc="Share of counties, the most remote, that follow the western exit rule.",
+        source="assumption (most designated poor counties are in the western provinces)",
+    )
+    exit_start_year: int = param(
+        2016, unit="year", low=1990, high=2100, yearly=False,
+        doc="First year a designated county or poor village can exit.",
+        source="the first 28 poor counties exited in 2016 (LGOP)",
+    )
+    exit_incidence: float = param(
+        0.02, unit="share of persons", low=0.0, high=1.0,
+        doc="A designated county (or poor village) exits when the persons still registered "
+        "as poor are below this share of its persons (and its check passes).",
+        source="county exit standard: incidence below 2% (seed 002)",
+    )
+    exit_incidence_west: float = param(
+        0.03, unit="share of persons", low=0.0, high=1.0,
+        doc="The same threshold for western counties and their villages.",
+        source="county exit standard: 3% in the west (seed 002)",
+    )
+    check_sample: int = param(
+        60, unit="households", low=1, high=100_000,
+        doc="Simulated households sampled by the third-party check of a county applying "
+        "to exit.",
+        source="assumption (a sample of a county's households)",
+    )
+    check_max_error: float = param(
+        0.02, unit="share", low=0.0, high=1.0,
+        doc="A county fails its exit check when wrongly exited households exceed this "
+        "share of the sampled exited households, or missed poor households this share "
+        "of the sample.",
+        source="third-party assessment: wrong-exit and missed-poor rates below 2%",
+    )
+    village_needs_road_and_water: bool = param(
+        True, unit="flag",
+        doc="A poor village exits only with a road and safe water (besides its incidence).",
+        source="poor village exit standard: incidence and basic infrastructure",
+    )
+    designated_priority: bool = param(
+        True, unit="flag",
+        doc="Measures reach households of poor villages first, then of designated "
+        "counties not yet exited, then the rest, each group poorest first.",
+        source="funds and work teams go to designated counties and villages first (seeds)",
     )
 
 
@@ -194,7 +318,14 @@ class CadreParams(Section):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HelperParams(Section):
-    """Pairing helpers (one designated helper per registered household) and east-west pairing."""
+    """Pairing helpers (designated helpers of registered households) and east-west pairing.
+
+    Helpers come from outside units in finite numbers: a county gets
+    ``per_1000_households`` of them (more in designated counties), each responsible
+    for up to ``capacity`` households. Paperwork (``cadres.paperwork`` and the
+    supervision it comes with) takes part of their time, so a paired household is
+    actively helped in a year with chance ``1 - paperwork``.
+    """
 
     enabled: bool = param(
         True, unit="flag", doc="Whether registered households get designated helpers.",
@@ -209,9 +340,16 @@ class HelperParams(Section):
         doc="Households a helper is responsible for.",
         source="typical assignment of 1-5 households per cadre",
     )
-    coverage: float = param(
-        1.0, unit="share", low=0.0, high=1.0,
-        doc="Share of registered households that get a helper.", source="assumption",
+    per_1000_households: float = param(
+        50.0, unit="helpers per 1,000 households", low=0.0, high=1000.0,
+        doc="Helpers sent to a designated poor county, per 1,000 of its households.",
+        source="assumption: every registered household of the designated counties was paired "
+        "(about 25% of their households at registration) with helpers of 1-5 households",
+    )
+    per_1000_households_other: float = param(
+        15.0, unit="helpers per 1,000 households", low=0.0, high=1000.0,
+        doc="Helpers sent to any other county, per 1,000 of its households.",
+        source=ASSUMPTION,
     )
     effect_boost: float = param(
         0.2, unit="share", low=0.0, high=5.0,
@@ -220,12 +358,13 @@ class HelperParams(Section):
     )
     motivation_boost: float = param(
         0.03, unit="motivation/year", low=0.0, high=1.0,
-        doc="Yearly motivation gain of households with a helper.", source=ASSUMPTION,
+        doc="Yearly motivation gain of households actively helped by their helper.",
+        source=ASSUMPTION,
     )
     stop_at_exit: bool = param(
         True, unit="flag",
         doc="Whether a helper leaves a household at exit (else it stays while support is kept).",
-        source="MODEL.md section 5 (help withdrawn at exit, or kept)",
+        source="help withdrawn at exit, or kept (a governance lever of the model requirement)",
     )
     east_west_start_year: int = param(
         2016, unit="year", low=1990, high=2100, yearly=False,
@@ -233,7 +372,7 @@ class HelperParams(Section):
         source="2016 guidance on east-west cooperation in poverty alleviation",
     )
     east_west_funds_per_household: float = param(
-        80.0, unit="yuan/household/year", low=0.0,
+        80.0, unit="yuan/household/year", low=0.0, high=1e6,
         doc="Funds from the paired eastern counties, per household of the simulated area.",
         source="about 100 billion yuan of eastern fiscal aid 2016-2020, about 20 billion a year "
         "for about 250 million rural households",
@@ -324,19 +463,26 @@ class EnterpriseParams(Section):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BudgetParams(Section):
-    """Money: the yearly budget, its growth, leakage and idle funds."""
+    """Money: the yearly budget, supervision, leakage, idle and unspent funds."""
 
     national_billion: float = param(
-        110.0, unit="billion yuan (2010 prices)", low=0.0, yearly=False,
-        doc="National poverty alleviation spending in the first simulated year, scaled to the "
-        "simulated population by its share of the rural population.",
-        source="fiscal special poverty funds of all levels, nearly 1.6 trillion yuan 2013-2020 "
-        "(2021 white paper), plus relocation funds; assumption for the first year",
+        0.0, unit="billion yuan a year (current prices)", low=0.0, high=1e6,
+        by_year={2013: 39.4, 2014: 43.3, 2015: 46.1, 2016: 67.0, 2017: 86.1, 2018: 106.1,
+                 2019: 126.1, 2020: 146.1, 2021: 156.1},
+        doc="Central special poverty alleviation funds of each year; the campaign's money "
+        "is scale x this, in 2010 prices (divided by run.price_index), shared out to the "
+        "simulated population by its share of the rural population. The last value holds "
+        "in later years unless a scenario says otherwise.",
+        source="Ministry of Finance: central special poverty funds 39.4 (2013) to 146.1 "
+        "billion yuan (2020), about 20% a year (seed 003: 22.7%); 156.1 billion in 2021 "
+        "(rural revitalization subsidies, the former poverty funds)",
     )
-    growth: float = param(
-        0.227, unit="share/year", low=-1.0, high=5.0,
-        doc="Growth of the budget in a year over the year before (may change by year).",
-        source="central special poverty funds grew about 22.7% a year (seed 003)",
+    scale: float = param(
+        1.0, unit="multiplier", low=0.0, high=100.0,
+        doc="Campaign money reaching the modelled measures per yuan of central special "
+        "funds (local matching funds and other channels raise it above 1).",
+        source=ASSUMPTION + " (all levels' special funds were about 1.6 trillion yuan "
+        "2013-2020, about 2.4 times the central funds)",
     )
     start_year: int = param(
         2013, unit="year", low=1990, high=2100, yearly=False,
@@ -347,20 +493,47 @@ class BudgetParams(Section):
         doc="Last year with a campaign budget (2100: no end).", source="scenario lever",
     )
     leakage: float = param(
-        0.03, unit="share", low=0.0, high=1.0,
-        doc="Share of new funds lost to embezzlement and misuse.",
+        0.05, unit="share", low=0.0, high=1.0,
+        doc="Share of new funds lost to embezzlement and misuse without supervision.",
         source="audit findings of misused poverty funds; assumption",
     )
     idle: float = param(
-        0.08, unit="share", low=0.0, high=1.0,
-        doc="Share of each year's allocation left idle (carried to next year).",
+        0.12, unit="share", low=0.0, high=1.0,
+        doc="Share of each year's allocation left idle without supervision.",
         source="audits found idle poverty funds; assumption",
+    )
+    supervision: float = param(
+        0.5, unit="0-1", low=0.0, high=1.0,
+        doc="Intensity of audits, inspections and supervision of funds: cuts leakage and "
+        "idle funds, but adds paperwork for cadres and helpers.",
+        source="supervision and inspections of the campaign (seeds); assumption",
+    )
+    supervision_leakage_cut: float = param(
+        0.8, unit="share", low=0.0, high=1.0,
+        doc="Share of leakage prevented at full supervision.", source=ASSUMPTION,
+    )
+    supervision_idle_cut: float = param(
+        0.6, unit="share", low=0.0, high=1.0,
+        doc="Share of idle funds put to use at full supervision.", source=ASSUMPTION,
+    )
+    supervision_paperwork: float = param(
+        0.2, unit="share of time", low=0.0, high=1.0,
+        doc="Cadre and helper time taken by forms and inspections at full supervision, "
+        "on top of cadres.paperwork.",
+        source="formalism and paperwork named by the policy documents; assumption",
+    )
+    carry_unused: bool = param(
+        True, unit="flag",
+        doc="Whether money not spent in a year (idle, unused, unallocated) is carried to the "
+        "next; when false it is returned and reported as unspent, so a comparison of "
+        "measures at equal money is not changed by money moved between years.",
+        source="scenario lever (issue 16: comparisons at equal money)",
     )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExitParams(Section):
-    """Exit assessment: criteria, target pressure and third-party spot checks."""
+    """Exit assessment: criteria, stable income, target pressure and third-party spot checks."""
 
     start_year: int = param(
         2015, unit="year", low=1990, high=2100, yearly=False,
@@ -378,20 +551,28 @@ class ExitParams(Section):
         doc="Assessed per-capita income needed to exit, as a multiple of the line.",
         source="exit standard: income stably above the national line",
     )
+    stable_years: int = param(
+        1, unit="years", low=1, high=10,
+        doc="Consecutive yearly assessments of stable income (income from lasting sources, "
+        "without the year's transitory luck) at or above income_margin x line that a "
+        "certified exit needs.",
+        source="exit standard: income 'stably' above the line; assumption for the count",
+    )
     min_years_registered: int = param(
         1, unit="years", low=0, high=20,
         doc="Years a household must be registered before it can exit.", source="assumption",
     )
     target_year: int = param(
         2020, unit="year", low=1990, high=2100, yearly=False,
-        doc="Year by which every registered household is to exit.",
+        doc="Year by which every registered household is to exit; there is no exit target "
+        "(and no target pressure) after it.",
         source="the goal of eliminating absolute poverty by 2020",
     )
     target_pressure: float = param(
         0.3, unit="share", low=0.0, high=1.0,
         doc="Share of the shortfall against the yearly exit target that cadres close by "
         "exiting households on inflated or expected income.",
-        source="MODEL.md section 1 (fake exits driven by targets); assumption",
+        source="fake exits driven by targets named by the policy documents; assumption",
     )
     fake_exit_margin: float = param(
         0.3, unit="share of the line", low=0.0, high=1.0,
@@ -411,7 +592,7 @@ class ExitParams(Section):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PostExitParams(Section):
-    """Support after exit."""
+    """Support after exit: kept for some years or through a transition, then phased out."""
 
     support_years: int = param(
         5, unit="years", low=0, high=50,
@@ -419,40 +600,75 @@ class PostExitParams(Section):
         "helpers if they stay) continue; 0 withdraws support at exit.",
         source="'no removal of responsibility, policy, help or supervision' after exit",
     )
+    kept_through: int = param(
+        1990, unit="year", low=1990, high=2100,
+        doc="Support of every exited household is kept at least to the end of this year "
+        "(the transition period's 'four no-withdrawals'; 1990: no such rule).",
+        source="five-year transition period 2021-2025 (seeds 002, 004)",
+    )
+    phase_out_years: int = param(
+        0, unit="years", low=0, high=50,
+        doc="Years over which support is phased out once it is due to end: each exited "
+        "household's support ends in one of these years (spread evenly); 0 ends it at "
+        "once for everyone due.",
+        source="scenario lever (abrupt or gradual phase-out)",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MonitoringParams(Section):
-    """Return-prevention monitoring of exited and marginal households."""
+    """Return-prevention monitoring of exited and marginal households (dynamic monitoring).
+
+    Watched: exited households, and households never registered whose known income is
+    below ``(1 + marginal_band) x line``. A watched household is flagged at risk
+    (with chance ``detection_rate`` a year) when its verified income falls below
+    ``alert_ratio x line``, by ``drop_share`` in a year, or when a sudden expense
+    (medical and schooling costs above ``expense_share`` of its income) or a
+    disaster strikes. A flagged household is monitored: it gets relief at once and
+    measures like a registered household. Its risk is cleared when its verified
+    income is at least ``alert_ratio x line`` again without a new shock.
+    """
 
     enabled: bool = param(
         False, unit="flag",
-        doc="Whether exited and marginal households are watched for income drops.",
+        doc="Whether exited and marginal households are watched for risk.",
         source="return-prevention monitoring and assistance mechanism (2020)",
     )
     marginal_band: float = param(
         0.5, unit="share of the line", low=0.0, high=10.0,
-        doc="Never-registered households observed below line x (1 + band) are watched as "
+        doc="Never-registered households known to be below line x (1 + band) are watched as "
         "marginal.",
         source="monitoring covered households up to about 1.5 times the line; assumption",
     )
     alert_ratio: float = param(
-        1.1, unit="multiple of the line", low=0.0, high=10.0,
-        doc="An alert is raised when observed income falls below line x ratio.",
-        source="assumption",
+        1.5, unit="multiple of the line", low=0.0, high=10.0,
+        doc="A watched household is at risk when its verified income is below line x ratio; "
+        "its risk is cleared when it is at least that again.",
+        source="the 2021 monitoring threshold of about 6,000 yuan (current prices), about "
+        "1.5 times the line",
     )
     drop_share: float = param(
         0.3, unit="share", low=0.0, high=1.0,
-        doc="... or when observed income falls by this share in a year.", source="assumption",
+        doc="... or when its verified income falls by this share in a year.",
+        source="assumption",
+    )
+    expense_share: float = param(
+        0.5, unit="share of income", low=0.0, high=100.0,
+        doc="... or when its medical and schooling costs this year exceed this share of its "
+        "income before them (a sudden expense).",
+        source="assumption (rigid expenses above income were a monitoring criterion)",
     )
     detection_rate: float = param(
         0.8, unit="probability", low=0.0, high=1.0,
-        doc="Chance a qualifying household is detected.", source="assumption",
+        doc="Chance a watched household at risk is found and flagged in a year.",
+        source="assumption",
     )
     relief_per_person: float = param(
-        600.0, unit="yuan/person", low=0.0,
-        doc="Temporary assistance paid to a household on alert (from the dibao allocation).",
-        source="temporary assistance (linshi jiuzhu) amounts; assumption",
+        1500.0, unit="yuan/person", low=0.0, high=1e6,
+        doc="Most temporary assistance paid, per member, to a household when it is flagged: "
+        "it fills the household's gap to the line up to this (from the dibao allocation).",
+        source="temporary assistance (linshi jiuzhu) for households in sudden hardship; "
+        "assumption for the cap",
     )
 
 
@@ -500,7 +716,7 @@ class PrescriptionParams(Section):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BehaviourParams(Section):
-    """Household decisions and peer effects."""
+    """Household decisions, work effort and peer effects."""
 
     loan_uptake: float = param(
         0.7, unit="probability", low=0.0, high=1.0,
@@ -518,6 +734,15 @@ class BehaviourParams(Section):
         doc="Lower acceptance of relocation in a household of only elderly members.",
         source="assumption",
     )
+    withdrawal_effort_cut: float = param(
+        0.3, unit="share of market income", low=0.0, high=1.0,
+        doc="Share of its work effort (market income) a household with motivation 0 "
+        "withholds when it keeps nothing of an extra yuan earned (a gap-filling "
+        "transfer withdrawn yuan for yuan); scaled by the share of an extra yuan it "
+        "loses and by 1 - motivation.",
+        source="assumption: studies of the dibao found modest cuts in recipients' work "
+        "(range 0-0.5)",
+    )
     peer_weight: float = param(
         0.15, unit="share/year", low=0.0, high=1.0,
         doc="How far motivation moves towards the mean of a household's contacts each year.",
@@ -529,13 +754,21 @@ class BehaviourParams(Section):
         source=ASSUMPTION,
     )
     handout_penalty: float = param(
-        0.03, unit="motivation/year", low=0.0, high=1.0,
-        doc="Motivation lost each year by a household with labour living on handouts "
-        "(dibao, cash) without work ('waiting, relying, needing').",
-        source="MODEL.md section 4 (welfare dependency); assumption",
+        0.05, unit="motivation/year", low=0.0, high=1.0,
+        doc="Motivation lost each year by a household with some able labour that lives on "
+        "cash handouts (dibao, relief) without work ('waiting, relying, needing').",
+        source="welfare dependency named by the policy documents (seeds); assumption",
+    )
+    dependency_labour: float = param(
+        0.5, unit="labour units", low=0.0, high=20.0,
+        doc="Able labour from which a household living on handouts without work loses "
+        "motivation (handout_penalty): below it, the household could not work instead.",
+        source="assumption (a member half able or more)",
     )
     work_reward: float = param(
         0.02, unit="motivation/year", low=0.0, high=1.0,
         doc="Motivation gained each year by a household in a programme job or post.",
         source="assumption ('rewards for work')",
     )
+
+

@@ -29,6 +29,11 @@ Kind = type  # bool, int, float, str or tuple
 
 SCHEDULE_HELP = "a value, or a table of year = value (for example {2016 = 0.8})"
 
+YEAR_LIMITS = (1990, 2100)
+"""Years a year table may name: those a run can reach (``run.start_year`` and
+``run.end_year`` take values in this range). A year after the run's end is allowed: it
+applies when the run is extended (``povsim check`` notes it)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ParamInfo:
@@ -45,6 +50,10 @@ class ParamInfo:
         high: Largest allowed value (numbers only).
         choices: Allowed strings (for ``str`` and ``tuple`` parameters).
         yearly: Whether the value may change by year.
+        event: Whether a year table of this parameter names one-off events: its
+            values apply only in the years it lists, and the other years keep the
+            value underneath (a shock in 2020 does not repeat in 2021). Other
+            parameters hold each value until the table's next entry.
     """
 
     kind: Kind
@@ -55,6 +64,7 @@ class ParamInfo:
     high: float | None = None
     choices: tuple[str, ...] | None = None
     yearly: bool = True
+    event: bool = False
 
     def allowed(self) -> str:
         """Describe the allowed values in words."""
@@ -88,11 +98,14 @@ def param(
     high: float | None = None,
     choices: tuple[str, ...] | None = None,
     yearly: bool = True,
+    event: bool = False,
+    by_year: Mapping[int, Any] | None = None,
 ) -> Any:
     """Declare a parameter field of a :class:`Section`.
 
     Args:
-        default: Default value; its type fixes the parameter's kind.
+        default: Default value; its type fixes the parameter's kind. With ``by_year``,
+            the value before the first year listed there.
         unit: Unit of the value.
         doc: One-line description.
         source: Source of the default value.
@@ -100,6 +113,10 @@ def param(
         high: Largest allowed value.
         choices: Allowed strings for text (or list-of-text) parameters.
         yearly: Whether the value may change by year.
+        event: Whether year tables of the parameter list one-off events (see
+            :class:`ParamInfo`).
+        by_year: A default that changes by year (``{year: value}``, each value
+            holding until the next year listed), for defaults that follow data.
 
     Returns:
         A dataclass field carrying a :class:`ParamInfo` in its metadata.
@@ -107,8 +124,12 @@ def param(
     kind: Kind = type(default)
     if kind not in (bool, int, float, str, tuple):
         raise TypeError(f"unsupported parameter type {kind.__name__}")
-    info = ParamInfo(kind, unit, doc, source, low, high, choices, yearly)
-    return field(default=default, metadata={"param": info})
+    info = ParamInfo(kind, unit, doc, source, low, high, choices, yearly, event)
+    value = default
+    if by_year:
+        changes = tuple(sorted((int(y), kind(v)) for y, v in by_year.items()))
+        value = YearSchedule(default, changes, event)
+    return field(default=value, metadata={"param": info})
 
 
 def subsection(cls: type[Section], doc: str) -> Any:
@@ -133,22 +154,29 @@ class YearSchedule:
             e.g. a parent scenario's schedule that a child scenario amends).
         changes: ``(year, value)`` pairs sorted by year; each value holds from its
             year until the next change.
+        event: The changes are one-off events: each value applies in its own year
+            only, and every other year takes the value of ``base``.
     """
 
     base: Any
     changes: tuple[tuple[int, Any], ...]
+    event: bool = False
 
     def at(self, year: int) -> Any:
         """Value in force in ``year``."""
         value = None
         for y, v in self.changes:
-            if y <= year:
+            if y == year or (y < year and not self.event):
                 value = v
-            else:
+            if y >= year:
                 break
         if value is not None:
             return value
         return self.base.at(year) if isinstance(self.base, YearSchedule) else self.base
+
+    def own_years(self) -> list[int]:
+        """The years of this table's own changes (not those of the schedule under it)."""
+        return [y for y, _ in self.changes]
 
     def years(self) -> list[int]:
         """All years at which the value may change, including those of the base."""
@@ -326,7 +354,8 @@ def apply_overrides[S: Section](
         overrides: Dotted path (``"health.reimbursement_rate"``; ``__`` also accepted
             in place of dots) mapped to a new value.
         file: Scenario file the overrides come from (for messages).
-        year_range: ``(first, last)`` years a schedule may name; ``None`` skips the check.
+        year_range: Unused (kept for callers): tables may name any year a run can reach
+            (:data:`YEAR_LIMITS`), including years after this run's end.
 
     Returns:
         A new parameter tree.
@@ -384,14 +413,11 @@ def _schedule(
         if year is None:
             problems.append(Problem(where, None, "year keys must be whole years like 2016", file))
             continue
-        if year_range and not year_range[0] <= year <= year_range[1]:
+        if not YEAR_LIMITS[0] <= year <= YEAR_LIMITS[1]:
             problems.append(
-                Problem(
-                    where,
-                    value,
-                    f"year {year} is outside the run ({year_range[0]} to {year_range[1]})",
-                    file,
-                )
+                Problem(where, value,
+                        f"year {year} is not a year a run can reach ({YEAR_LIMITS[0]} to "
+                        f"{YEAR_LIMITS[1]})", file)
             )
             continue
         found = check_value(where, info, value, file)
@@ -400,15 +426,23 @@ def _schedule(
             changes.append((year, coerce(info, value)))
     if problems:
         return None, problems
-    return YearSchedule(current, tuple(sorted(changes))), []
+    return YearSchedule(current, tuple(sorted(changes)), info.event), []
 
 
-def schedule_years(section: Section) -> dict[str, list[int]]:
-    """Map each parameter path holding a year schedule to the years it names."""
+def schedule_years(section: Section, *, own: bool = False) -> dict[str, list[int]]:
+    """Map each parameter path holding a year schedule to the years it names.
+
+    Args:
+        section: The parameter tree.
+        own: Only the years each schedule sets itself (not those of the schedule it
+            amends, such as a default that follows data), and no schedule that is
+            the parameter's declared default.
+    """
+    defaults = {path: value for path, _, value in iter_params(type(section)())} if own else {}
     return {
-        path: value.years()
+        path: value.own_years() if own else value.years()
         for path, _, value in iter_params(section)
-        if isinstance(value, YearSchedule)
+        if isinstance(value, YearSchedule) and not (own and value is defaults.get(path))
     }
 
 

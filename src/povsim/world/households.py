@@ -74,6 +74,17 @@ COLUMNS: dict[str, Column] = {
                            "loans, consumption-aid premiums."),
     "transfer_income": Column("float32", "yuan/year", "Pensions, subsidies, dibao, informal "
                               "transfers from neighbours."),
+    "transitory_income": Column("float32", "yuan/year", "The part of this year's farm "
+                                "income and wages due to the household's transitory luck "
+                                "(what stable income leaves out)."),
+    "public_transfers": Column("float32", "yuan/year", "The public part of transfer income: "
+                               "pensions, farm subsidies, dibao and extreme-poverty support, "
+                               "relief."),
+    "benefit_income": Column("float32", "yuan/year", "The means-tested part of public "
+                             "transfers: dibao, extreme-poverty support, relief."),
+    "effort": Column("float32", "0-1", "Work effort: the share of its market income the "
+                     "household earns, cut when earnings are taxed away by a gap-filling "
+                     "transfer."),
     "medical_spending": Column("float32", "yuan/year", "Gross medical spending."),
     "medical_oop": Column("float32", "yuan/year", "Out-of-pocket medical spending after "
                           "reimbursement."),
@@ -82,6 +93,9 @@ COLUMNS: dict[str, Column] = {
     "net_income": Column("float32", "yuan/year", "Net income: all income minus medical, "
                          "schooling and debt costs."),
     "income_pc": Column("float32", "yuan/person/year", "Per-capita net income (2010 prices)."),
+    "need_pc": Column("float32", "yuan/person/year", "Stable per-capita income when cadres "
+                      "identify (phase 4), before this year's delivery and means-tested "
+                      "transfers: the need the register is judged against."),
     "prev_income_pc": Column("float32", "yuan/person/year", "Per-capita net income last year."),
     # housing
     "safe_house": Column("bool", "flag", "The house is safe (not dilapidated)."),
@@ -137,12 +151,17 @@ class Households:
     wage_income: np.ndarray
     asset_income: np.ndarray
     transfer_income: np.ndarray
+    transitory_income: np.ndarray
+    public_transfers: np.ndarray
+    benefit_income: np.ndarray
+    effort: np.ndarray
     medical_spending: np.ndarray
     medical_oop: np.ndarray
     schooling_spending: np.ndarray
     debt_service: np.ndarray
     net_income: np.ndarray
     income_pc: np.ndarray
+    need_pc: np.ndarray
     prev_income_pc: np.ndarray
     safe_house: np.ndarray
     relocated: np.ndarray
@@ -163,6 +182,7 @@ class Households:
         self.n = n
         for name, col in COLUMNS.items():
             setattr(self, name, np.zeros(n, dtype=col.dtype))
+        self.effort.fill(1.0)
         self.spell_start.fill(-1)
         self.last_exit_year.fill(-1)
         self.reg_year.fill(-1)
@@ -276,6 +296,27 @@ class Households:
             value.flags.writeable = True
             value[rows] = compute(rows)
             value.flags.writeable = False
+
+    def pre_transfer_pc(self, rows: Rows = ALL) -> np.ndarray:
+        """Per-capita income before public transfers: what poverty before transfers is about.
+
+        Market and own-production income net of costs, and private transfers.
+        """
+        return (self.net_income[rows] - self.public_transfers[rows]) / self.size()[rows]
+
+    def before_benefits_pc(self, rows: Rows = ALL) -> np.ndarray:
+        """Per-capita income without this year's means-tested benefits.
+
+        Without the dibao, extreme-poverty support and relief.
+        """
+        return (self.net_income[rows] - self.benefit_income[rows]) / self.size()[rows]
+
+    def stable_pc(self, rows: Rows = ALL) -> np.ndarray:
+        """Per-capita income from lasting sources (what exit assessment looks at).
+
+        Net income without this year's transitory luck.
+        """
+        return (self.net_income[rows] - self.transitory_income[rows]) / self.size()[rows]
 
     def village_index(self) -> np.ndarray:
         """``village`` as a native integer index array (gathers by village run faster).

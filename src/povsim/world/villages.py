@@ -25,6 +25,7 @@ class Villages:
         road, water, power, broadband, clinic: Infrastructure present.
         disaster_risk: Yearly chance of a disaster.
         poor_village: Registered poor village (gets a first secretary and work team).
+        exit_year: Year the poor village exited (-1: not yet, or never a poor village).
         is_site: A resettlement site rather than an original village.
         collective_income: Yuan a year of village collective income.
     """
@@ -40,6 +41,7 @@ class Villages:
             setattr(self, item, np.zeros(n, bool))
         self.disaster_risk = np.zeros(n, np.float32)
         self.poor_village = np.zeros(n, bool)
+        self.exit_year = np.full(n, -1, np.int16)
         self.is_site = np.zeros(n, bool)
         self.collective_income = np.zeros(n, np.float32)
 

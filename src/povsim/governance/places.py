@@ -1,0 +1,84 @@
+"""Phase 7 (end): designated poor counties and poor villages exit.
+
+A designated county exits when the persons it still has on the register as poor are
+below ``counties.exit_incidence`` of its persons (``exit_incidence_west`` in the
+west) and a third-party check of a sample of its households passes: the sampled
+exited households truly poor (wrong exits) and the sampled poor households never
+registered (missed poor) are each at most ``check_max_error`` of their bases. A
+poor village exits by its incidence alone (with a road and safe water when
+``village_needs_road_and_water``). Exits are kept: a place that has exited stays out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from povsim.status import RegStatus, registered_as_poor
+
+if TYPE_CHECKING:
+    from povsim.model import PovertyModel
+
+
+def registered_incidence(model: PovertyModel, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Share of persons of each group still registered as poor.
+
+    Args:
+        model: The model.
+        groups: Group (county or village) of each household.
+        n_groups: Number of groups.
+    """
+    hh = model.households
+    size = hh.size().astype(np.float64)
+    registered = registered_as_poor(hh.reg_status)
+    persons = np.bincount(groups, weights=size, minlength=n_groups)
+    on_register = np.bincount(groups[registered], weights=size[registered], minlength=n_groups)
+    return np.divide(on_register, persons, out=np.zeros(n_groups), where=persons > 0)
+
+
+def places_exit(model: PovertyModel) -> None:
+    """Designated counties and poor villages that meet their standard exit this year."""
+    c = model.p.counties
+    year = model.year
+    if year < c.exit_start_year or not model.registry.built:
+        return
+    hh, v, counties = model.households, model.villages, model.counties
+    county_of = v.county[hh.village_index()]
+    threshold = np.where(counties.west, np.float32(c.exit_incidence_west),
+                         np.float32(c.exit_incidence))
+    applying = np.flatnonzero(counties.still_poor() & (
+        registered_incidence(model, county_of, counties.n) < threshold))
+    passed = applying[_check_passes(model, county_of, applying)]
+    counties.exit_year[passed] = year
+    model.registry.counts.county_exits += len(passed)
+
+    home = hh.origin_village
+    incidence = registered_incidence(model, home, v.n)
+    ready = v.poor_village & (v.exit_year < 0) & (incidence < threshold[v.county])
+    if c.village_needs_road_and_water:
+        ready &= v.road & v.water
+    v.exit_year[ready] = year
+    model.registry.counts.village_exits += int(np.count_nonzero(ready))
+
+
+def _check_passes(model: PovertyModel, county_of: np.ndarray,
+                  applying: np.ndarray) -> np.ndarray:
+    """The third-party check of each applying county: wrong exits and missed poor in a sample."""
+    c = model.p.counties
+    if len(applying) == 0:
+        return np.zeros(0, bool)
+    hh, reg = model.households, model.registry
+    rng = model.streams.exit
+    line = np.float32(model.p.run.poverty_line)
+    poor_now = hh.income_pc < line
+    passes = np.ones(len(applying), bool)
+    for k, county in enumerate(applying):
+        rows = np.flatnonzero(county_of == county)
+        sample = rng.choice(rows, size=min(c.check_sample, len(rows)), replace=False)
+        exited = sample[reg.has_exited()[sample]]
+        wrong = np.count_nonzero(poor_now[exited])
+        missed = np.count_nonzero(poor_now[sample] & (hh.reg_status[sample] == RegStatus.NEVER))
+        passes[k] = (wrong <= c.check_max_error * max(len(exited), 1)
+                     and missed <= c.check_max_error * len(sample))
+    return passes

@@ -1,0 +1,288 @@
+"""Outputs of the register, the campaign's geography, monitoring and transfers.
+
+The register's stock of registered households and its gross flows obey, every year::
+
+    registered_households(t) = registered_households(t-1) + new_registrations
+        + returns_registered - exits_registered - removals - registered_dissolved
+
+Persons and households are also given in national-equivalent millions (each
+simulated household stands for ``weight`` real ones). "On the books": households
+registered now or before and not struck out by a verification sweep (the register's
+records). Money in national terms is in billions of yuan at 2010 prices; incomes
+compared with targets in current prices are multiplied by ``run.price_index``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from povsim.metrics.frame import dot, year_frame
+from povsim.status import registered_as_poor
+
+if TYPE_CHECKING:
+    from povsim.model import PovertyModel
+
+
+def _pct(part: float, whole: float) -> float:
+    return 100.0 * part / whole if whole else float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterTotals:
+    """Sums over households that the register's outputs are made of.
+
+    Persons are national (weighted); households are simulated households unless said.
+    """
+
+    registered_persons: float
+    registered_weight: float
+    on_books_persons: float
+    on_books_exited_persons: float
+    backstop_persons: float
+    working_on_books: float
+    working_exited: float
+    exited_persons: float
+    exited_income: float
+    designated_persons: float
+    designated_poor_persons: float
+    designated_income: float
+    poor_pre_transfer_persons: float
+    gap_pre_transfer: float
+
+
+def register_totals(model: PovertyModel) -> RegisterTotals:
+    """The year's :class:`RegisterTotals` (computed once a year, on first use)."""
+    frame = year_frame(model)
+    cached = frame.__dict__.get("_register_totals")
+    if cached is not None:
+        return cached
+    hh, reg = model.households, model.registry
+    persons = frame.persons
+    status = hh.reg_status
+    registered = registered_as_poor(status)
+    exited = reg.has_exited()
+    on_books = reg.on_books
+    dibao = model.interventions["dibao"]
+    backstop = on_books & dibao.receiving()
+    workers = (hh.n_migrant.astype(np.float64) + hh.n_local_job
+               + (model.jobs.employer >= 0) + model.interventions["public_posts"].holders())
+    weight = hh.weight.astype(np.float64)
+    line = np.float32(model.p.run.poverty_line)
+    pre = hh.pre_transfer_pc()
+    pre_poor = pre < line
+    designated = model.counties.designated[model.villages.county[hh.origin_village]]
+    income = frame.clipped_income
+    totals = RegisterTotals(
+        registered_persons=float(persons[registered].sum()),
+        registered_weight=float(weight[registered].sum()),
+        on_books_persons=float(persons[on_books].sum()),
+        on_books_exited_persons=float(persons[on_books & exited].sum()),
+        backstop_persons=float(persons[backstop].sum()),
+        working_on_books=dot(weight[on_books], workers[on_books]),
+        working_exited=dot(weight[exited], workers[exited]),
+        exited_persons=float(persons[exited].sum()),
+        exited_income=dot(persons[exited], income[exited]),
+        designated_persons=float(persons[designated].sum()),
+        designated_poor_persons=float(persons[designated & hh.poor].sum()),
+        designated_income=dot(persons[designated], income[designated]),
+        poor_pre_transfer_persons=float(persons[pre_poor].sum()),
+        gap_pre_transfer=dot(persons[pre_poor],
+                             (line - np.maximum(pre[pre_poor], 0)) / line),
+    )
+    frame.__dict__["_register_totals"] = totals
+    return totals
+
+
+# ------------------------------------------------------------- the register
+def registered_persons_million(model: PovertyModel) -> float:
+    """Persons on the register as poor (registered or returned), national millions."""
+    return register_totals(model).registered_persons / 1e6
+
+
+def registered_households_million(model: PovertyModel) -> float:
+    """Households on the register as poor, national millions."""
+    return register_totals(model).registered_weight / 1e6
+
+
+def removals(model: PovertyModel) -> int:
+    """Registered households struck out this year by a verification sweep."""
+    return model.registry.counts.removed
+
+
+def registered_dissolved(model: PovertyModel) -> int:
+    """Registered households that died out this year (their record ends)."""
+    return model.registry.counts.dissolved
+
+
+def added_by_sweep(model: PovertyModel) -> int:
+    """Households the look-back sweep found poor and added this year (part of new registrations)."""
+    return model.registry.counts.added_by_sweep
+
+
+def on_books_persons_million(model: PovertyModel) -> float:
+    """Persons ever registered whose record stands (not struck out), national millions."""
+    return register_totals(model).on_books_persons / 1e6
+
+
+def on_books_exited_share(model: PovertyModel) -> float:
+    """Percent of persons ever registered (records standing) whose certified exit stands."""
+    t = register_totals(model)
+    return _pct(t.on_books_exited_persons, t.on_books_persons)
+
+
+def transfer_exit_share(model: PovertyModel) -> float:
+    """Percent of this year's certified exits that rest on transfers.
+
+    Exits whose income before public transfers is below the exit standard.
+    """
+    c = model.registry.counts
+    return _pct(c.transfer_exits, c.exits)
+
+
+# ------------------------------------------------------------- geography
+def counties_designated(model: PovertyModel) -> int:
+    """Designated poor counties (simulated)."""
+    return int(np.count_nonzero(model.counties.designated))
+
+
+def counties_exited(model: PovertyModel) -> int:
+    """Designated poor counties that have exited so far."""
+    return int(np.count_nonzero(model.counties.exit_year >= 0))
+
+
+def county_exits(model: PovertyModel) -> int:
+    """Designated poor counties that exited this year."""
+    return model.registry.counts.county_exits
+
+
+def poor_villages(model: PovertyModel) -> int:
+    """Registered poor villages (simulated)."""
+    return int(np.count_nonzero(model.villages.poor_village))
+
+
+def poor_village_share(model: PovertyModel) -> float:
+    """Registered poor villages as a percent of administrative villages."""
+    v = model.villages
+    return _pct(float(np.count_nonzero(v.poor_village)), float(np.count_nonzero(~v.is_site)))
+
+
+def poor_villages_exited(model: PovertyModel) -> int:
+    """Registered poor villages that have exited so far."""
+    return int(np.count_nonzero(model.villages.exit_year >= 0))
+
+
+def village_exits(model: PovertyModel) -> int:
+    """Registered poor villages that exited this year."""
+    return model.registry.counts.village_exits
+
+
+def headcount_designated_counties(model: PovertyModel) -> float:
+    """Percent of persons of designated poor counties below the line (by county of origin)."""
+    t = register_totals(model)
+    return _pct(t.designated_poor_persons, t.designated_persons)
+
+
+def income_designated_counties_current(model: PovertyModel) -> float:
+    """Mean per-capita income of persons of designated poor counties, current yuan."""
+    t = register_totals(model)
+    if not t.designated_persons:
+        return float("nan")
+    return t.designated_income / t.designated_persons * model.p.run.price_index
+
+
+# ------------------------------------------------------------- transfers
+def headcount_pre_transfer(model: PovertyModel) -> float:
+    """Percent of persons whose income before public transfers is below the line."""
+    return _pct(register_totals(model).poor_pre_transfer_persons, year_frame(model).total_persons)
+
+
+def poverty_gap_pre_transfer(model: PovertyModel) -> float:
+    """FGT1 of income before public transfers (0-1)."""
+    return register_totals(model).gap_pre_transfer / year_frame(model).total_persons
+
+
+def backstop_registered_persons_million(model: PovertyModel) -> float:
+    """Persons ever registered receiving the dibao or extreme-poverty support, national millions."""
+    return register_totals(model).backstop_persons / 1e6
+
+
+def registered_labourers_working_million(model: PovertyModel) -> float:
+    """Members of households ever registered in work, national millions.
+
+    Migrant, local, programme job or public post.
+    """
+    return register_totals(model).working_on_books / 1e6
+
+
+def exited_labourers_working_million(model: PovertyModel) -> float:
+    """Members of households whose exit stands in work, national millions."""
+    return register_totals(model).working_exited / 1e6
+
+
+def exited_income_current(model: PovertyModel) -> float:
+    """Mean per-capita net income of persons whose exit stands, current yuan."""
+    t = register_totals(model)
+    if not t.exited_persons:
+        return float("nan")
+    return t.exited_income / t.exited_persons * model.p.run.price_index
+
+
+# ------------------------------------------------------------- monitoring
+def risk_cleared(model: PovertyModel) -> int:
+    """Monitored households whose risk was cleared this year."""
+    return model.registry.counts.risk_cleared
+
+
+def risk_cleared_share(model: PovertyModel) -> float:
+    """Percent of the households flagged at risk so far whose risk has been cleared."""
+    reg = model.registry
+    return _pct(reg.cumulative_cleared, reg.cumulative_flagged)
+
+
+def returns_despite_monitoring(model: PovertyModel) -> int:
+    """Exited households truly poor again this year after monitoring had flagged them."""
+    return model.registry.counts.monitored_fell_back
+
+
+def returns_never_flagged(model: PovertyModel) -> int:
+    """Exited households truly poor again this year that monitoring never flagged."""
+    return model.registry.counts.unflagged_fell_back
+
+
+REGISTER_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
+    "registered_persons_million": (registered_persons_million, "million persons"),
+    "registered_households_million": (registered_households_million, "million households"),
+    "removals": (removals, "simulated households/year"),
+    "registered_dissolved": (registered_dissolved, "simulated households/year"),
+    "added_by_sweep": (added_by_sweep, "simulated households/year"),
+    "on_books_persons_million": (on_books_persons_million, "million persons"),
+    "on_books_exited_share": (on_books_exited_share, "percent of persons ever registered"),
+    "transfer_exit_share": (transfer_exit_share, "percent of certified exits"),
+    "counties_designated": (counties_designated, "counties"),
+    "counties_exited": (counties_exited, "counties"),
+    "county_exits": (county_exits, "counties/year"),
+    "poor_villages": (poor_villages, "villages"),
+    "poor_village_share": (poor_village_share, "percent of administrative villages"),
+    "poor_villages_exited": (poor_villages_exited, "villages"),
+    "village_exits": (village_exits, "villages/year"),
+    "headcount_designated_counties": (headcount_designated_counties, "percent of persons"),
+    "income_designated_counties_current": (income_designated_counties_current,
+                                           "yuan/person/year (current prices)"),
+    "headcount_pre_transfer": (headcount_pre_transfer, "percent of persons"),
+    "poverty_gap_pre_transfer": (poverty_gap_pre_transfer, "FGT1, 0-1"),
+    "backstop_registered_persons_million": (backstop_registered_persons_million,
+                                            "million persons"),
+    "registered_labourers_working_million": (registered_labourers_working_million,
+                                             "million persons"),
+    "exited_labourers_working_million": (exited_labourers_working_million, "million persons"),
+    "exited_income_current": (exited_income_current, "yuan/person/year (current prices)"),
+    "risk_cleared": (risk_cleared, "simulated households/year"),
+    "risk_cleared_share": (risk_cleared_share, "percent of households flagged so far"),
+    "returns_despite_monitoring": (returns_despite_monitoring, "simulated households/year"),
+    "returns_never_flagged": (returns_never_flagged, "simulated households/year"),
+}
+"""Outputs of the register, geography, transfers and monitoring: name -> (reporter, unit)."""
