@@ -60,6 +60,7 @@ from povsim.life.schooling import drop_out
 from povsim.life.shocks import YearShocks, draw_shocks
 from povsim.metrics import OutputCollector, model_reporters
 from povsim.params import Parameters
+from povsim.status import RegStatus
 from povsim.world.counties import Counties, designate_counties
 from povsim.world.households import ALL, Households, Rows
 from povsim.world.network import VillageNetwork, build_network
@@ -367,6 +368,8 @@ class PovertyModel(mesa.Model):
         """Receive the year's funds and split them among the running interventions."""
         self.registry.counts.reset()
         self.registry.start_registered = int(np.count_nonzero(self.registry.is_registered()))
+        self.registry.start_monitored = int(np.count_nonzero(
+            self.households.reg_status == RegStatus.MONITORED))
         year = self.year
         running = [name for name, iv in self.interventions.items() if iv.running(year)]
         self._ever_running.update(running)

@@ -247,6 +247,35 @@ def _funds_growth(runs: pd.DataFrame, year: int, params: Parameters) -> pd.Serie
     return pd.Series(float(value), index=pd.Index(seeds, name="seed"))
 
 
+LOOKBACK_FROM = 2015
+"""First year of the look-back re-verification, from which its flows are summed."""
+
+
+def _sum_from(column: str, first: int) -> Measure:
+    """The sum of a yearly output from ``first`` to the target's year, per seed."""
+
+    def measure(runs: pd.DataFrame, year: int, params: Parameters) -> pd.Series:
+        rows = runs[(runs["year"] >= first) & (runs["year"] <= year)]
+        if rows.empty or rows["year"].max() < year:
+            raise PovsimError(f"the runs do not reach {year} (needed for {column})")
+        return rows.groupby("seed")[column].sum().astype(float)
+
+    return measure
+
+
+NATIONAL_POOR_COUNTIES = 832
+"""Designated poor counties nationally: simulated county exits are scaled to this."""
+
+
+def _counties_exited(runs: pd.DataFrame, year: int, params: Parameters) -> pd.Series:
+    """Designated counties exited by ``year`` as a share of the designated, times 832."""
+    rows = runs[runs["year"] == year].set_index("seed")
+    if rows.empty:
+        raise PovsimError(f"the runs do not reach {year} (needed for county exits)")
+    share = rows["counties_exited"] / rows["counties_designated"].replace(0, np.nan)
+    return (share * NATIONAL_POOR_COUNTIES).astype(float)
+
+
 INCOME_GROWTH_FROM = 2014
 """First year registered poor villages exist, from which their income growth is measured."""
 
@@ -280,6 +309,21 @@ MEASURES: dict[str, Measure] = {
     "poor_out_of_pocket_medical_share": _output("oop_share_registered"),
     "poor_area_income_growth_gap": _income_growth_gap,
     "central_poverty_funds_growth": _funds_growth,
+    "registered_persons_million": _output("registered_persons_million"),
+    "registered_households_million": _output("registered_households_million"),
+    "registered_remaining_million": _output("registered_persons_million"),
+    "poor_villages_share": _output("poor_village_share"),
+    "poor_counties_designated": _output("counties_designated"),
+    "backstop_covered_registered_million": _output("backstop_registered_persons_million"),
+    "registered_poor_income": _output("income_designated_counties_current"),
+    "poor_labourers_employed_million": _output("registered_labourers_working_million"),
+    "lifted_out_income": _output("exited_income_current"),
+    "lifted_out_employed_million": _output("exited_labourers_working_million"),
+    "central_transition_funds": _parameter("budget.national_billion"),
+    "monitored_risk_cleared_share": _output("risk_cleared_share"),
+    "lookback_removed_million": _sum_from("removed_persons_million", LOOKBACK_FROM),
+    "lookback_added_million": _sum_from("sweep_added_persons_million", LOOKBACK_FROM),
+    "poor_counties_exited": _counties_exited,
 }
 """How the model measures each target name."""
 
@@ -303,6 +347,35 @@ MEASURE_NOTES: dict[str, str] = {
                                    f"overall, {INCOME_GROWTH_FROM} to the target year",
     "central_poverty_funds_growth": "yearly growth of parameter budget.national_billion from "
                                     f"{FUNDS_GROWTH_FROM} to the target year",
+    "registered_persons_million": "persons on the register as poor at the end of the year, "
+                                  "national equivalent",
+    "registered_households_million": "households on the register as poor, national equivalent",
+    "registered_remaining_million": "persons still on the register as poor (not exited) at "
+                                    "the end of the year, national equivalent",
+    "poor_villages_share": "registered poor villages / administrative villages (an input: "
+                           "parameter identification.poor_village_share)",
+    "poor_counties_designated": "designated poor counties among the simulated counties (an "
+                                "input: counties.designated_share of persons; 832 nationally)",
+    "backstop_covered_registered_million": "persons ever registered receiving the dibao or "
+                                           "extreme-poverty support, national equivalent",
+    "registered_poor_income": "mean per-capita income of persons of designated poor counties, "
+                              "current yuan (run.price_index): the source's 6,079 and 12,588 "
+                              "yuan are the 2021 white paper's figures for rural residents "
+                              "of poor areas (no register existed in 2013)",
+    "poor_labourers_employed_million": "members in work (migrant, local, programme job or "
+                                       "post) of households ever registered, national",
+    "lifted_out_income": "mean per-capita net income of persons whose exit stands, current "
+                         "yuan",
+    "lifted_out_employed_million": "members in work of households whose exit stands, national",
+    "central_transition_funds": "parameter budget.national_billion (an input)",
+    "monitored_risk_cleared_share": "households whose risk was cleared in the year / "
+                                    "households monitored at its start",
+    "lookback_removed_million": f"persons struck out by the sweep, {LOOKBACK_FROM} to the "
+                                "target year, national",
+    "lookback_added_million": f"persons added by the sweep, {LOOKBACK_FROM} to the target "
+                              "year, national",
+    "poor_counties_exited": "designated counties exited by the end of the year / designated, "
+                            f"x {NATIONAL_POOR_COUNTIES}",
 }
 """What each measure computes, for reports."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -147,6 +147,18 @@ def calibration_record(scenario: Scenario) -> dict:
     return data
 
 
+def run_to_targets(scenario: Scenario, targets: Sequence[Target]) -> Scenario:
+    """The scenario run on to the last year a target names, if that is after its end year.
+
+    The policies in force at the end (and any a year table sets for later years) go on:
+    targets for the year after a campaign describe its first transition year.
+    """
+    last = max((t.year for t in targets), default=scenario.params.run.end_year)
+    if last <= scenario.params.run.end_year:
+        return scenario
+    return replace(scenario, params=scenario.params.with_overrides({"run.end_year": last}))
+
+
 def run_seeds(scenario: Scenario, seeds: Sequence[int], *, workers: int = 1,
               progress: bool = True) -> pd.DataFrame:
     """Run ``scenario`` once per seed and return all yearly outputs.
@@ -194,6 +206,9 @@ def validate(scenario: str | Path | Scenario, *, seeds: Sequence[int] = range(DE
         cf = counterfactual if isinstance(counterfactual, Scenario) \
             else load_scenario(counterfactual)
         check_years([sc, cf], None, hint="give --counterfactual none")
+    sc = run_to_targets(sc, target_list)
+    if cf is not None:
+        cf = run_to_targets(cf, target_list)
     runs = run_seeds(sc, seeds, workers=workers, progress=progress)
     table = validation_table(target_list, runs, sc, fitted)
     if cf is not None:

@@ -7,7 +7,8 @@ top-up, education cover, dibao while eligible, its helper if helpers stay) until
 withdrawn: at once, or spread over ``post_exit.phase_out_years``.
 
 **Monitoring** (``monitoring.enabled``). Watched: exited households and
-never-registered households cadres know to be near the line (``marginal_band``).
+never-registered households whose income, as the year's screening sees it, is near the
+line (``marginal_band``).
 Each year a watched household at risk -- known income below ``alert_ratio`` x line,
 a fall of ``drop_share`` in a year, a sudden expense or a disaster -- is found with
 chance ``detection_rate`` and flagged (``MONITORED``): it gets relief at once (its gap
@@ -127,13 +128,13 @@ def _monitor(model: PovertyModel) -> None:
         observed = verify(model, monitored)
         settled = ~at_risk(model, monitored, observed) & (hh.reg_year[monitored] < model.year)
         _release_monitored(model, monitored[settled])
-    marginal = (status == RegStatus.NEVER) & (
-        reg.known_pc < line * np.float32(1 + m.marginal_band))
-    watched = np.flatnonzero((status == RegStatus.EXITED) | marginal)
     u = model.draws.u_register
-    if len(watched) == 0 or u is None:
+    if u is None:
         return
-    risky = watched[at_risk(model, watched, observe(model, watched))]
+    seen = observe(model)  # the year's screening of incomes (village records, surveys)
+    marginal = (status == RegStatus.NEVER) & (seen < line * np.float32(1 + m.marginal_band))
+    watched = np.flatnonzero((status == RegStatus.EXITED) | marginal)
+    risky = watched[at_risk(model, watched, seen[watched])]
     found = risky[u[risky] < np.float32(m.detection_rate)]
     verify(model, found)
     reg.set_status(found, RegStatus.MONITORED, model.year)

@@ -27,7 +27,8 @@ The register's life (identification parameters):
    poor households off the register come forward (they apply, or a visible shock
    brings them to the cadres, or a helper still visiting an exited household reports
    it); each is verified and registered (or re-registered, a return) when found
-   below the line.
+   below the line -- though while counties work to their exit targets, cadres leave a
+   growing share of returns unrecorded (``exit.return_reluctance``).
 """
 
 from __future__ import annotations
@@ -311,6 +312,7 @@ def sweep(model: PovertyModel) -> None:
     reg.on_books[removed] = False
     reg.favoured[removed] = False
     reg.counts.removed += len(removed)
+    reg.counts.removed_persons += _persons(model, removed)
     end_support(model, removed)
 
     unregistered = np.flatnonzero(in_swept & (hh.reg_status == RegStatus.NEVER))
@@ -320,9 +322,29 @@ def sweep(model: PovertyModel) -> None:
     diagnose(model, found)
     reg.counts.registered_new += len(found)
     reg.counts.added_by_sweep += len(found)
+    reg.counts.sweep_added_persons += _persons(model, found)
+
+
+def _persons(model: PovertyModel, rows: np.ndarray) -> float:
+    """National persons (household weights) of ``rows``."""
+    hh = model.households
+    return float((hh.weight[rows] * hh.size()[rows]).sum(dtype=np.float64))
 
 
 # ---------------------------------------------------- dynamic adjustment
+def return_reluctance(model: PovertyModel) -> float:
+    """Share of verified returns cadres leave unrecorded this year (exit-target pressure).
+
+    Grows in a straight line from 0 in the year before ``exit.start_year`` to
+    ``exit.return_reluctance`` in ``exit.target_year``; 0 after the target year.
+    """
+    e, year = model.p.exit, model.year
+    if year > e.target_year or year < e.start_year:
+        return 0.0
+    return e.return_reluctance * (year - e.start_year + 1) / (e.target_year - e.start_year + 1)
+
+
+
 def come_forward(model: PovertyModel) -> np.ndarray:
     """Which households come to the cadres' attention this year (bool, every household).
 
@@ -358,9 +380,12 @@ def adjust_registry(model: PovertyModel) -> None:
     found = candidates[verify(model, candidates) < line]
     exited = reg.exit_year[found] >= 0
     new_rows, ret_rows = found[~exited], found[exited]
+    ret_rows = ret_rows[model.streams.identification.random(len(ret_rows))
+                        >= return_reluctance(model)]
     reg.set_status(new_rows, RegStatus.REGISTERED, year)
     reg.set_status(ret_rows, RegStatus.RETURNED, year)
     diagnose(model, np.concatenate([new_rows, ret_rows]))
     reg.stable_years[ret_rows] = 0
+    reg.support_kept[ret_rows] = False  # registered poor again: the old exit's support ends
     reg.counts.registered_new += len(new_rows)
     reg.counts.returns += len(ret_rows)

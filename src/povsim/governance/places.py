@@ -15,24 +15,28 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from povsim.ordering import stable_order_of_labels
 from povsim.status import RegStatus, registered_as_poor
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
 
 
-def registered_incidence(model: PovertyModel, groups: np.ndarray, n_groups: int) -> np.ndarray:
+def registered_incidence(model: PovertyModel, groups: np.ndarray, n_groups: int,
+                         persons: np.ndarray | None = None) -> np.ndarray:
     """Share of persons of each group still registered as poor.
 
     Args:
         model: The model.
         groups: Group (county or village) of each household.
         n_groups: Number of groups.
+        persons: Members of each group (computed from ``groups`` if omitted).
     """
     hh = model.households
-    size = hh.size().astype(np.float64)
-    registered = registered_as_poor(hh.reg_status)
-    persons = np.bincount(groups, weights=size, minlength=n_groups)
+    size = hh.size()
+    if persons is None:
+        persons = np.bincount(groups, weights=size, minlength=n_groups)
+    registered = np.flatnonzero(registered_as_poor(hh.reg_status))
     on_register = np.bincount(groups[registered], weights=size[registered], minlength=n_groups)
     return np.divide(on_register, persons, out=np.zeros(n_groups), where=persons > 0)
 
@@ -44,18 +48,23 @@ def places_exit(model: PovertyModel) -> None:
     if year < c.exit_start_year or not model.registry.built:
         return
     hh, v, counties = model.households, model.villages, model.counties
-    county_of = v.county[hh.village_index()]
     threshold = np.where(counties.west, np.float32(c.exit_incidence_west),
                          np.float32(c.exit_incidence))
+    village_of = hh.village_index()
+    village_persons = np.bincount(village_of, weights=hh.size(), minlength=v.n)
+    county_persons = np.bincount(v.county, weights=village_persons, minlength=counties.n)
+    county_of = v.county[village_of]
     applying = np.flatnonzero(counties.still_poor() & (
-        registered_incidence(model, county_of, counties.n) < threshold))
+        registered_incidence(model, county_of, counties.n, county_persons) < threshold))
     passed = applying[_check_passes(model, county_of, applying)]
     counties.exit_year[passed] = year
     model.registry.counts.county_exits += len(passed)
 
-    home = hh.origin_village
-    incidence = registered_incidence(model, home, v.n)
-    ready = v.poor_village & (v.exit_year < 0) & (incidence < threshold[v.county])
+    waiting = v.poor_village & (v.exit_year < 0)
+    if not waiting.any():
+        return
+    incidence = registered_incidence(model, hh.origin_village, v.n)
+    ready = waiting & (incidence < threshold[v.county])
     if c.village_needs_road_and_water:
         ready &= v.road & v.water
     v.exit_year[ready] = year
@@ -69,12 +78,14 @@ def _check_passes(model: PovertyModel, county_of: np.ndarray,
     if len(applying) == 0:
         return np.zeros(0, bool)
     hh, reg = model.households, model.registry
+    order = stable_order_of_labels(county_of)
+    starts = np.searchsorted(county_of[order], np.arange(model.counties.n + 1))
     rng = model.streams.exit
     line = np.float32(model.p.run.poverty_line)
     poor_now = hh.income_pc < line
     passes = np.ones(len(applying), bool)
     for k, county in enumerate(applying):
-        rows = np.flatnonzero(county_of == county)
+        rows = order[starts[county]:starts[county + 1]]
         sample = rng.choice(rows, size=min(c.check_sample, len(rows)), replace=False)
         exited = sample[reg.has_exited()[sample]]
         wrong = np.count_nonzero(poor_now[exited])

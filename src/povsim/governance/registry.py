@@ -34,7 +34,7 @@ MAX_CONTACTS = 100
 
 @dataclass
 class RegistryCounts:
-    """What happened to the register this year (simulated households).
+    """What happened to the register this year (simulated households; persons national).
 
     The register's stock of registered households obeys, every year::
 
@@ -64,13 +64,15 @@ class RegistryCounts:
     lasting_exits: int = 0
     county_exits: int = 0
     village_exits: int = 0
+    removed_persons: float = 0.0
+    sweep_added_persons: float = 0.0
 
     def reset(self) -> None:
         """Zero every count (start of a year)."""
         self.__dict__.update(_ZERO_COUNTS)
 
 
-_ZERO_COUNTS = {f.name: 0 for f in fields(RegistryCounts)}
+_ZERO_COUNTS = {f.name: type(f.default)(0) for f in fields(RegistryCounts)}
 """Every count at zero (what :meth:`RegistryCounts.reset` sets)."""
 
 
@@ -103,6 +105,7 @@ class Registry:
         cumulative_flagged: Households flagged at risk by monitoring so far.
         cumulative_cleared: Monitored households whose risk was cleared so far.
         start_registered: Registered households at the start of this year.
+        start_monitored: Households monitored at the start of this year.
     """
 
     error_z: np.ndarray
@@ -127,6 +130,7 @@ class Registry:
     cumulative_flagged: int = 0
     cumulative_cleared: int = 0
     start_registered: int = 0
+    start_monitored: int = 0
 
     @classmethod
     def empty(cls, n: int, n_villages: int, rng: np.random.Generator) -> Registry:

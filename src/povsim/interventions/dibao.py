@@ -1,7 +1,8 @@
 """The backstop by its rules: the dibao and extreme-poverty (five-guarantee) support.
 
 Every year, supported households are means-tested. Assessed per-capita income is the
-income cadres last verified (before the dibao), less the disregarded share of own
+income cadres verified this year (before the dibao; a household not yet verified this
+year is verified by the means test), less the disregarded share of own
 earnings, plus earnings imputed to able members without work (the labour rule). A
 household assessed below its county's standard is eligible; offered the dibao, it
 enrols with chance ``take_up``; the benefit fills the gap. A household without able
@@ -17,6 +18,7 @@ from typing import override
 
 import numpy as np
 
+from povsim.governance.identification import verify
 from povsim.interventions.base import Intervention
 from povsim.life.income import growth_factor
 from povsim.world.households import ALL, Rows
@@ -81,13 +83,17 @@ class Dibao(Intervention):
     def assessed_income(self, rows: np.ndarray) -> np.ndarray:
         """Per-capita income as the means test assesses it (before the dibao).
 
-        The income cadres verified this year (true income where they never did), less
-        the disregarded earnings, plus earnings imputed to idle able labour.
+        The income cadres verified this year -- households not yet verified this year
+        are verified now (the means test's yearly review) -- less the disregarded
+        earnings, plus earnings imputed to idle able labour.
         """
         model, p = self.model, self.params
         hh = model.households
-        known = model.registry.known_pc[rows]
-        income = np.where(np.isnan(known), hh.income_pc[rows], known)
+        reg = model.registry
+        stale = rows[reg.known_year[rows] < model.year]
+        if len(stale):
+            verify(model, stale)
+        income = reg.known_pc[rows]
         size = hh.size()[rows].astype(np.float32)
         if p.earnings_disregard > 0:
             earnings = hh.farm_income[rows] + hh.wage_income[rows] + hh.asset_income[rows]

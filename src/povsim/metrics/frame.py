@@ -203,6 +203,20 @@ class Totals:
     relocated_persons: float = 0.0
     relocated_members: int = 0
     relocated_poor: int = 0
+    registered_persons: float = 0.0
+    registered_weight: float = 0.0  # real households on the register
+    on_books_persons: float = 0.0  # persons of households ever registered (not struck out)
+    on_books_exited_persons: float = 0.0
+    backstop_persons: float = 0.0  # on the books and on the dibao or extreme-poverty support
+    working_on_books: float = 0.0  # members in work (weighted) of households on the books
+    working_exited: float = 0.0
+    exited_persons: float = 0.0
+    exited_income: float = 0.0  # persons x per-capita income
+    designated_persons: float = 0.0  # persons of designated poor counties (by origin)
+    designated_poor_persons: float = 0.0
+    designated_income: float = 0.0
+    poor_pre_transfer_persons: float = 0.0
+    gap_pre_transfer: float = 0.0  # persons x normalised gap before public transfers
     poor_causes: np.ndarray = field(default_factory=lambda: np.zeros(len(CAUSES), np.int64))
     registered_causes: np.ndarray = field(
         default_factory=lambda: np.zeros(len(CAUSES), np.int64))
@@ -247,7 +261,8 @@ class YearFrame:
         """:attr:`totals` plus the rest, in a second pass made only when an output needs it.
 
         The rest: the registry's errors, guarantees, loans, medical spending, registered
-        poor villages and relocation.
+        poor villages, relocation, the register's persons, designated counties and
+        poverty before transfers.
         """
         model, hh = self.model, self.hh
         t = replace(self.totals)
@@ -256,6 +271,7 @@ class YearFrame:
         registry = model.registry
         borrowed = model.interventions["microloans"].ever_borrowed
         poor_village = model.villages.poor_village
+        designated_village = model.counties.designated[model.villages.county]
         for rows in row_chunks(hh.n):
             status, poor, size = hh.reg_status[rows], hh.poor[rows], hh.size()[rows]
             persons = persons_all[rows]
@@ -287,7 +303,48 @@ class YearFrame:
             t.relocated_persons += float(persons[relocated_at].sum())
             t.relocated_members += int(size[relocated_at].sum())
             t.relocated_poor += int(np.count_nonzero(poor[relocated_at]))
+
+            self._register_rows(t, rows, persons, registered, line, designated_village)
         return t
+
+    def _register_rows(self, t: Totals, rows: slice, persons: np.ndarray,
+                       registered: np.ndarray, line: np.float32,
+                       designated_village: np.ndarray) -> None:
+        """Add a block of rows to the register's, geography's and transfers' sums."""
+        model, hh = self.model, self.hh
+        reg = model.registry
+        t.registered_persons += float(persons[registered].sum())
+        t.registered_weight += float(hh.weight[rows][registered].sum(dtype=np.float64))
+        books = np.flatnonzero(reg.on_books[rows])
+        if len(books):
+            at = books + rows.start
+            status = hh.reg_status[at]
+            exited = (status == RegStatus.EXITED) | (
+                (status == RegStatus.MONITORED) & (reg.exit_year[at] >= 0))
+            book_persons = persons[books]
+            workers = (hh.n_migrant[at].astype(np.float64) + hh.n_local_job[at]
+                       + (model.jobs.employer[at] >= 0)
+                       + model.interventions["public_posts"].holders()[at])
+            workers *= hh.weight[at]
+            t.on_books_persons += float(book_persons.sum())
+            t.on_books_exited_persons += float(book_persons[exited].sum())
+            t.backstop_persons += float(
+                book_persons[model.interventions["dibao"].benefit[at] > 0].sum())
+            t.working_on_books += float(workers.sum())
+            t.working_exited += float(workers[exited].sum())
+            t.exited_persons += float(book_persons[exited].sum())
+            t.exited_income += dot(book_persons[exited], hh.income_pc[at][exited])
+        designated = np.flatnonzero(designated_village[hh.origin_village[rows]])
+        if len(designated):
+            d_persons = persons[designated]
+            t.designated_persons += float(d_persons.sum())
+            t.designated_poor_persons += float(d_persons[hh.poor[rows][designated]].sum())
+            t.designated_income += dot(d_persons, self.clipped_income[rows][designated])
+        pre = hh.pre_transfer_pc(rows)
+        pre_poor = np.flatnonzero(pre < line)
+        pre_persons = persons[pre_poor]
+        t.poor_pre_transfer_persons += float(pre_persons.sum())
+        t.gap_pre_transfer += dot(pre_persons, (line - np.maximum(pre[pre_poor], 0)) / line)
 
     @cached_property
     def cause_counts(self) -> Totals:

@@ -15,13 +15,11 @@ compared with targets in current prices are multiplied by ``run.price_index``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from povsim.metrics.frame import dot, year_frame
-from povsim.status import registered_as_poor
+from povsim.metrics.frame import Totals, year_frame
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -31,70 +29,9 @@ def _pct(part: float, whole: float) -> float:
     return 100.0 * part / whole if whole else float("nan")
 
 
-@dataclass(frozen=True, slots=True)
-class RegisterTotals:
-    """Sums over households that the register's outputs are made of.
-
-    Persons are national (weighted); households are simulated households unless said.
-    """
-
-    registered_persons: float
-    registered_weight: float
-    on_books_persons: float
-    on_books_exited_persons: float
-    backstop_persons: float
-    working_on_books: float
-    working_exited: float
-    exited_persons: float
-    exited_income: float
-    designated_persons: float
-    designated_poor_persons: float
-    designated_income: float
-    poor_pre_transfer_persons: float
-    gap_pre_transfer: float
-
-
-def register_totals(model: PovertyModel) -> RegisterTotals:
-    """The year's :class:`RegisterTotals` (computed once a year, on first use)."""
-    frame = year_frame(model)
-    cached = frame.__dict__.get("_register_totals")
-    if cached is not None:
-        return cached
-    hh, reg = model.households, model.registry
-    persons = frame.persons
-    status = hh.reg_status
-    registered = registered_as_poor(status)
-    exited = reg.has_exited()
-    on_books = reg.on_books
-    dibao = model.interventions["dibao"]
-    backstop = on_books & dibao.receiving()
-    workers = (hh.n_migrant.astype(np.float64) + hh.n_local_job
-               + (model.jobs.employer >= 0) + model.interventions["public_posts"].holders())
-    weight = hh.weight.astype(np.float64)
-    line = np.float32(model.p.run.poverty_line)
-    pre = hh.pre_transfer_pc()
-    pre_poor = pre < line
-    designated = model.counties.designated[model.villages.county[hh.origin_village]]
-    income = frame.clipped_income
-    totals = RegisterTotals(
-        registered_persons=float(persons[registered].sum()),
-        registered_weight=float(weight[registered].sum()),
-        on_books_persons=float(persons[on_books].sum()),
-        on_books_exited_persons=float(persons[on_books & exited].sum()),
-        backstop_persons=float(persons[backstop].sum()),
-        working_on_books=dot(weight[on_books], workers[on_books]),
-        working_exited=dot(weight[exited], workers[exited]),
-        exited_persons=float(persons[exited].sum()),
-        exited_income=dot(persons[exited], income[exited]),
-        designated_persons=float(persons[designated].sum()),
-        designated_poor_persons=float(persons[designated & hh.poor].sum()),
-        designated_income=dot(persons[designated], income[designated]),
-        poor_pre_transfer_persons=float(persons[pre_poor].sum()),
-        gap_pre_transfer=dot(persons[pre_poor],
-                             (line - np.maximum(pre[pre_poor], 0)) / line),
-    )
-    frame.__dict__["_register_totals"] = totals
-    return totals
+def register_totals(model: PovertyModel) -> Totals:
+    """The year's sums of the register, geography and transfers (computed once a year)."""
+    return year_frame(model).details
 
 
 # ------------------------------------------------------------- the register
@@ -121,6 +58,16 @@ def registered_dissolved(model: PovertyModel) -> int:
 def added_by_sweep(model: PovertyModel) -> int:
     """Households the look-back sweep found poor and added this year (part of new registrations)."""
     return model.registry.counts.added_by_sweep
+
+
+def removed_persons_million(model: PovertyModel) -> float:
+    """Persons struck out of the register this year by a verification sweep, national millions."""
+    return model.registry.counts.removed_persons / 1e6
+
+
+def sweep_added_persons_million(model: PovertyModel) -> float:
+    """Persons the look-back sweep added to the register this year, national millions."""
+    return model.registry.counts.sweep_added_persons / 1e6
 
 
 def on_books_persons_million(model: PovertyModel) -> float:
@@ -238,9 +185,9 @@ def risk_cleared(model: PovertyModel) -> int:
 
 
 def risk_cleared_share(model: PovertyModel) -> float:
-    """Percent of the households flagged at risk so far whose risk has been cleared."""
+    """Percent of the households monitored at the start of the year whose risk was cleared in it."""
     reg = model.registry
-    return _pct(reg.cumulative_cleared, reg.cumulative_flagged)
+    return _pct(reg.counts.risk_cleared, reg.start_monitored)
 
 
 def returns_despite_monitoring(model: PovertyModel) -> int:
@@ -259,6 +206,8 @@ REGISTER_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "removals": (removals, "simulated households/year"),
     "registered_dissolved": (registered_dissolved, "simulated households/year"),
     "added_by_sweep": (added_by_sweep, "simulated households/year"),
+    "removed_persons_million": (removed_persons_million, "million persons/year"),
+    "sweep_added_persons_million": (sweep_added_persons_million, "million persons/year"),
     "on_books_persons_million": (on_books_persons_million, "million persons"),
     "on_books_exited_share": (on_books_exited_share, "percent of persons ever registered"),
     "transfer_exit_share": (transfer_exit_share, "percent of certified exits"),
@@ -281,7 +230,7 @@ REGISTER_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "exited_labourers_working_million": (exited_labourers_working_million, "million persons"),
     "exited_income_current": (exited_income_current, "yuan/person/year (current prices)"),
     "risk_cleared": (risk_cleared, "simulated households/year"),
-    "risk_cleared_share": (risk_cleared_share, "percent of households flagged so far"),
+    "risk_cleared_share": (risk_cleared_share, "percent of monitored households"),
     "returns_despite_monitoring": (returns_despite_monitoring, "simulated households/year"),
     "returns_never_flagged": (returns_never_flagged, "simulated households/year"),
 }
