@@ -4,9 +4,11 @@ The speed benchmark (``benchmarks/speed.py``) compares povsim with an idiomatic 
 implementation of the core household year (``benchmarks/mesa_reference.py``); the
 comparison is only honest if the two implement the same rules. Here they are checked
 to: with the same initial state and the same random numbers (each household's
-persistent observation error included) they select the same households, year after
-year; with their own random numbers their outputs agree in the mean over seeds. (Speed
-itself is measured by the benchmark, never asserted here.)
+persistent observation error included) they keep the same register, year after year --
+every household's status, contacts with cadres, stable assessments and known income --
+and enrol, pay and exit the same households; with their own random numbers their
+outputs agree in the mean over seeds. (Speed itself is measured by the benchmark, never
+asserted here.)
 """
 
 import importlib.util
@@ -71,10 +73,14 @@ def test_same_inputs_select_the_same_households():
         mesa.step()
         hh, reg = povsim.households, povsim.registry
         dibao = povsim.interventions["dibao"]
-        registered = np.flatnonzero(reg.is_registered())
-        assert set(registered.tolist()) == _rows(mesa, lambda a: a.registered)
-        exited = np.flatnonzero(hh.reg_status == RegStatus.EXITED)
-        assert set(exited.tolist()) == _rows(mesa, lambda a: a.reg_status == reference.EXITED)
+        # the register: every household's status, its contacts with cadres, its
+        # consecutive stable assessments and what cadres know of its income
+        np.testing.assert_array_equal(_by_row(mesa, "reg_status"), hh.reg_status)
+        np.testing.assert_array_equal(_by_row(mesa, "reg_year"), hh.reg_year)
+        np.testing.assert_array_equal(_by_row(mesa, "contacts"), reg.contacts)
+        np.testing.assert_array_equal(_by_row(mesa, "stable_years"), reg.stable_years)
+        np.testing.assert_array_equal(_by_row(mesa, "exit_year"), reg.exit_year)
+        np.testing.assert_array_equal(_by_row(mesa, "support_kept"), reg.support_kept)
         enrolled = np.flatnonzero(dibao.enrolled)
         assert set(enrolled.tolist()) == _rows(mesa, lambda a: a.enrolled)
         assert set(np.flatnonzero(hh.poor).tolist()) == _rows(mesa, lambda a: a.poor)
@@ -83,12 +89,25 @@ def test_same_inputs_select_the_same_households():
         size = hh.size().astype(float)
         _assert_same_amounts(_by_row(mesa, "income_pc"), hh.income_pc, gross / size,
                              "per-capita income")
+        _assert_same_amounts(_by_row(mesa, "known_pc"), reg.known_pc, gross / size,
+                             "known per-capita income")
+        _assert_same_amounts(_by_row(mesa, "benefit"), dibao.benefit, gross, "dibao benefit")
+        registered = np.flatnonzero(reg.is_registered())
+        exited = np.flatnonzero(hh.reg_status == RegStatus.EXITED)
         selected += len(registered) + len(enrolled) + len(exited)
     assert selected > 1000  # the register, the dibao and exits were all at work
+    assert (hh.reg_status == RegStatus.RETURNED).any()  # some came forward again
+    assert reg.contacts.max() >= 5  # cadres learnt some households over the years
     ours, theirs = povsim.outputs(), mesa.outputs()
     for name in COMPARED:
         np.testing.assert_allclose(ours[name].to_numpy(float), theirs[name].to_numpy(float),
                                    rtol=1e-5, err_msg=name)
+
+
+def test_reference_refuses_what_it_does_not_implement():
+    start = reference.povsim_start(7, 500, **{"identification.lookback_share": {2015: 0.5}})
+    with pytest.raises(ValueError, match=r"identification\.lookback_share = 0\.5 in 2015"):
+        reference.ReferenceModel(start, rng=7)
 
 
 def _welch_t(a: np.ndarray, b: np.ndarray) -> float:
