@@ -3,38 +3,55 @@
 One ``mesa.Agent`` per household with plain Python attributes, a ``step`` method that
 the model runs with ``AgentSet.shuffle_do``, model-level steps that loop over agents,
 and a ``mesa.DataCollector`` of model reporters. It implements the same rules as
-povsim's own engine in the configuration :data:`MATCHING` (campaign reduced to the
-registry and the dibao), so the two can be timed side by side on the same model
+povsim's own engine in the configuration :data:`MATCHING` (the campaign reduced to the
+register and the dibao), so the two can be timed side by side on the same model
 (``benchmarks/speed.py``) and checked to agree (``tests/test_benchmark_agreement.py``).
 
 The core year, in povsim's order:
 
 1. ageing (heads turn elderly; births, deaths and age-group moves are off in
    :data:`MATCHING`); illness episodes with lognormal costs, chronic illness, disability;
-2. income: farm income and wages with a transitory shock, pensions and subsidies,
-   out-of-pocket medical costs after the baseline reimbursement, schooling costs,
-   debt service; savings;
-3. identification: cadres observe income with a persistent error; the first year each
-   village registers its lowest observed incomes within a quota split from the
-   county's; later years remove the clearly non-poor, add the newly poor within the
-   quota and re-register exited households found poor again;
-4. the dibao: registered households without labour are enrolled, poorest first, while
-   the year's allocation covers them; every enrolled household gets the gap between
-   the standard and its assessed income;
-5. exit: registered households assessed above the line exit (spot checks reverse some
-   false exits); support is withdrawn some years after exit;
+2. income: farm income and wages with a transitory shock (the part of them due to
+   this year's luck is kept apart: *stable* income leaves it out), pensions and
+   subsidies, out-of-pocket medical costs after the baseline reimbursement and critical
+   illness insurance, schooling costs, debt service; savings;
+3. identification, the register with memory: cadres know a household's income through
+   verifications of its stable income, which carry the household's own persistent
+   error (a standard normal drawn once, times the observation spread, less hidden
+   income) shrunk by ``contact_error_decay`` for every contact so far. In the
+   registration year each village registers its lowest verified incomes within its
+   share of the county quota; from then on every registered household is verified each
+   year (the yearly income check); poor households off the register come forward (they
+   apply, or are brought forward after an illness or a lost migrant job), are verified,
+   and are registered when found below the line (re-registered, a return, if they had
+   exited);
+4. the dibao, a means test: supported households, then exited ones whose support is
+   kept, poorest known income first, are enrolled when their assessed income (verified
+   income plus earnings imputed to idle able labour) is below their county's standard
+   (higher without able labour), with chance ``take_up``, while the year's allocation
+   covers the commitments; every enrolled household is re-assessed and gets its gap to
+   the standard (cut pro rata when money is short), or leaves when it has none;
+5. exit: registered households whose verified stable income (the dibao included) has
+   been at least the line in ``exit.stable_years`` consecutive yearly assessments exit
+   (spot checks reverse some false exits); support is withdrawn some years after exit;
 6. true status and flows (entries, exits, returns).
 
-The initial state (households, villages, the income alignment factor) is taken from a
-povsim model built with the same parameters, as a Mesa model is often initialised from
-a household survey table; the random numbers are the model's own (``model.random``),
-unless a :class:`DrawSource` is given to replay povsim's.
+The money is the year's central funds times ``budget.scale`` in 2010 prices, scaled to
+the simulated population, less leakage; the dibao gets its share of the pool, less idle
+funds; what is not spent is carried to the next year.
+
+The initial state (households, villages, the counties' dibao standards, the income
+alignment factor) is taken from a povsim model built with the same parameters, as a
+Mesa model is often initialised from a household survey table; the random numbers
+(each household's persistent observation error among them) are the model's own
+(``model.random``), unless a :class:`DrawSource` is given to replay povsim's.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from statistics import NormalDist
 from typing import Any
 
@@ -49,6 +66,12 @@ NEVER, REGISTERED, EXITED, RETURNED, MONITORED = range(5)
 
 UNIFORM_EDGE = 1e-6
 """Uniforms are kept this far from 0 and 1 before taking normal quantiles (as povsim)."""
+
+MAX_CONTACTS = 100
+"""Verification contacts are counted up to this many (as povsim's register)."""
+
+MAX_STABLE_YEARS = 100
+"""Consecutive assessments above the exit margin are counted up to this many (as povsim)."""
 
 MATCHING: dict[str, Any] = {
     # demography: ageing only (no births, deaths or moves between child age groups)
@@ -70,18 +93,53 @@ MATCHING: dict[str, Any] = {
     "behaviour.role_model_effect": 0.0,
     "behaviour.handout_penalty": 0.0,
     "schooling.p_dropout": 0.0,
-    # identification: quota registration with a persistent observation error of one
-    # spread; no favouritism, no public review
+    # no behavioural response to the dibao: work effort stays whole
+    "behaviour.withdrawal_effort_cut": 0.0,
+    # identification: the register with memory (persistent errors shrinking with
+    # contact, quota registration, yearly income checks, coming forward), with one
+    # observation spread everywhere (no cadre competence), no favouritism, no public
+    # review and no look-back sweep
+    "identification.mode": "quota",
     "identification.competence_noise_cut": 0.0,
     "identification.favouritism": 0.0,
     "identification.public_review_catch": 0.0,
-    # the campaign reduced to the dibao; exit on income, no target pressure
+    "identification.lookback_share": 0.0,
+    # measures reach the poorest first everywhere (no priority for poor villages or
+    # designated counties, whose exits then change nothing for households)
+    "counties.designated_priority": False,
+    # the campaign reduced to the dibao (a package for every supported household);
+    # exit on income, no target pressure; no helpers, no monitoring
     "helpers.enabled": False,
+    "monitoring.enabled": False,
     "exit.criteria": "income_only",
     "exit.target_pressure": 0.0,
+    "interventions.dibao.targeting": "package",
     **{f"interventions.{name}.enabled": False for name in INTERVENTION_NAMES if name != "dibao"},
 }
-"""povsim's parameters for the core household year (everything else at its default)."""
+"""povsim's parameters for the core household year (everything else at its default).
+
+The reference implements the rules these leave on, for any values of the other
+parameters; :class:`ReferenceModel` refuses parameters that depart from them.
+"""
+
+
+def matching_departures(params: Parameters) -> list[str]:
+    """The :data:`MATCHING` settings ``params`` depart from, in some year of the run.
+
+    Args:
+        params: A parameter tree (may hold year schedules).
+
+    Returns:
+        ``"path = value in year (MATCHING: value)"`` for each departure (empty if none).
+    """
+    departures = []
+    for year in range(params.run.start_year, params.run.end_year + 1):
+        resolved = params.at(year)
+        for path, wanted in MATCHING.items():
+            value = resolved.get(path)
+            if value != wanted:
+                departures.append(f"{path} = {value!r} in {year} (MATCHING: {wanted!r})")
+    return departures
 
 
 # ------------------------------------------------------------------ random numbers
@@ -106,7 +164,7 @@ class DrawSource:
 
 # ------------------------------------------------------------------------ agents
 class Household(mesa.Agent):
-    """A rural household: members, health, economy, and its place in the registry."""
+    """A rural household: members, health, economy, and its record on the register."""
 
     def __init__(self, model: ReferenceModel, row: int, **state: Any):
         super().__init__(model)
@@ -114,13 +172,21 @@ class Household(mesa.Agent):
         self.__dict__.update(state)
         self.size = self.n_young + self.n_school + self.n_adult + self.n_elderly
         self.illness_episode = False
+        self.job_lost = False
         self.medical_spending = 0.0
+        self.transitory_income = 0.0
+        # the register's record of the household
         self.reg_status = NEVER
         self.reg_year = -1
+        self.error_z = model.draws.normal(self, "error")  # its own, for good
+        self.contacts = 0
+        self.known_pc = math.nan
+        self.known_year = -1
+        self.stable_years = 0
         self.exit_year = -1
         self.fell_back = False
-        self.observation_z = 0.0
-        self.observed_pc = math.nan
+        self.support_kept = False
+        # the dibao
         self.enrolled = False
         self.benefit = 0.0
         self.ever_exited = False
@@ -152,6 +218,10 @@ class Household(mesa.Agent):
             loss = h.disability_labour_loss * self.disabled + h.chronic_labour_loss * self.chronic
         return max(self.n_adult - loss, 0.0)
 
+    def idle_workers(self) -> int:
+        """Able workers with neither migrant work nor a local job (may be negative)."""
+        return math.floor(self.able_labour()) - self.n_migrant - self.n_local_job
+
     def fall_ill(self) -> None:
         """A serious illness episode (lognormal cost), chronic illness, disability."""
         h = self.model.p.health
@@ -180,7 +250,7 @@ class Household(mesa.Agent):
     def earn(self) -> None:
         """Farm income and wages (with a transitory shock), transfers, costs; net income."""
         model = self.model
-        e, h = model.p.economy, model.p.health
+        e, h, s = model.p.economy, model.p.health, model.p.shocks
         t = model.years_elapsed
         labour = max(self.able_labour() - h.illness_labour_loss * self.illness_episode, 0.0)
         workers = math.floor(labour)
@@ -194,18 +264,21 @@ class Household(mesa.Agent):
                 * farm_labour ** e.farm_labour_elasticity
                 * (self.land / model.p.population.land_mean) ** e.land_elasticity
                 * model.village_farm[self.village] * self.ability * drive)
-        migrants_paid = migrants
-        job_loss = model.p.shocks.migrant_job_loss
-        if self.n_migrant and model.draws.uniform(self, "job_loss") < job_loss:
-            migrants_paid = 0  # the migrants lost their jobs and this year's wages
+        self.job_lost = bool(self.n_migrant) and (
+            model.draws.uniform(self, "job_loss") < s.migrant_job_loss)
+        migrants_paid = migrants * (1 - s.migrant_wage_loss) if self.job_lost else migrants
         per_worker = migrants_paid * e.migrant_wage * e.remittance_share + local * e.local_wage
         wages = (per_worker * (e.skill_wage_floor + self.skill)
                  * self.ability ** e.ability_wage_elasticity * drive * (1 + e.wage_growth) ** t)
         self.farm_income = farm * model.market_scale
         self.wage_income = wages * model.market_scale
+        # the part of farm income and wages due to this year's luck
+        self.transitory_income = (self.farm_income + self.wage_income) * (1 - 1 / shock)
         self.transfer_income = (e.pension * (1 + e.pension_growth) ** t * self.n_elderly
                                 + e.farm_subsidy_per_mu * self.land)
-        self.medical_oop = self.medical_spending * (1 - h.baseline_reimbursement)
+        oop = self.medical_spending * (1 - h.baseline_reimbursement)
+        oop -= h.critical_illness_rate * max(oop - h.critical_illness_threshold, 0.0)
+        self.medical_oop = oop
         self.schooling_spending = e.schooling_cost * self.n_school
         self.debt_service = self.debt * e.debt_repayment_share
         self.debt -= self.debt_service
@@ -217,6 +290,10 @@ class Household(mesa.Agent):
                            - self.medical_oop - self.schooling_spending - self.debt_service)
         self.income_pc = self.net_income / self.size
 
+    def stable_pc(self) -> float:
+        """Per-capita income from lasting sources (without this year's transitory luck)."""
+        return (self.net_income - self.transitory_income) / self.size
+
     def save(self) -> None:
         """Save part of income well above the line; draw on savings to cover a shortfall."""
         e = self.model.p.economy
@@ -226,22 +303,39 @@ class Household(mesa.Agent):
         shortfall = max(line * self.size - self.net_income, 0.0)
         self.savings -= min(self.savings * e.dissaving_rate, shortfall)
 
-    # ------------------------------------------------------------ registry
-    def observe(self) -> None:
-        """The cadres' observation of this year's income (persistent lognormal error)."""
-        p = self.model.p.identification
-        e = self.model.draws.normal(self, "observe")
-        if self.model.registry_built:
-            rho = p.noise_persistence
-            self.observation_z = rho * self.observation_z + math.sqrt(1 - rho * rho) * e
-        else:
-            self.observation_z = e
-        self.observed_pc = self.income_pc * self.observation_error()
+    # ------------------------------------------------------------ the register
+    def observation_factor(self) -> float:
+        """What a verification multiplies this household's income by, as things stand.
 
-    def observation_error(self) -> float:
-        """This year's multiplicative observation error (mean 1)."""
-        sigma = self.model.p.identification.noise_sd
-        return math.exp(sigma * self.observation_z - sigma * sigma / 2)
+        Its persistent error and hidden income, shrunk by the contacts so far.
+        """
+        p = self.model.p.identification
+        log_error = p.noise_sd * self.error_z - p.hidden_income
+        return math.exp(p.contact_error_decay ** self.contacts * log_error)
+
+    def observe_stable(self) -> float:
+        """Stable per-capita income as a verification finds it now (no contact counted)."""
+        return self.stable_pc() * self.observation_factor()
+
+    def record_verification(self, observed: float) -> None:
+        """Keep what a verification found as the cadres' knowledge of the household."""
+        self.known_pc = observed
+        self.known_year = self.model.year
+
+    def count_contact(self) -> None:
+        """One more verification contact (cadres learn the household better)."""
+        self.contacts = min(self.contacts + 1, MAX_CONTACTS)
+
+    def verify(self) -> float:
+        """Verify the household: observe its stable income, keep it, count the contact."""
+        observed = self.observe_stable()
+        self.record_verification(observed)
+        self.count_contact()
+        return observed
+
+    def known_or_true_pc(self) -> float:
+        """Income as cadres know it (true income if never verified): the priority key."""
+        return self.income_pc if math.isnan(self.known_pc) else self.known_pc
 
     def set_status(self, status: int) -> None:
         """Change registered status this year."""
@@ -250,17 +344,69 @@ class Household(mesa.Agent):
 
     @property
     def registered(self) -> bool:
-        """On the registry as poor (registered or returned)."""
+        """On the register as poor (registered or returned)."""
         return self.reg_status in (REGISTERED, RETURNED)
 
-    def passes_labour_test(self) -> bool:
-        """Whether the household may get the dibao (no able labour)."""
-        d = self.model.p.interventions.dibao
-        return not d.labour_test or self.able_labour() < d.max_labour
+    @property
+    def supported(self) -> bool:
+        """Gets measures: registered, returned or monitored."""
+        return self.reg_status in (REGISTERED, RETURNED, MONITORED)
 
-    def dibao_gap(self, income: float) -> float:
-        """What the dibao tops up: the gap to the standard times members."""
-        return max(self.model.p.interventions.dibao.standard - income, 0.0) * self.size
+    @property
+    def followed(self) -> bool:
+        """Exited with its post-exit support still kept (the dibao may still reach it)."""
+        return self.reg_status == EXITED and self.support_kept
+
+    def comes_forward(self) -> bool:
+        """Poor and off the register, the household applies or is brought forward."""
+        if self.registered or self.income_pc >= self.model.line:
+            return False
+        p = self.model.p.identification
+        chance = p.application_rate
+        if self.illness_episode or self.job_lost:  # a visible shock
+            chance += (1 - p.application_rate) * p.shock_nomination
+        return self.model.draws.uniform(self, "register") < chance
+
+    def certify_exit(self) -> None:
+        """Certified out of poverty this year; its support is kept for now."""
+        self.set_status(EXITED)
+        self.exit_year = self.model.year
+        self.fell_back = False
+        self.support_kept = True
+
+    def support_end_year(self) -> int:
+        """The year from which the support of this exited household is withdrawn."""
+        post = self.model.p.post_exit
+        end = max(self.exit_year + post.support_years, post.kept_through + 1)
+        if post.phase_out_years > 1:
+            end += self.row % post.phase_out_years
+        return end
+
+    # ---------------------------------------------------------------- the dibao
+    def dibao_standard(self) -> float:
+        """The standard the household is tested against this year (yuan a person)."""
+        model = self.model
+        standard = model.dibao_standards[model.county[self.village]]
+        if self.able_labour() <= 0:
+            standard *= model.p.interventions.dibao.support_ratio
+        return standard
+
+    def assessed_income(self) -> float:
+        """Per-capita income as the means test assesses it (before the dibao).
+
+        The income cadres last verified, less the disregarded earnings, plus earnings
+        imputed to idle able labour.
+        """
+        model = self.model
+        d = model.p.interventions.dibao
+        income = self.known_or_true_pc()
+        if d.earnings_disregard > 0:
+            income -= d.earnings_disregard * (self.farm_income + self.wage_income) / self.size
+        return income + max(self.idle_workers(), 0) * model.imputed_earnings / self.size
+
+    def dibao_gap(self) -> float:
+        """What the dibao tops up: the gap to the standard times members (0 if none)."""
+        return max(self.dibao_standard() - self.assessed_income(), 0.0) * self.size
 
 
 # ----------------------------------------------------------------------- reporters
@@ -283,7 +429,7 @@ def mean_income(model: ReferenceModel) -> float:
 
 
 def registered_households(model: ReferenceModel) -> int:
-    """Households on the registry as poor."""
+    """Households on the register as poor."""
     return len(model.agents.select(lambda a: a.registered))
 
 
@@ -333,15 +479,24 @@ class ReferenceModel(mesa.Model):
 
     Args:
         start: A povsim model built with the same parameters, not yet stepped: the
-            initial households and villages, and the income alignment factor.
+            initial households and villages, the counties' dibao standards, and the
+            income alignment factor.
         rng: Seed of this model's random numbers.
         draws: Make the draw source (default: the model's own generator).
+
+    Raises:
+        ValueError: If ``start``'s parameters depart from :data:`MATCHING` (the
+            reference does not implement the mechanisms it switches off).
     """
 
     def __init__(self, start: PovertyModel, *, rng: int | None = None,
                  draws: type[DrawSource] = DrawSource):
         super().__init__(rng=rng)
         self.params: Parameters = start.params
+        departures = matching_departures(self.params)
+        if departures:
+            raise ValueError("the reference implements povsim in MATCHING only: "
+                             + "; ".join(departures))
         self.p = self.params.at(self.params.run.start_year)
         self.line = self.p.run.poverty_line
         self.market_scale = start.market_scale
@@ -356,9 +511,11 @@ class ReferenceModel(mesa.Model):
             for items, remote, road in zip(v.infrastructure_count().tolist(), v.remoteness.tolist(),
                                            v.road.tolist(), strict=True)
         ]
+        self.county_factor = start.interventions["dibao"].county_factor.tolist()
+        self.dibao_standards: list[float] = []
+        self.imputed_earnings = 0.0
         self.population_share = start.budget.population_share
         self.carry = 0.0
-        self.national_level = 0.0
         self.available = 0.0
         self.registry_built = False
         self.flows = {"entries": 0, "exits": 0, "returns": 0}
@@ -391,6 +548,7 @@ class ReferenceModel(mesa.Model):
         self.open_budget()
         self.agents.shuffle_do("step")
         self.identify()
+        self.set_dibao_rules()
         self.deliver_dibao()
         self.pay_dibao()
         self.assess_exits()
@@ -399,44 +557,52 @@ class ReferenceModel(mesa.Model):
         self.running = self.year < self.params.run.end_year
 
     # ----------------------------------------------------------------- money
+    def dibao_running(self) -> bool:
+        """Whether the dibao takes in new households this year."""
+        d = self.p.interventions.dibao
+        return d.enabled and d.start_year <= self.year <= d.end_year
+
     def open_budget(self) -> None:
         """Receive the year's funds; the dibao's allocation (it is the only programme)."""
         b, d = self.p.budget, self.p.interventions.dibao
-        if self.year > b.start_year and self.national_level:
-            self.national_level *= 1 + b.growth
-        else:
-            self.national_level = (b.national_billion * 1e9
-                                   * (1 + b.growth) ** max(self.year - b.start_year, 0))
         general = 0.0
         if b.start_year <= self.year <= b.end_year:
-            general = self.national_level * self.population_share
-        running = d.enabled and d.start_year <= self.year <= d.end_year
-        keep = 1 - b.leakage
+            national = b.national_billion * 1e9 * b.scale / self.p.run.price_index
+            general = national * self.population_share
+        leakage = b.leakage * (1 - b.supervision * b.supervision_leakage_cut)
+        idle_share = b.idle * (1 - b.supervision * b.supervision_idle_cut)
+        running = self.dibao_running()
+        keep = 1 - leakage
         pool = self.carry + general * keep
         shared = pool * d.budget_share if running else 0.0
         dedicated = d.dedicated_billion * 1e9 * self.population_share if running else 0.0
         allocated = shared + dedicated * keep
-        self.idle = allocated * b.idle
+        self.idle = allocated * idle_share
         self.available = allocated - self.idle
         self.unallocated = pool - shared
 
     def close_budget(self) -> None:
-        """Carry everything unspent to next year."""
-        self.carry = self.unallocated + self.idle + self.available
+        """Carry everything unspent to next year (or return it)."""
+        unspent = self.unallocated + self.idle + self.available
+        self.carry = unspent if self.p.budget.carry_unused else 0.0
         self.available = 0.0
 
-    # ---------------------------------------------------------- registry
+    # -------------------------------------------------------------- register
     def identify(self) -> None:
-        """Observe incomes; build the registry the first year, adjust it later."""
+        """Build the register in its first year; check incomes and adjust it later."""
         p = self.p.identification
         if self.year < p.start_year:
             return
-        for a in self.agents:
-            a.observe()
         if not self.registry_built:
             self.build_registry()
             self.registry_built = True
-        elif p.adjustment and self.year >= p.adjustment_start_year:
+            return
+        for a in self.agents:  # the yearly income check
+            if a.registered:
+                a.verify()
+        if self.year > p.end_year:
+            return
+        if p.adjustment and self.year >= p.adjustment_start_year:
             self.adjust_registry()
 
     def village_quotas(self) -> dict[int, int]:
@@ -446,7 +612,7 @@ class ReferenceModel(mesa.Model):
         weight: dict[int, float] = defaultdict(float)
         for a in self.agents:
             size[a.village] += 1
-            if p.quota_allocation == "proportional" or a.observed_pc < self.line:
+            if p.quota_allocation == "proportional" or a.known_pc < self.line:
                 weight[a.village] += 1
         county_size: dict[int, int] = defaultdict(int)
         county_weight: dict[int, float] = defaultdict(float)
@@ -460,77 +626,80 @@ class ReferenceModel(mesa.Model):
             quotas[village] = round(p.quota_rate * county_size[county] * share)
         return quotas
 
-    def by_village(self, households) -> dict[int, list[Household]]:
-        """Households grouped by village, lowest observed income first."""
+    @staticmethod
+    def by_village(households: Iterable[Household]) -> dict[int, list[Household]]:
+        """Households grouped by village, lowest known income first."""
         groups: dict[int, list[Household]] = defaultdict(list)
-        for a in sorted(households, key=lambda a: (a.observed_pc, a.row)):
+        for a in sorted(households, key=lambda a: (a.known_pc, a.row)):
             groups[a.village].append(a)
         return groups
 
     def build_registry(self) -> None:
-        """Each village registers its lowest observed incomes within its quota."""
+        """Mass registration: every household verified; the lowest registered by quota."""
+        for a in self.agents:
+            a.record_verification(a.observe_stable())
         quotas = self.village_quotas()
         for village, group in self.by_village(self.agents).items():
             for a in group[: quotas[village]]:
                 a.set_status(REGISTERED)
+                a.count_contact()
 
     def adjust_registry(self) -> None:
-        """Remove the clearly non-poor, add the newly poor, re-register the returned."""
-        p = self.p.identification
+        """Dynamic adjustment: who comes forward is verified; the poor are (re-)registered."""
         for a in self.agents:
-            if a.registered and a.observed_pc > self.line * p.removal_margin and a.exit_year < 0:
-                a.set_status(NEVER)
-                a.enrolled = False
-        new, returned = [], []
-        for a in self.agents:
-            if a.observed_pc < self.line:
-                if a.reg_status in (NEVER, MONITORED) and a.exit_year < 0:
-                    new.append(a)
-                elif a.reg_status == EXITED or (a.reg_status == MONITORED and a.exit_year >= 0):
-                    returned.append(a)
-        if p.mode == "quota":
-            quotas = self.village_quotas()
-            on_registry: dict[int, int] = defaultdict(int)
-            for a in self.agents:
-                if a.reg_status in (REGISTERED, EXITED, RETURNED):
-                    on_registry[a.village] += 1
-            kept = []
-            for village, group in self.by_village(new).items():
-                kept += group[: max(quotas[village] - on_registry[village], 0)]
-            new = kept
-        for a in new:
-            a.set_status(REGISTERED)
-        for a in returned:
-            a.set_status(RETURNED)
+            if not a.comes_forward():
+                continue
+            if a.verify() < self.line:
+                if a.exit_year >= 0:
+                    a.set_status(RETURNED)
+                    a.stable_years = 0
+                else:
+                    a.set_status(REGISTERED)
 
     # ---------------------------------------------------------------- dibao
-    def deliver_dibao(self) -> None:
-        """Enrol registered households that pass the labour test, poorest first, within money."""
+    def set_dibao_rules(self) -> None:
+        """This year's county standards (at least the line once floored) and imputed earnings."""
         d = self.p.interventions.dibao
-        if not (d.enabled and d.start_year <= self.year <= d.end_year):
+        floor = self.line if self.year >= d.line_floor_year else 0.0
+        self.dibao_standards = [max(d.standard * f, floor) for f in self.county_factor]
+        self.imputed_earnings = (d.imputed_earnings
+                                 * (1 + self.p.economy.wage_growth) ** self.years_elapsed)
+
+    def deliver_dibao(self) -> None:
+        """Enrol means-tested households, poorest first, while the money covers them."""
+        if not self.dibao_running():
             return
-        supported = [a for a in self.agents if a.reg_status in (REGISTERED, RETURNED, MONITORED)]
-        supported.sort(key=lambda a: (a.income_pc if math.isnan(a.observed_pc) else a.observed_pc,
-                                      a.row))
+        d = self.p.interventions.dibao
+
+        def priority(a: Household) -> tuple[float, int]:
+            return a.known_or_true_pc(), a.row
+
+        supported = sorted(self.agents.select(lambda a: a.supported), key=priority)
+        followed = sorted(self.agents.select(lambda a: a.followed), key=priority)
         money = self.available * (1 + 1e-12)
         committed = 0.0
-        for a in supported:
-            if a.enrolled or not a.passes_labour_test():
+        for a in supported + followed:
+            if a.enrolled:
                 continue
-            if not self.draws.uniform(a, "take_up") < d.take_up:
+            gap = a.dibao_gap()
+            if gap <= 0 or not self.draws.uniform(a, "take_up") < d.take_up:
                 continue
-            committed += a.dibao_gap(a.income_pc)
+            committed += gap
             if committed > money:
                 break
             a.enrolled = True
 
     def pay_dibao(self) -> None:
-        """Every enrolled household gets the gap to the standard (cut if money is short)."""
-        enrolled = [a for a in self.agents if a.enrolled]
+        """Every enrolled household is re-assessed and paid its gap (cut if money is short)."""
+        enrolled = list(self.agents.select(lambda a: a.enrolled))
         for a in self.agents:
             a.benefit = 0.0
-        gaps = [a.dibao_gap(a.income_pc if math.isnan(a.observed_pc) else a.observed_pc)
-                * a.passes_labour_test() for a in enrolled]
+        gaps = []
+        for a in enrolled:
+            gap = a.dibao_gap()
+            if gap <= 0:
+                a.enrolled = False  # assessed at the standard: leaves
+            gaps.append(gap)
         due = sum(gaps)
         paid = min(due, self.available) if due > 0 else 0.0
         self.available -= paid
@@ -542,35 +711,39 @@ class ReferenceModel(mesa.Model):
 
     # ----------------------------------------------------------------- exits
     def assess_exits(self) -> None:
-        """Registered households assessed above the line exit; spot checks catch some."""
+        """Registered households with stable verified income above the line exit."""
         p = self.p.exit
         self.certified_exits = 0
         if self.year < p.start_year or not self.registry_built:
             return
+        margin = self.line * p.income_margin
         for a in self.agents:
-            if not (a.registered and self.year - a.reg_year >= p.min_years_registered):
+            if not a.registered:
                 continue
-            if a.income_pc * a.observation_error() < self.line * p.income_margin:
+            if a.observe_stable() >= margin:
+                a.stable_years = min(a.stable_years + 1, MAX_STABLE_YEARS)
+            else:
+                a.stable_years = 0
+            if self.year - a.reg_year < p.min_years_registered or a.stable_years < p.stable_years:
                 continue
-            fake = a.income_pc < self.line
+            fake = a.stable_pc() < self.line
             checked = self.draws.uniform(a, "spot_check") < p.spot_check_rate
             if fake and checked and self.draws.uniform(a, "spot_check") < p.spot_check_accuracy:
-                continue
-            a.set_status(EXITED)
-            a.exit_year = self.year
-            a.fell_back = False
+                continue  # the spot check reverses the false exit
+            a.certify_exit()
             self.certified_exits += 1
 
     def follow_up_exits(self) -> None:
         """Note exited households poor again; withdraw support when it is due."""
         if not self.registry_built:
             return
-        years = self.p.post_exit.support_years
         for a in self.agents:
             if a.exit_year >= 0 and not a.fell_back and a.income_pc < self.line:
                 a.fell_back = True
-            if a.reg_status == EXITED and self.year - a.exit_year >= years:
+            # as povsim: due for every household whose support is kept, returned ones too
+            if a.support_kept and self.year >= a.support_end_year():
                 a.enrolled = False
+                a.support_kept = False
 
     # ----------------------------------------------------------------- record
     def record(self) -> None:
@@ -604,13 +777,15 @@ def povsim_start(seed: int, n_households: int, **overrides: Any) -> PovertyModel
 
 
 def replayed_draws(povsim_model: PovertyModel) -> type[DrawSource]:
-    """A draw source that gives each household the draws povsim gave it this year.
+    """A draw source that gives each household the draws povsim gave it.
 
-    Take-up and spot checks are not replayed (povsim draws them for candidates in
-    its own order): use it with a take-up of 1 and no spot checks.
+    The year's bulk draws of ``povsim_model`` (step it before the reference), and each
+    household's persistent observation error from its register. Take-up and spot
+    checks are not replayed (povsim draws them for candidates in its own order): use it
+    with a take-up of 1 and no spot checks.
     """
     names = {"illness": "u_illness", "chronic": "u_chronic", "disability": "u_disability",
-             "job_loss": "u_job_loss", "income": "z_income", "observe": "z_observe"}
+             "job_loss": "u_job_loss", "income": "z_income", "register": "u_register"}
 
     class Replayed(DrawSource):
         def uniform(self, agent: Household | None, purpose: str) -> float:
@@ -620,10 +795,12 @@ def replayed_draws(povsim_model: PovertyModel) -> type[DrawSource]:
             return float(drawn[agent.row])
 
         def normal(self, agent: Household | None, purpose: str) -> float:
+            if purpose == "error":
+                return float(povsim_model.registry.error_z[agent.row])
             return float(getattr(povsim_model.draws, names[purpose])[agent.row])
 
     return Replayed
 
 
 __all__ = ["MATCHING", "REPORTERS", "DrawSource", "Household", "ReferenceModel",
-           "povsim_start", "replayed_draws"]
+           "matching_departures", "povsim_start", "replayed_draws"]
