@@ -104,6 +104,7 @@ MATCHING: dict[str, Any] = {
     "identification.favouritism": 0.0,
     "identification.public_review_catch": 0.0,
     "identification.lookback_share": 0.0,
+    "exit.return_reluctance": 0.0,
     # measures reach the poorest first everywhere (no priority for poor villages or
     # designated counties, whose exits then change nothing for households)
     "counties.designated_priority": False,
@@ -391,15 +392,21 @@ class Household(mesa.Agent):
             standard *= model.p.interventions.dibao.support_ratio
         return standard
 
+    def verify_this_year(self) -> None:
+        """Verify the household unless cadres already did this year (the means test's review)."""
+        if self.known_year < self.model.year:
+            self.verify()
+
     def assessed_income(self) -> float:
         """Per-capita income as the means test assesses it (before the dibao).
 
-        The income cadres last verified, less the disregarded earnings, plus earnings
-        imputed to idle able labour.
+        The income cadres verified this year (verified now if not yet), less the
+        disregarded earnings, plus earnings imputed to idle able labour.
         """
         model = self.model
         d = model.p.interventions.dibao
-        income = self.known_or_true_pc()
+        self.verify_this_year()
+        income = self.known_pc
         if d.earnings_disregard > 0:
             income -= d.earnings_disregard * (self.farm_income + self.wage_income) / self.size
         return income + max(self.idle_workers(), 0) * model.imputed_earnings / self.size
@@ -653,6 +660,7 @@ class ReferenceModel(mesa.Model):
                 if a.exit_year >= 0:
                     a.set_status(RETURNED)
                     a.stable_years = 0
+                    a.support_kept = False  # registered poor again: the old exit's support ends
                 else:
                     a.set_status(REGISTERED)
 
@@ -678,6 +686,8 @@ class ReferenceModel(mesa.Model):
         followed = sorted(self.agents.select(lambda a: a.followed), key=priority)
         money = self.available * (1 + 1e-12)
         committed = 0.0
+        for a in supported + followed:  # everyone is means-tested on this year's income
+            a.verify_this_year()
         for a in supported + followed:
             if a.enrolled:
                 continue
