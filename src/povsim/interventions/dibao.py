@@ -28,7 +28,9 @@ class Dibao(Intervention):
     """Minimum living allowance and extreme-poverty support: the backstop.
 
     State: ``enrolled``, ``extreme`` (on extreme-poverty support rather than the dibao)
-    and this year's ``benefit`` (yuan) per household; each county's standard factor.
+    and this year's ``benefit`` (yuan) per household; each county's standard factor;
+    ``pay_ratio``, the share of the gaps the year's money paid; the ``assessed`` income
+    and the ``standard`` each enrolled household was paid on this year.
     """
 
     name = "dibao"
@@ -42,6 +44,9 @@ class Dibao(Intervention):
         self.enrolled = np.zeros(n, bool)
         self.extreme = np.zeros(n, bool)
         self.benefit = np.zeros(n, np.float32)
+        self.pay_ratio = 1.0
+        self.assessed = np.zeros(n, np.float32)
+        self.standard = np.zeros(n, np.float32)
         spread = model.p.interventions.dibao.county_spread
         z = model.streams.agents.standard_normal(model.counties.n)
         self.county_factor = np.exp(spread * z - spread * spread / 2).astype(np.float32)
@@ -142,10 +147,14 @@ class Dibao(Intervention):
             benefit = per_person * size * np.float32(paid)
         else:
             standard = self.standards(rows)
-            gap = np.maximum(standard - self.assessed_income(rows), 0) * size
+            assessed = self.assessed_income(rows)
+            self.standard[rows] = standard
+            self.assessed[rows] = assessed
+            gap = np.maximum(standard - assessed, 0) * size
             leaving = gap <= 0
             self.enrolled[rows[leaving]] = False
             ratio = self.pay(float(gap.sum(dtype=np.float64)))
+            self.pay_ratio = ratio
             benefit = gap * np.float32(ratio)
             self.extreme[rows] = (self.model.able_labour()[rows] <= 0) & ~leaving
         self.benefit[rows] = benefit
@@ -182,3 +191,5 @@ class Dibao(Intervention):
         self.enrolled[rows] = False
         self.extreme[rows] = False
         self.benefit[rows] = 0
+        self.assessed[rows] = 0
+        self.standard[rows] = 0

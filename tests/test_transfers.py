@@ -1,0 +1,135 @@
+"""Transfers by their rules, poverty before and after them, and behaviour that responds."""
+
+from pathlib import Path
+
+import numpy as np
+
+from povsim import PovertyModel
+from povsim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = {"population.n_households": 4000}
+
+
+def campaign(**overrides):
+    params = load_scenario(ROOT / "scenarios" / "campaign.toml").params
+    return params.with_overrides({**SMALL, **overrides})
+
+
+def test_the_backstop_follows_its_rules_every_year():
+    model = PovertyModel(campaign(), rng=1)
+    dibao = model.interventions["dibao"]
+    line = model.p.run.poverty_line
+    seen = 0
+    while model.running:
+        model.step()
+        paid = np.flatnonzero(dibao.receiving())
+        if not len(paid):
+            continue
+        seen += len(paid)
+        standard, assessed = dibao.standard[paid], dibao.assessed[paid]
+        assert (assessed < standard).all()  # only households assessed below their standard
+        size = model.households.size()[paid]
+        np.testing.assert_allclose(dibao.benefit[paid] / size,
+                                   (standard - assessed) * dibao.pay_ratio, rtol=1e-4)
+        if model.year >= model.p.interventions.dibao.line_floor_year:
+            assert (standard >= line).all()  # two lines merged: no county below the line
+    assert seen > 200
+
+
+def test_the_means_test_imputes_earnings_to_idle_able_labour():
+    model = PovertyModel(campaign(), rng=1)
+    while model.year < 2016:
+        model.step()
+    dibao = model.interventions["dibao"]
+    rows = np.flatnonzero(model.registry.is_registered())
+    idle = np.maximum(model.idle_workers(rows), 0)
+    assert (idle >= 1).any()
+    extra = dibao.assessed_income(rows) - model.registry.known_pc[rows]
+    size = model.households.size()[rows]
+    assert (extra[idle == 0] == 0).all()
+    assert (extra[idle >= 1] > 0).all()
+    per_worker = (extra * size)[idle >= 1] / idle[idle >= 1]
+    p = model.p
+    expected = p.interventions.dibao.imputed_earnings * (
+        1 + p.economy.wage_growth) ** model.years_elapsed
+    np.testing.assert_allclose(per_worker, expected, rtol=1e-3)
+
+
+def test_the_campaign_does_not_change_the_backstops_rules_in_2020():
+    params = load_scenario(ROOT / "scenarios" / "campaign.toml").params
+    before, after = params.at(2019).interventions.dibao, params.at(2020).interventions.dibao
+    for name in ("take_up", "imputed_earnings", "earnings_disregard", "support_ratio",
+                 "targeting", "enabled"):
+        assert getattr(before, name) == getattr(after, name), name
+
+
+def market_income_after_one_year_of_benefits(**overrides):
+    """Farm income and wages in 2015 of the households on the dibao in 2014."""
+    model = PovertyModel(campaign(**overrides), rng=2)
+    while model.year < 2014:
+        model.step()
+    paid = model.interventions["dibao"].receiving().copy()
+    assert paid.sum() > 50
+    effort = model.households.effort[paid].copy()  # set by the benefit of 2014
+    model.step()  # 2015: their work effort responds to the benefit of 2014
+    hh = model.households
+    return float((hh.farm_income[paid] + hh.wage_income[paid]).sum()), effort
+
+
+def test_recipients_earn_less_when_the_benefit_takes_back_every_yuan_they_earn():
+    taxed, effort = market_income_after_one_year_of_benefits()
+    untaxed, full = market_income_after_one_year_of_benefits(
+        **{"behaviour.withdrawal_effort_cut": 0.0})
+    kept, some = market_income_after_one_year_of_benefits(
+        **{"interventions.dibao.earnings_disregard": 0.5})
+    assert (full == 1).all()
+    assert taxed < 0.95 * untaxed  # recipients withhold work ...
+    assert (effort < 1).all()
+    assert some.mean() > effort.mean()  # ... less when they keep half of each yuan earned
+    assert kept > 0
+
+
+def test_handouts_without_work_lower_motivation_and_campaigns_raise_it():
+    def motivation_of_recipients(**overrides):
+        model = PovertyModel(campaign(**overrides), rng=3)
+        model.run()
+        dependent = model.interventions["dibao"].receiving() & (model.able_labour() >= 0.5)
+        return float(model.households.motivation[dependent].mean())
+
+    base = motivation_of_recipients()
+    no_penalty = motivation_of_recipients(**{"behaviour.handout_penalty": 0.0})
+    no_campaigns = motivation_of_recipients(**{"interventions.motivation.enabled": False})
+    assert base < no_penalty  # "waiting, relying, needing"
+    assert no_campaigns < base  # motivation measures counter it
+
+
+def test_poverty_before_transfers_is_at_least_poverty_after_them():
+    for path in ("campaign.toml", "growth-only.toml"):
+        params = load_scenario(ROOT / "scenarios" / path).params.with_overrides(SMALL)
+        model = PovertyModel(params, rng=4)
+        model.run()
+        out = model.outputs()
+        assert (out["headcount_pre_transfer"] >= out["headcount_rate"]).all(), path
+    # the campaign's transfers close much of the gap by 2020
+    assert out["headcount_pre_transfer"].iloc[-1] > 0
+
+
+def test_only_the_dibao_pays_the_gap_and_poverty_returns_when_payments_stop():
+    params = load_scenario(ROOT / "scenarios" / "only-dibao-stopped.toml").params
+    model = PovertyModel(params.with_overrides(SMALL), rng=5)
+    model.run()
+    out = model.outputs().set_index("year")
+    stop = params.interventions.dibao.end_year
+    assert out.loc[stop, "headcount_pre_transfer"] > 2 * out.loc[stop, "headcount_rate"]
+    assert out.loc[stop + 1, "spending_dibao"] == 0
+    assert out.loc[stop + 1, "headcount_rate"] > 1.5 * out.loc[stop, "headcount_rate"]
+
+
+def test_money_not_spent_is_returned_not_carried_when_the_scenario_says_so():
+    model = PovertyModel(campaign(**{"budget.carry_unused": False}), rng=6)
+    model.run()
+    out = model.outputs()
+    assert (out["carried_funds"] == 0).all()
+    assert out["unspent_funds"].sum() > 0
+    assert abs(model.budget.conservation_error()) < 1e-6 * model.budget.total_spent()
