@@ -1,7 +1,7 @@
 """The scenario library in scenarios/: every file validates, describes itself and runs;
 the library files keep the promises their names make (growth-only spends nothing,
-only-X runs X alone with the whole budget, the consolidation pair runs to 2025 and
-differs only after 2020)."""
+only-X runs X alone with the whole budget, the transition files run to 2030 and
+differ from the baseline only after 2020)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ BASE_FILES = BASE_CHAIN | {(FOLDER / "campaign.toml").resolve()}
 uncalibrated policy history that the calibrated baseline extends."""
 LIBRARY = [path for path in FILES if path.resolve() not in BASE_FILES]
 ONLY = {name: FOLDER / f"only-{name.replace('_', '-')}.toml" for name in INTERVENTION_NAMES}
-CONSOLIDATION = [FOLDER / "consolidation-phased-out.toml", FOLDER / "consolidation-kept.toml"]
+TRANSITION = sorted(FOLDER.glob("transition*.toml"))
 
 SMALL = {"population.n_households": 2000}
 """Small enough for a quick run (a whole 2012-2020 run takes about 0.1 s), large enough
@@ -52,9 +52,13 @@ def campaign_years(params) -> range:
 def test_the_library_is_there():
     names = {path.stem for path in LIBRARY}
     expected = {"growth-only", "untargeted", "targeted-mix", "identification-error",
-                "favouritism", "formalism", "fake-exits", "support-withdrawn", "support-kept",
-                "monitoring-on", "monitoring-off", "migrant-shock-2020",
-                "consolidation-phased-out", "consolidation-kept",
+                "identification-accurate", "favouritism", "formalism", "no-work-teams",
+                "fewer-helpers", "supervision-strict", "supervision-lax", "fake-exits",
+                "exit-income-only", "support-withdrawn", "monitoring-on", "monitoring-off",
+                "no-motivation-campaigns", "work-rewarded", "migrant-shock-2020",
+                "transition", "transition-withdrawn", "transition-phased-out",
+                "transition-monitoring-off", "transition-monitoring-low",
+                "transition-monitoring-high", "transition-second-shock",
                 *(path.stem for path in ONLY.values())}
     assert expected <= names, f"missing: {sorted(expected - names)}"
 
@@ -135,35 +139,33 @@ def test_targeting_files_change_targeting_only(name, mode):
                 base_iv.enabled, base_iv.budget_share, base_iv.start_year, base_iv.end_year)
 
 
-def test_support_and_monitoring_pairs_differ_in_their_lever():
+def test_support_and_monitoring_levers_differ_from_the_baseline_in_their_lever():
+    baseline = load_scenario(BASELINE).params
     withdrawn = load_scenario(FOLDER / "support-withdrawn.toml").params
-    kept = load_scenario(FOLDER / "support-kept.toml").params
     on = load_scenario(FOLDER / "monitoring-on.toml").params
     off = load_scenario(FOLDER / "monitoring-off.toml").params
-    for year in campaign_years(kept):
+    for year in campaign_years(baseline):
         assert withdrawn.at(year).post_exit.support_years == 0
-        assert kept.at(year).post_exit.support_years > year - withdrawn.exit.start_year
+        assert withdrawn.at(year).post_exit.kept_through < 2013
+        assert baseline.at(year).post_exit.kept_through >= 2020  # kept to the end at least
         assert not off.at(year).monitoring.enabled
     assert on.at(2016).monitoring.enabled
     assert on.at(on.run.end_year).monitoring.enabled
 
 
-def test_consolidation_files_run_to_2025_and_differ_only_after_2020():
-    kept, phased = (load_scenario(path).params for path in reversed(CONSOLIDATION))
-    assert kept.run.end_year == phased.run.end_year == 2025
-    assert running(phased, 2021) == set()
-    assert running(kept, 2021)
-    assert phased.at(2021).post_exit.support_years == 0
-    assert kept.at(2021).monitoring.enabled
-    assert not phased.at(2021).monitoring.enabled
-    tables = []
-    for path in CONSOLIDATION:
-        model = small_model(path)
+def test_transition_files_run_to_2030_and_differ_from_the_baseline_only_after_2020():
+    for path in TRANSITION:
+        params = load_scenario(path).params
+        assert params.run.end_year == 2030, path.name
+    tables = {}
+    for name in ("baseline.toml", "transition.toml", "transition-withdrawn.toml"):
+        model = small_model(FOLDER / name)
         model.run()
-        tables.append(model.outputs().set_index("year"))
-    phased_out, kept_out = tables
-    assert list(kept_out.index) == list(range(2012, 2026))
-    numeric = kept_out.select_dtypes("number").columns
-    np.testing.assert_array_equal(phased_out.loc[:2020, numeric], kept_out.loc[:2020, numeric])
-    assert (phased_out.loc[2021:, "spending_total"] == 0).all()
-    assert (kept_out.loc[2021:, "spending_total"] > 0).all()
+        tables[name] = model.outputs().set_index("year")
+    base, kept, withdrawn = tables.values()
+    assert list(kept.index) == list(range(2012, 2031))
+    numeric = base.select_dtypes("number").columns
+    for other in (kept, withdrawn):
+        np.testing.assert_array_equal(base.loc[:, numeric], other.loc[:2020, numeric])
+    assert withdrawn.loc[2021:, "returns_after_exit"].sum() > kept.loc[
+        2021:, "returns_after_exit"].sum()

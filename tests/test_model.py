@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from povsim import Parameters, PovertyModel
+from povsim import ParameterError, Parameters, PovertyModel, PovsimError
 from povsim.agents import EnterpriseKind, TeamKind
 from povsim.causes import main_cause
 from povsim.metrics import OUTPUTS, gini_coefficient, household_snapshot
@@ -258,3 +258,41 @@ def test_gini_documentation_states_the_bounds_in_force():
 
     assert f"{EXACT_DISTRIBUTION_LIMIT:,} households" in gini.__doc__
     assert f"{100 * 2.0 ** (BIN_DROPPED_BITS - 23):.3f}% wide" in gini.__doc__
+
+
+def test_the_largest_allowed_amounts_keep_every_output_finite():
+    small = {"population.n_households": 1000}
+    extreme = {**small, "economy.local_wage": 1e7, "economy.migrant_wage": 1e7,
+               "population.land_mean": 1e4, "health.illness_cost_median": 1e7,
+               "economy.pension": 1e7, "budget.national_billion": 1e6, "budget.scale": 100.0}
+    normal = PovertyModel(rng=1, **small)
+    normal.run()
+    model = PovertyModel(rng=1, **extreme)
+    model.run()
+    core = ["headcount_rate", "poor_persons_million", "poverty_gap", "poverty_severity",
+            "headcount_pre_transfer", "mean_income", "bottom40_mean_income", "gini",
+            "registered_households", "new_funds", "spending_total", "leakage",
+            "cumulative_spending", "dibao_recipients"]
+    assert np.isfinite(model.outputs()[core].to_numpy(float)).all()
+    assert np.isfinite(normal.outputs()[core].to_numpy(float)).all()
+
+
+@pytest.mark.parametrize(("path", "value"), [("run.poverty_line", 0.0),
+                                             ("population.rural_population_million", 0.0),
+                                             ("economy.local_wage", 1e300)])
+def test_values_that_break_the_arithmetic_are_refused(path, value):
+    with pytest.raises(ParameterError, match=path.replace(".", r"\.")):
+        Parameters().with_overrides({path: value})
+
+
+def test_a_run_stops_with_a_clear_error_when_an_income_is_not_finite(monkeypatch):
+    model = PovertyModel(rng=1, population__n_households=500)
+    real = model.earn_income
+
+    def broken(*args):
+        real(*args)
+        model.households.farm_income[3] = np.nan  # net income is recomputed from it
+
+    monkeypatch.setattr(model, "earn_income", broken)
+    with pytest.raises(PovsimError, match="year 2013: the incomes of 1 households are not finite"):
+        model.step()

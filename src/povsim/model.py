@@ -39,6 +39,7 @@ from povsim.behaviour import behave
 from povsim.bookkeeping import YearFlows, start_status, update_status
 from povsim.budget import Budget
 from povsim.draws import Streams, YearDraws, draw_year
+from povsim.errors import PovsimError
 from povsim.governance.after_exit import follow_up_exits
 from povsim.governance.exit import assess_exits
 from povsim.governance.identification import identify
@@ -461,12 +462,31 @@ class PovertyModel(mesa.Model):
 
     # Phase 9
     def record(self, dissolved: int) -> None:
-        """Update true status and flows; collect the year's outputs; close the accounts."""
+        """Update true status and flows; collect the year's outputs; close the accounts.
+
+        Raises:
+            PovsimError: If an income or the year's money is not a finite number (the
+                parameters drove the arithmetic out of range): nothing is recorded.
+        """
+        self._check_finite()
         self.flows = update_status(self.households, self.p.run.poverty_line, self.year,
                                    dissolved, self.p.causes.illness_spending)
         self.budget.close_year()
         if self.collect_outputs:
             self.datacollector.collect(self)
+
+    def _check_finite(self) -> None:
+        """Stop the run the moment an income or the year's money is not a finite number."""
+        hh = self.households
+        bad = np.count_nonzero(~(np.isfinite(hh.net_income) & np.isfinite(hh.income_pc)))
+        acc = self.budget.current
+        money = acc is None or all(np.isfinite([acc.new, acc.leaked, *acc.spent.values()]))
+        if bad or not money:
+            what = f"the incomes of {bad} households" if bad else "the year's money"
+            raise PovsimError(
+                f"year {self.year}: {what} are not finite numbers: the parameter values "
+                "drive the model's arithmetic out of range (look for extreme amounts such "
+                "as wages, costs or budgets); nothing of this year was recorded")
 
     # ------------------------------------------------------------ queries
     def able_labour(self) -> np.ndarray:

@@ -324,6 +324,7 @@ MEASURES: dict[str, Measure] = {
     "lookback_removed_million": _sum_from("removed_persons_million", LOOKBACK_FROM),
     "lookback_added_million": _sum_from("sweep_added_persons_million", LOOKBACK_FROM),
     "poor_counties_exited": _counties_exited,
+    "rural_mean_income": _output("mean_income_current"),
 }
 """How the model measures each target name."""
 
@@ -376,6 +377,9 @@ MEASURE_NOTES: dict[str, str] = {
                               "year, national",
     "poor_counties_exited": "designated counties exited by the end of the year / designated, "
                             f"x {NATIONAL_POOR_COUNTIES}",
+    "rural_mean_income": "mean per-capita net income of all persons, current yuan (net of "
+                         "medical, schooling and debt costs, which the survey's disposable "
+                         "income is not)",
 }
 """What each measure computes, for reports."""
 

@@ -139,7 +139,9 @@ def _monitor(model: PovertyModel) -> None:
     verify(model, found)
     reg.set_status(found, RegStatus.MONITORED, model.year)
     reg.ever_flagged[found] = True
-    gap = np.clip(line - hh.income_pc[found], 0, np.float32(m.relief_per_person))
+    # the gap to the line in whole yuan (rounded up: a household topped up to the line
+    # is not left a fraction of a yuan below it), up to the cap
+    gap = np.clip(np.ceil(line - hh.income_pc[found]), 0, np.float32(m.relief_per_person))
     pay_relief(model, found, gap * hh.size()[found])
     reg.counts.alerts += len(found)
     reg.cumulative_flagged += len(found)

@@ -346,7 +346,7 @@ def return_reluctance(model: PovertyModel) -> float:
 
 
 def come_forward(model: PovertyModel) -> np.ndarray:
-    """Which households come to the cadres' attention this year (bool, every household).
+    """Rows of the households that come to the cadres' attention this year.
 
     Truly poor households off the register apply (``application_rate``) or are brought
     forward after a visible shock (``shock_nomination``); exited households still
@@ -356,25 +356,24 @@ def come_forward(model: PovertyModel) -> np.ndarray:
     hh = model.households
     u = model.draws.u_register
     if u is None:
-        return np.zeros(hh.n, bool)
-    shocked = hh.illness_episode | hh.disaster_hit | model.shocks.migrant_job_lost
+        return np.zeros(0, np.int64)
+    poor = np.flatnonzero(hh.income_pc < np.float32(model.p.run.poverty_line))
+    poor = poor[~registered_as_poor(hh.reg_status[poor])]
+    shocked = hh.illness_episode[poor] | hh.disaster_hit[poor] | model.shocks.migrant_job_lost[poor]
     chance = np.where(shocked, np.float32(p.application_rate + (1 - p.application_rate)
                                           * p.shock_nomination),
                       np.float32(p.application_rate))
-    visited = (model.helper_of >= 0) & (model.registry.exit_year >= 0)
+    visited = (model.helper_of[poor] >= 0) & (model.registry.exit_year[poor] >= 0)
     chance = np.where(visited, np.maximum(chance, np.float32(p.helper_detection)), chance)
-    poor_now = hh.income_pc < np.float32(model.p.run.poverty_line)
-    return poor_now & (u < chance)
+    return poor[u[poor] < chance]
 
 
 def adjust_registry(model: PovertyModel) -> None:
     """Dynamic adjustment: verify who comes forward; register the newly poor and the returned."""
-    hh, reg = model.households, model.registry
+    reg = model.registry
     line = np.float32(model.p.run.poverty_line)
     year = model.year
-    status = hh.reg_status
-    off_register = ~registered_as_poor(status)
-    candidates = np.flatnonzero(come_forward(model) & off_register)
+    candidates = come_forward(model)
     if len(candidates) == 0:
         return
     found = candidates[verify(model, candidates) < line]

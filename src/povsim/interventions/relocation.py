@@ -75,10 +75,8 @@ class Relocation(Intervention):
         model.jobs.release(model, rows)  # jobs back in the old village are left behind
         rng = model.streams.delivery
         at_sites = np.flatnonzero(v.at_site(hh.village))
-        for s in np.unique(site):
-            movers = rows[site == s]
-            residents = at_sites[hh.village[at_sites] == s]
-            model.network.rewire_rows(movers, residents, rng)
+        model.network.rewire_rows(rows, at_sites, rng, household_place=site,
+                                  member_place=hh.village[at_sites])
         if p.follow_up_jobs:
             self._site_jobs(rows, site, rng)
 

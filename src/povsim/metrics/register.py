@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from povsim.metrics.frame import Totals, year_frame
+from povsim.metrics.frame import Totals, dot, year_frame
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -133,6 +133,12 @@ def headcount_designated_counties(model: PovertyModel) -> float:
     return _pct(t.designated_poor_persons, t.designated_persons)
 
 
+def mean_income_current(model: PovertyModel) -> float:
+    """Mean per-capita net income of all persons, current yuan."""
+    f = year_frame(model)
+    return dot(f.persons, f.clipped_income) / f.total_persons * model.p.run.price_index
+
+
 def income_designated_counties_current(model: PovertyModel) -> float:
     """Mean per-capita income of persons of designated poor counties, current yuan."""
     t = register_totals(model)
@@ -219,6 +225,7 @@ REGISTER_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "poor_villages_exited": (poor_villages_exited, "villages"),
     "village_exits": (village_exits, "villages/year"),
     "headcount_designated_counties": (headcount_designated_counties, "percent of persons"),
+    "mean_income_current": (mean_income_current, "yuan/person/year (current prices)"),
     "income_designated_counties_current": (income_designated_counties_current,
                                            "yuan/person/year (current prices)"),
     "headcount_pre_transfer": (headcount_pre_transfer, "percent of persons"),

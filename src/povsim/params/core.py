@@ -31,7 +31,8 @@ class RunParams(Section):
         source="end of the targeted poverty alleviation campaign (2013-2020)",
     )
     poverty_line: float = param(
-        2300.0, unit="yuan/person/year (2010 prices)", low=0.0, doc="Per-capita net income line.",
+        2300.0, unit="yuan/person/year (2010 prices)", low=1.0, high=1e6,
+        doc="Per-capita net income line.",
         source=NBS_LINE,
     )
     sustained_exit_years: int = param(
@@ -89,7 +90,7 @@ class PopulationParams(Section):
         doc="Spread of village sizes (lognormal).", source="assumption",
     )
     rural_population_million: float = param(
-        970.5, unit="million persons", low=0.0, yearly=False,
+        970.5, unit="million persons", low=0.001, high=1e5, yearly=False,
         doc="Rural population covered by poverty monitoring, for national-equivalent counts.",
         source="NBS: 98.99 million poor at a 10.2% headcount in 2012 (98.99 / 0.102)",
     )
@@ -232,11 +233,11 @@ class PopulationParams(Section):
         doc="Extra chance of a chronically ill member per elderly member.", source=ASSUMPTION,
     )
     skill_alpha: float = param(
-        2.5, unit="beta shape", low=0.01, yearly=False,
+        2.5, unit="beta shape", low=0.01, high=1000.0, yearly=False,
         doc="Skill distribution (beta) first shape.", source=ASSUMPTION,
     )
     skill_beta: float = param(
-        2.5, unit="beta shape", low=0.01, yearly=False,
+        2.5, unit="beta shape", low=0.01, high=1000.0, yearly=False,
         doc="Skill distribution (beta) second shape.", source=ASSUMPTION,
     )
     reference_skill: float = param(
@@ -260,7 +261,7 @@ class PopulationParams(Section):
         doc="Lower log productivity at remoteness 1.", source=ASSUMPTION,
     )
     land_mean: float = param(
-        6.0, unit="mu/household", low=0.0, yearly=False,
+        6.0, unit="mu/household", low=0.0, high=1e4, yearly=False,
         doc="Mean contracted land per household.",
         source="about 2.3 mu of arable land per rural person (Ministry of Agriculture)",
     )
@@ -269,11 +270,11 @@ class PopulationParams(Section):
         doc="Spread of land holdings (lognormal).", source="assumption",
     )
     motivation_alpha: float = param(
-        6.0, unit="beta shape", low=0.01, yearly=False,
+        6.0, unit="beta shape", low=0.01, high=1000.0, yearly=False,
         doc="Motivation (self-reliance) distribution first shape.", source="assumption",
     )
     motivation_beta: float = param(
-        2.5, unit="beta shape", low=0.01, yearly=False,
+        2.5, unit="beta shape", low=0.01, high=1000.0, yearly=False,
         doc="Motivation distribution second shape.", source="assumption",
     )
     p_dilapidated: float = param(
@@ -296,7 +297,7 @@ class PopulationParams(Section):
         source="NBS migrant worker monitoring 2012: 99 million local non-farm workers",
     )
     savings_years_of_income: float = param(
-        0.3, unit="years of income", low=0.0, yearly=False,
+        0.3, unit="years of income", low=0.0, high=100.0, yearly=False,
         doc="Initial savings as a share of a year's net income (for those above the line).",
         source="assumption",
     )
@@ -332,7 +333,7 @@ class NetworkParams(Section):
         source="village committees have 3-7 members (Organic Law of Village Committees)",
     )
     networkx_limit: int = param(
-        50_000, unit="households", low=0, yearly=False,
+        50_000, unit="households", low=0, high=100_000_000, yearly=False,
         doc="Largest population for which a networkx graph is built on request.",
         source="engineering limit (networkx graphs use about 1 KB per tie)",
     )
@@ -414,7 +415,7 @@ class HealthParams(Section):
         doc="Extra episode chance when a member is chronically ill.", source=ASSUMPTION,
     )
     illness_cost_median: float = param(
-        3000.0, unit="yuan/episode", low=0.0,
+        3000.0, unit="yuan/episode", low=0.0, high=1e7,
         doc="Median gross cost of an episode (lognormal, heavy-tailed).",
         source="China Health Statistics Yearbook 2013: average inpatient bill about 1,000 yuan in "
         "township and 4,000-6,000 yuan in county hospitals (median assumed, calibrated)",
@@ -455,7 +456,7 @@ class HealthParams(Section):
         "50% (60% from 2019)",
     )
     chronic_cost: float = param(
-        1500.0, unit="yuan/year", low=0.0,
+        1500.0, unit="yuan/year", low=0.0, high=1e7,
         doc="Yearly gross cost of outpatient care for a chronic illness.", source=ASSUMPTION,
     )
     chronic_labour_loss: float = param(
@@ -500,7 +501,7 @@ class EconomyParams(Section):
     """Incomes, costs and their growth (all yuan at 2010 prices)."""
 
     farm_income_per_worker: float = param(
-        13_000.0, unit="yuan/worker/year", low=0.0,
+        13_000.0, unit="yuan/worker/year", low=0.0, high=1e7,
         doc="Net operating income (farming and household business) of one full worker on average "
         "land, productivity 1, in the start year.",
         source="NBS 2012: household operating income about 45% of rural per-capita net income "
@@ -526,7 +527,7 @@ class EconomyParams(Section):
         source="NBS: real growth of rural household operating income 2013-2019",
     )
     migrant_wage: float = param(
-        24_000.0, unit="yuan/worker/year", low=0.0,
+        24_000.0, unit="yuan/worker/year", low=0.0, high=1e7,
         doc="Yearly wage of a migrant worker at skill 0.5 in the start year.",
         source="NBS migrant worker monitoring 2012: 2,290 yuan a month (nominal)",
     )
@@ -535,7 +536,7 @@ class EconomyParams(Section):
         doc="Share of a migrant's wage that counts as household income.", source=ASSUMPTION,
     )
     local_wage: float = param(
-        14_000.0, unit="yuan/worker/year", low=0.0,
+        14_000.0, unit="yuan/worker/year", low=0.0, high=1e7,
         doc="Yearly wage of a local (non-farm) job at skill 0.5 in the start year.",
         source=ASSUMPTION,
     )
@@ -572,7 +573,7 @@ class EconomyParams(Section):
         doc="Farm income lost to poor market access at remoteness 1.", source=ASSUMPTION,
     )
     pension: float = param(
-        700.0, unit="yuan/elderly person/year", low=0.0,
+        700.0, unit="yuan/elderly person/year", low=0.0, high=1e7,
         doc="Basic rural pension in the start year.",
         source="new rural pension scheme: basic benefit 55 yuan a month (2009)",
     )
@@ -582,12 +583,12 @@ class EconomyParams(Section):
         source="basic benefit 55 yuan (2009) to 93 yuan a month (2020), nominal",
     )
     farm_subsidy_per_mu: float = param(
-        90.0, unit="yuan/mu/year", low=0.0,
+        90.0, unit="yuan/mu/year", low=0.0, high=1e6,
         doc="Direct agricultural subsidies per mu of land.",
         source="grain direct subsidies and comprehensive input subsidies, about 90 yuan/mu",
     )
     schooling_cost: float = param(
-        900.0, unit="yuan/child/year", low=0.0,
+        900.0, unit="yuan/child/year", low=0.0, high=1e7,
         doc="Out-of-pocket cost of a school-age child (boarding, food, transport, materials).",
         source="assumption (compulsory schooling is tuition-free since 2006-2008)",
     )
@@ -679,7 +680,7 @@ class CauseParams(Section):
     """Thresholds that turn household state into causes of poverty (several per household)."""
 
     illness_spending: float = param(
-        1500.0, unit="yuan/year", low=0.0,
+        1500.0, unit="yuan/year", low=0.0, high=1e7,
         doc="Out-of-pocket medical spending that makes illness a cause (chronic illness always "
         "does).",
         source=ASSUMPTION,
@@ -697,7 +698,7 @@ class CauseParams(Section):
         doc="Share of members aged 65+ from which old age is a cause.", source=ASSUMPTION,
     )
     low_savings: float = param(
-        300.0, unit="yuan/person", low=0.0,
+        300.0, unit="yuan/person", low=0.0, high=1e7,
         doc="Savings per member below which lack of capital is a cause.", source=ASSUMPTION,
     )
     remoteness: float = param(

@@ -39,7 +39,7 @@ class InterventionParams(Section):
         source="scenario lever",
     )
     dedicated_billion: float = param(
-        0.0, unit="billion yuan/year (national)", low=0.0,
+        0.0, unit="billion yuan/year (national)", low=0.0, high=1e5,
         doc="Funds earmarked for the intervention in each year it runs, beside its share of "
         "the budget (scaled to the simulated population like the budget).",
         source="scenario lever (e.g. relocation's own bonds and loans)",
@@ -72,12 +72,12 @@ class HealthIntervention(InterventionParams):
         "(up to about 90% with layered protection by 2018)",
     )
     oop_cap: float = param(
-        5000.0, unit="yuan/household/year", low=0.0,
+        5000.0, unit="yuan/household/year", low=0.0, high=1e7,
         doc="Cap on a covered household's yearly out-of-pocket medical spending.",
         source="provincial caps of 3,000-5,000 yuan a year; assumption",
     )
     premium_subsidy: float = param(
-        180.0, unit="yuan/person/year", low=0.0,
+        180.0, unit="yuan/person/year", low=0.0, high=1e6,
         doc="Insurance premium paid for each member of a covered household.",
         source="individual NRCMS contribution of about 150-220 yuan a year (2016-2019)",
     )
@@ -185,7 +185,7 @@ class HousingIntervention(InterventionParams):
     targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
                            doc="Who may get a renovation.", source="dilapidated-house renovation")
     unit_cost: float = param(
-        20_000.0, unit="yuan/house", low=0.0,
+        20_000.0, unit="yuan/house", low=0.0, high=1e7,
         doc="Public cost of renovating one house.",
         source="central subsidy about 14,000 yuan per poor household plus local funds",
     )
@@ -210,7 +210,7 @@ class IndustryIntervention(InterventionParams):
         "ahead after year 4)",
     )
     grant: float = param(
-        5000.0, unit="yuan/household", low=0.0,
+        5000.0, unit="yuan/household", low=0.0, high=1e7,
         doc="Value of the support given to one household (cost per unit).",
         source="typical household industry support of 3,000-10,000 yuan; assumption",
     )
@@ -276,11 +276,11 @@ class MicroloanIntervention(InterventionParams):
                                 doc="Share of the budget for interest subsidies and risk funds.",
                                 source=ASSUMPTION)
     max_amount: float = param(
-        50_000.0, unit="yuan", low=0.0,
+        50_000.0, unit="yuan", low=0.0, high=1e8,
         doc="Largest loan.", source="policy terms: up to 50,000 yuan",
     )
     amount_per_worker: float = param(
-        20_000.0, unit="yuan/worker", low=0.0,
+        20_000.0, unit="yuan/worker", low=0.0, high=1e8,
         doc="Loan size per able worker (up to max_amount).", source="assumption",
     )
     term_years: int = param(
@@ -338,7 +338,7 @@ class EmploymentIntervention(InterventionParams):
     budget_share: float = param(0.05, unit="share of the budget", low=0.0, high=1.0,
                                 doc="Share of the budget for placements.", source=ASSUMPTION)
     placement_cost: float = param(
-        1500.0, unit="yuan/placement", low=0.0,
+        1500.0, unit="yuan/placement", low=0.0, high=1e7,
         doc="Public cost of one placement (subsidies to employers, transport).",
         source="employment subsidies and transport allowances; assumption",
     )
@@ -358,7 +358,7 @@ class TrainingIntervention(InterventionParams):
     budget_share: float = param(0.03, unit="share of the budget", low=0.0, high=1.0,
                                 doc="Share of the budget for training.", source=ASSUMPTION)
     unit_cost: float = param(
-        1500.0, unit="yuan/trainee", low=0.0, doc="Cost of training one member.",
+        1500.0, unit="yuan/trainee", low=0.0, high=1e7, doc="Cost of training one member.",
         source="vocational training subsidies of 1,000-2,000 yuan per trainee",
     )
     skill_gain: float = param(
@@ -380,7 +380,7 @@ class PublicPostIntervention(InterventionParams):
     budget_share: float = param(0.06, unit="share of the budget", low=0.0, high=1.0,
                                 doc="Share of the budget for post wages.", source=ASSUMPTION)
     wage: float = param(
-        6000.0, unit="yuan/post/year", low=0.0,
+        6000.0, unit="yuan/post/year", low=0.0, high=1e7,
         doc="Yearly wage of a post, paid by the budget (cost per unit, recurring).",
         source="ecological rangers about 10,000 yuan a year, other posts less; assumption",
     )
@@ -417,17 +417,17 @@ class RelocationIntervention(InterventionParams):
                                 doc="Share of the budget for relocation.",
                                 source="about 600 billion yuan for relocation (2016-2020)")
     cost_per_person: float = param(
-        60_000.0, unit="yuan/person", low=0.0,
+        60_000.0, unit="yuan/person", low=0.0, high=1e8,
         doc="Public cost of relocating one person (housing, site infrastructure).",
         source="about 600 billion yuan for about 9.6 million people",
     )
     copay_per_person: float = param(
-        2500.0, unit="yuan/person", low=0.0,
+        2500.0, unit="yuan/person", low=0.0, high=1e7,
         doc="Household co-payment per person (becomes debt).",
         source="co-payment capped at 2,500 yuan per person for registered households",
     )
     copay_cap: float = param(
-        10_000.0, unit="yuan/household", low=0.0,
+        10_000.0, unit="yuan/household", low=0.0, high=1e8,
         doc="Largest co-payment of a household.", source="policy cap of 10,000 yuan",
     )
     farm_retained: float = param(
@@ -456,7 +456,7 @@ class InfrastructureIntervention(InterventionParams):
     budget_share: float = param(0.07, unit="share of the budget", low=0.0, high=1.0,
                                 doc="Share of the budget for infrastructure.", source=ASSUMPTION)
     cost_per_household: float = param(
-        2500.0, unit="yuan/household/item", low=0.0,
+        2500.0, unit="yuan/household/item", low=0.0, high=1e7,
         doc="Cost of one infrastructure item per household of the village (cost per unit).",
         source=ASSUMPTION,
     )
@@ -477,7 +477,8 @@ class MotivationIntervention(InterventionParams):
     targeting: str = param("package", unit="choice", choices=TARGETING_MODES,
                            doc="Who is reached.", source="assumption")
     unit_cost: float = param(
-        200.0, unit="yuan/household", low=0.0, doc="Cost of reaching one household a year.",
+        200.0, unit="yuan/household", low=0.0, high=1e7,
+        doc="Cost of reaching one household a year.",
         source="assumption",
     )
     effect: float = param(

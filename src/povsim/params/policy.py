@@ -271,18 +271,18 @@ class CadreParams(Section):
         doc="Mean integrity (resistance to favouring kin).", source=ASSUMPTION,
     )
     trait_concentration: float = param(
-        12.0, unit="beta concentration", low=0.1, yearly=False,
+        12.0, unit="beta concentration", low=0.1, high=1e4, yearly=False,
         doc="How tightly cadre traits cluster around their means (beta a + b).",
         source="assumption",
     )
     capacity_per_100: float = param(
-        6.0, unit="households/year per 100 households", low=0.0,
+        6.0, unit="households/year per 100 households", low=0.0, high=1000.0,
         doc="Households a village cadre team actively helps a year, per 100 village households, "
         "at full diligence and no paperwork.",
         source=ASSUMPTION,
     )
     work_team_capacity_per_100: float = param(
-        10.0, unit="households/year per 100 households", low=0.0,
+        10.0, unit="households/year per 100 households", low=0.0, high=1000.0,
         doc="Extra households actively helped by the first secretary and work team of a "
         "registered poor village, per 100 village households.",
         source="about 3 million cadres stationed in villages in 255,000 work teams (2020 white "
@@ -394,29 +394,29 @@ class EnterpriseParams(Section):
         doc="Leading enterprises in each county.", source="assumption",
     )
     leading_jobs_per_1000: float = param(
-        15.0, unit="jobs per 1,000 county households", low=0.0, yearly=False,
+        15.0, unit="jobs per 1,000 county households", low=0.0, high=1000.0, yearly=False,
         doc="Jobs of a county's leading enterprises.", source=ASSUMPTION,
     )
     cooperative_jobs_per_100: float = param(
-        1.5, unit="jobs per 100 village households", low=0.0, yearly=False,
+        1.5, unit="jobs per 100 village households", low=0.0, high=100.0, yearly=False,
         doc="Jobs of a village cooperative.", source=ASSUMPTION,
     )
     workshop_jobs_per_100: float = param(
-        4.0, unit="jobs per 100 village households", low=0.0, yearly=False,
+        4.0, unit="jobs per 100 village households", low=0.0, high=100.0, yearly=False,
         doc="Jobs of a poverty-alleviation workshop (one per registered poor village and "
         "resettlement site).",
         source="assumption (workshops of 20-50 jobs)",
     )
     leading_wage: float = param(
-        15_000.0, unit="yuan/worker/year", low=0.0,
+        15_000.0, unit="yuan/worker/year", low=0.0, high=1e7,
         doc="Yearly wage at a leading enterprise (start year, skill 0.5).", source=ASSUMPTION,
     )
     cooperative_wage: float = param(
-        10_000.0, unit="yuan/worker/year", low=0.0,
+        10_000.0, unit="yuan/worker/year", low=0.0, high=1e7,
         doc="Yearly wage at a cooperative.", source=ASSUMPTION,
     )
     workshop_wage: float = param(
-        9_000.0, unit="yuan/worker/year", low=0.0,
+        9_000.0, unit="yuan/worker/year", low=0.0, high=1e7,
         doc="Yearly wage at a workshop.",
         source="workshop wages of 1,000-2,000 yuan a month for part-year work; assumption",
     )

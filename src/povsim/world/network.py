@@ -211,7 +211,8 @@ class VillageNetwork:
         return (self.kin @ seed > 0) | (seed > 0)
 
     def rewire_rows(self, households: np.ndarray, new_village_members: np.ndarray,
-                    rng: np.random.Generator) -> None:
+                    rng: np.random.Generator, household_place: np.ndarray | None = None,
+                    member_place: np.ndarray | None = None) -> None:
         """Point the non-kin ties of ``households`` at random members of their new place.
 
         The number of ties of each household is kept; kin ties are kept. Used by
@@ -222,9 +223,26 @@ class VillageNetwork:
             households: Rows to rewire.
             new_village_members: Households living at the new place (candidates).
             rng: Random generator.
+            household_place: The new place of each of ``households``, when they move to
+                several places at once (each then ties to members of its own place).
+            member_place: The place of each of ``new_village_members`` (with
+                ``household_place``).
         """
         if len(households) == 0 or len(new_village_members) == 0:
             return
+        if household_place is not None:
+            order = np.argsort(member_place, kind="stable")
+            members, places = new_village_members[order], member_place[order]
+            first = np.searchsorted(places, household_place, side="left")
+            count = np.searchsorted(places, household_place, side="right") - first
+            movers = count > 0
+            households, first, count = households[movers], first[movers], count[movers]
+            if len(households) == 0:
+                return
+        else:
+            members = new_village_members
+            first = np.zeros(len(households), np.int64)
+            count = np.full(len(households), len(members), np.int64)
         adj = self.adjacency
         new = np.setdiff1d(households, self._rewired)
         if len(new):  # remember the ties as set of households rewired for the first time
@@ -239,7 +257,9 @@ class VillageNetwork:
         targets = adj.indices[pos]
         is_kin = np.asarray(self.kin[owners, targets]).ravel() > 0
         change = pos[~is_kin]
-        new = new_village_members[rng.integers(0, len(new_village_members), len(change))]
+        owner_at = np.repeat(np.arange(len(households)), lengths)[~is_kin]
+        pick = (rng.random(len(change)) * count[owner_at]).astype(np.int64)
+        new = members[first[owner_at] + np.minimum(pick, count[owner_at] - 1)]
         adj.indices[change] = new
         adj.data[change] = (new != owners[~is_kin]).astype(np.float32)  # never listen to self
         adj.has_sorted_indices = False
