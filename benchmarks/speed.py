@@ -59,10 +59,10 @@ from mesa_reference import ReferenceModel, povsim_start  # noqa: E402
 
 from povsim import PovertyModel  # noqa: E402
 from povsim.draws import STREAMS  # noqa: E402
-from povsim.experiments.executors import LocalPoolExecutor  # noqa: E402
 from povsim.model import PHASES  # noqa: E402
 from povsim.params import Parameters  # noqa: E402
-from povsim.runner import RunSpec, run_spec  # noqa: E402
+from povsim.study.executors import LocalPoolExecutor  # noqa: E402
+from povsim.study.runs import RunSpec, run_spec  # noqa: E402
 
 TARGET_RATIO = 50.0
 TARGET_SECONDS = 5.0

@@ -6,20 +6,25 @@ Quick start::
     model = PovertyModel(rng=42)
     model.run()
     model.outputs()
+
+Batches of runs (:mod:`povsim.study`): :func:`run` (one run, outcomes by name),
+:func:`sweep`, :func:`compare`, :func:`validate`, :func:`calibrate`,
+:func:`load_results`, :func:`sensitivity`.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from povsim.errors import ParameterError, PovsimError
-from povsim.experiments import run, sweep
 from povsim.model import PovertyModel
 from povsim.params import Parameters
+from povsim.study.api import compare, run, sweep
+from povsim.study.calibration.calibrate import calibrate
+from povsim.study.calibration.validate import validate
+from povsim.study.store import load_results
+from povsim.study.sweeps.analysis import sensitivity
+from povsim.util.versions import povsim_version
 
-try:
-    __version__ = version("povsim")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+__version__ = povsim_version()
 
 __all__ = [
-    "ParameterError", "Parameters", "PovertyModel", "PovsimError", "__version__", "run", "sweep",
+    "ParameterError", "Parameters", "PovertyModel", "PovsimError", "__version__", "calibrate",
+    "compare", "load_results", "run", "sensitivity", "sweep", "validate",
 ]
