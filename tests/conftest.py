@@ -65,3 +65,12 @@ def kill_when_stored():
         assert process.returncode == -signal.SIGKILL, process.stderr.read()
 
     return kill
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """A running Dask LocalCluster of one worker process (skipped without Dask)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        yield cluster

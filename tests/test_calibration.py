@@ -12,16 +12,11 @@ import pytest
 from povsim import ParameterError, Parameters, PovsimError
 from povsim.cli import main
 from povsim.params import NO_CAMPAIGN
-from povsim.study.calibration.calibrate import (
-    CalibrationSpec,
-    FreeParameter,
-    Stage,
-    calibrate,
-    load_spec,
-    write_calibration,
-)
+from povsim.study.calibration.calibrate import calibrate
 from povsim.study.calibration.evaluations import Evaluator
+from povsim.study.calibration.record import write_calibration
 from povsim.study.calibration.report import write_validation
+from povsim.study.calibration.spec import CalibrationSpec, FreeParameter, Stage, load_spec
 from povsim.study.calibration.targets import Target, load_targets, measure, select_targets
 from povsim.study.calibration.validate import validate
 from povsim.study.runs import simulate

@@ -325,7 +325,7 @@ def _double(item):
 
 
 def test_a_pool_made_for_a_batch_is_closed_and_a_pool_passed_in_is_left_open():
-    with open_executor("local", 2) as made:
+    with open_executor("local", 1) as made:
         assert dict(made.map_unordered(_double, [3, 1, 2])) == {3: 6, 1: 2, 2: 4}
         runs = made.map_unordered(_double, [1, 2, 3])
         item, result = next(runs)
@@ -367,13 +367,13 @@ def test_a_comparison_killed_midway_resumes_to_the_same_tables(scenarios, tmp_pa
     assert sessions[-1]["runs_stored_before"] == stored   # the resumed session ran the rest
 
 
-def test_a_comparison_runs_on_a_dask_client_it_is_given(result, scenarios, tmp_path):
-    distributed = pytest.importorskip("distributed")
+def test_a_comparison_runs_on_a_dask_client_it_is_given(result, scenarios, tmp_path,
+                                                        dask_cluster):
+    import distributed
+
     import povsim
 
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with distributed.Client(dask_cluster) as client:
         compared = povsim.compare(scenarios, seeds=SEEDS, years=YEARS, out=tmp_path,
                                   executor=client)
         assert client.status == "running"                 # left open for its owner

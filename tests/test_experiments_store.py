@@ -283,15 +283,12 @@ def test_executors_are_chosen_by_name_with_clear_errors():
 
 
 def test_sweep_runs_on_a_running_dask_cluster_given_by_address(serial_table, tmp_path,
-                                                               capsys):
-    distributed = pytest.importorskip("distributed")
+                                                               capsys, dask_cluster):
     from povsim.cli import main
 
     spec = write_spec(tmp_path)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        status = main(["sweep", str(spec), "--scheduler", cluster.scheduler_address,
-                       "--out", str(tmp_path / "remote"), "--quiet"])
+    status = main(["sweep", str(spec), "--scheduler", dask_cluster.scheduler_address,
+                   "--out", str(tmp_path / "remote"), "--quiet"])
     assert status == 0, capsys.readouterr().err
     pd.testing.assert_frame_equal(load_results(tmp_path / "remote"), serial_table)
 

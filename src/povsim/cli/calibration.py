@@ -57,7 +57,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from povsim.study.calibration.calibrate import calibrate, load_spec, write_calibration
+    from povsim.study.calibration.calibrate import calibrate
+    from povsim.study.calibration.record import write_calibration
+    from povsim.study.calibration.spec import load_spec
 
     spec = load_spec(args.spec)
     store = Path(args.store) if args.store else CALIBRATION_STORES / spec.name

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from povsim.errors import ParameterError, PovsimError, Problem
 from povsim.params import Parameters
 from povsim.params.spec import flatten, iter_sections, param_infos
-from povsim.util.hints import did_you_mean
+from povsim.util.hints import did_you_mean, missing_file_hint
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -179,10 +179,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     """
     p = Path(path)
     if not p.is_file():
-        hint = ""
-        if not p.suffix:
-            hint = f" (did you mean {p.with_suffix('.toml')}?)"
-        raise PovsimError(f"scenario file not found: {p}{hint}")
+        raise PovsimError(f"scenario file not found: {p}{missing_file_hint(p)}")
     try:
         return tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from pathlib import Path
 
 HINT_CUTOFF = 0.6
 """Least similarity (difflib ratio, 0-1) for a name to be offered as "did you mean"."""
@@ -40,3 +41,8 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for an unknown ``name`` among ``known`` ones, or ""."""
     guess = suggest(str(name), known)
     return f" (did you mean {guess!r}?)" if guess else ""
+
+
+def missing_file_hint(path: Path) -> str:
+    """`` (did you mean x.toml?)`` for a missing file named without a suffix, or ""."""
+    return f" (did you mean {path.with_suffix('.toml')}?)" if not path.suffix else ""

@@ -1,21 +1,10 @@
-"""Calibration and validation against the targets in data/targets.csv."""
+"""Calibration and validation against the targets in data/targets.csv.
 
-from povsim.study.calibration.calibrate import (
-    CalibrationSpec,
-    calibrate,
-    load_spec,
-    write_calibration,
-)
-from povsim.study.calibration.targets import Target, load_targets
-from povsim.study.calibration.validate import Validation, validate
-
-__all__ = [
-    "CalibrationSpec",
-    "Target",
-    "Validation",
-    "calibrate",
-    "load_spec",
-    "load_targets",
-    "validate",
-    "write_calibration",
-]
+:mod:`~povsim.study.calibration.targets` (the targets and how the model measures each),
+:mod:`~povsim.study.calibration.validate` (a scenario against every target: a
+comparison with its counterfactual), :mod:`~povsim.study.calibration.spec` (calibration
+specs), :mod:`~povsim.study.calibration.evaluations` (the runs at a point, through the
+one engine), :mod:`~povsim.study.calibration.calibrate` (fitting by the simulated
+method of moments), :mod:`~povsim.study.calibration.record` (the calibrated scenario
+file and its record) and :mod:`~povsim.study.calibration.report` (validation reports).
+"""

@@ -42,7 +42,9 @@ KIND = "calibration"
 """The ``kind`` of a calibration's store manifest."""
 
 LABELS = ["run_id", "policy", "point", "replication"]
-"""Columns of stored runs that an evaluation's table leaves out."""
+"""Columns of stored runs that an evaluation's table leaves out (with the point's values):
+it keeps scenario, seed, year and the outputs, as :func:`povsim.study.runs.simulate`
+gives them."""
 
 
 @cache
@@ -142,7 +144,7 @@ class Evaluator:
         if failed:
             raise PovsimError(f"a calibration run failed ({values}): {failed[0]['error']}")
         runs = self.store.load(run_ids=[spec.run.run_id for spec in specs])
-        return runs.drop(columns=LABELS).reset_index(drop=True)
+        return runs.drop(columns=[*LABELS, *values]).reset_index(drop=True)
 
     def params(self, values: Mapping[str, float]) -> Parameters:
         """The base parameters with ``values`` applied."""

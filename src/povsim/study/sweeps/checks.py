@@ -45,7 +45,7 @@ from povsim.study.sweeps.spec import (
     params_sha256,
     salib_missing_message,
 )
-from povsim.util.hints import did_you_mean, suggest
+from povsim.util.hints import did_you_mean, missing_file_hint, suggest
 from povsim.util.values import is_number, is_whole
 
 
@@ -620,8 +620,7 @@ def load_spec(path: str | Path) -> ExperimentSpec:
     """
     p = Path(path)
     if not p.is_file():
-        hint = f" (did you mean {p.with_suffix('.toml')}?)" if not p.suffix else ""
-        raise PovsimError(f"experiment spec not found: {p}{hint}")
+        raise PovsimError(f"experiment spec not found: {p}{missing_file_hint(p)}")
     try:
         text = p.read_text(encoding="utf-8")
         tables = tomllib.loads(text)
