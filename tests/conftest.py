@@ -72,5 +72,5 @@ def dask_cluster():
     """A running Dask LocalCluster of one worker process (skipped without Dask)."""
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:  # any free port
         yield cluster

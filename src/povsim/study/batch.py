@@ -131,7 +131,8 @@ def run_batch(specs: Sequence[RunSpec], store: ResultStore,
 
 def execute_runs(specs: Sequence[RunSpec], store: ResultStore, pool: Executor, *,
                  progress: bool = False, desc: str = "runs",
-                 parameters: Callable[[PlannedRun], dict[str, Any]] = values_of) -> None:
+                 parameters: Callable[[PlannedRun], dict[str, Any]] = values_of,
+                 stored: Callable[[RunRecord], None] | None = None) -> None:
     """Execute the runs the store lacks through an open executor, storing each one.
 
     The caller holds the store (see :meth:`ResultStore.lock`).
@@ -143,6 +144,7 @@ def execute_runs(specs: Sequence[RunSpec], store: ResultStore, pool: Executor, *
         progress: Show a progress bar.
         desc: Label of the progress bar.
         parameters: The parameters a failed run records.
+        stored: Called with the record of each run stored now (to use its table at once).
 
     Raises:
         KeyboardInterrupt: On Ctrl-C, after storing what had finished.
@@ -160,6 +162,8 @@ def execute_runs(specs: Sequence[RunSpec], store: ResultStore, pool: Executor, *
                 record = RunRecord(run.run_id, None, record.error)
             if record.ok and record.data is not None:
                 store.write_run(run.run_id, record.data)
+                if stored is not None:
+                    stored(record)
             else:
                 store.write_failure(run.run_id, failure_record(
                     run, parameters(run), record.error or "", record.seconds))

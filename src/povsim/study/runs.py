@@ -199,6 +199,11 @@ def cell(value: Any) -> Any:
     return value
 
 
+def decode(data: bytes) -> pd.DataFrame:
+    """The table of a run's Parquet bytes (as :func:`encode` made them)."""
+    return pq.read_table(pa.BufferReader(data)).to_pandas()
+
+
 def encode(table: pa.Table, seconds: float | None = None) -> bytes:
     """The bytes of a Parquet file holding ``table`` (and the run's wall time, if given)."""
     if seconds is not None:

@@ -26,7 +26,7 @@ from povsim.params import Parameters, param_infos
 from povsim.study.batch import execute_runs
 from povsim.study.calibration.targets import Target, measure
 from povsim.study.executors import Executor
-from povsim.study.runs import PlannedRun, RunSpec
+from povsim.study.runs import PlannedRun, RunRecord, RunSpec, decode
 from povsim.study.store import ResultStore
 from povsim.study.sweeps.spec import params_sha256
 
@@ -137,14 +137,24 @@ class Evaluator:
             self._write_manifest()
         point = self.points.index(index)
         n = len(self.seeds)
-        specs = [RunSpec(PlannedRun(point * n + r, "", "base", point, r, seed, values),
-                         self.base) for r, seed in enumerate(self.seeds)]
-        execute_runs(specs, self.store, self.executor)
+        params = self.base.with_overrides(values)      # once for every seed of the point
+        specs = [RunSpec(PlannedRun(point * n + r, "", "base", point, r, seed), params)
+                 for r, seed in enumerate(self.seeds)]
+        made: dict[int, pd.DataFrame] = {}
+
+        def keep(record: RunRecord) -> None:
+            made[record.run_id] = decode(record.data)
+
+        execute_runs(specs, self.store, self.executor, parameters=lambda _: dict(values),
+                     stored=keep)
         failed = [f for f in self.store.failures() if f["point"] == point]
         if failed:
             raise PovsimError(f"a calibration run failed ({values}): {failed[0]['error']}")
-        runs = self.store.load(run_ids=[spec.run.run_id for spec in specs])
-        return runs.drop(columns=[*LABELS, *values]).reset_index(drop=True)
+        ids = [spec.run.run_id for spec in specs]
+        earlier = self.store.load(run_ids=[i for i in ids if i not in made])
+        parts = [made[i] if i in made else earlier[earlier["run_id"] == i] for i in ids]
+        runs = pd.concat(parts, ignore_index=True)
+        return runs.drop(columns=LABELS)
 
     def params(self, values: Mapping[str, float]) -> Parameters:
         """The base parameters with ``values`` applied."""

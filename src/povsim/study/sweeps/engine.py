@@ -24,9 +24,6 @@ from povsim.study.sweeps.spec import ExperimentSpec
 RESULTS_ROOT = Path("results")
 """Parent of a sweep's default output folder (``results/<experiment name>``)."""
 
-SweepReport = BatchReport
-"""What a sweep session did (see :class:`~povsim.study.batch.BatchReport`)."""
-
 
 def default_out(spec: ExperimentSpec) -> Path:
     """``results/<experiment name>``."""
