@@ -420,5 +420,8 @@ def test_a_calibration_store_resumes_with_the_runs_it_had(tmp_path, monkeypatch)
     assert len(ran) == 6                  # only the new point ran
     with pytest.raises(PovsimError, match="holds the runs of another calibration"):
         Evaluator(Parameters(), seeds=(0, 1, 2), store=store, resume=True)
-    Evaluator(Parameters(), seeds=(0, 1), store=store)   # without resume: afresh
+    with pytest.raises(PovsimError, match="holds an unfinished calibration; add --resume"):
+        Evaluator(Parameters(), seeds=(0, 1), store=store)   # its runs would be lost
+    again.finish()
+    Evaluator(Parameters(), seeds=(0, 1), store=store)       # a finished one: afresh
     assert store.finished() == set()

@@ -12,16 +12,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from povsim import Parameters
+from povsim import Parameters, PovsimError
 from povsim.cli import main
 from povsim.metrics import OUTPUTS
 from povsim.params.spec import param_infos
-from povsim.study.compare.comparison import Comparison, ComparisonResult, RunOutcome
+from povsim.study.compare.comparison import (
+    Comparison,
+    ComparisonResult,
+    RunOutcome,
+    start_afresh,
+)
 from povsim.study.compare.tables import format_value, summary_table, yearly_table
 from povsim.study.compare.write import write_comparison
 from povsim.study.executors import open_executor
 from povsim.study.intervals import interval_half_width
 from povsim.study.scenarios import Scenario, load_scenario
+from povsim.study.store import ResultStore
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -345,7 +351,7 @@ KILL_AFTER = 2
 
 
 def test_a_comparison_killed_midway_resumes_to_the_same_tables(result, scenarios, tmp_path,
-                                                              kill_when_stored):
+                                                              kill_when_stored, capsys):
     out = tmp_path / "killed"
     command = ["compare", *map(str, scenarios), "--seeds", str(SEEDS), "--years", str(YEARS),
                "--out", str(out), "--quiet"]
@@ -355,6 +361,9 @@ def test_a_comparison_killed_midway_resumes_to_the_same_tables(result, scenarios
     kill_when_stored(process, runs, KILL_AFTER)
     stored = len(list(runs.glob("run-*.parquet")))
     assert KILL_AFTER <= stored < 2 * SEEDS
+    assert compare(scenarios, out) == 2                   # would lose the stored runs
+    assert f"holds an unfinished batch of runs ({stored} of {2 * SEEDS} stored); add " \
+           "--resume" in capsys.readouterr().err
     assert compare(scenarios, out, "--resume") == 0
     for name in TABLES:
         assert (out / name).read_bytes() == (result / name).read_bytes(), name
@@ -375,3 +384,16 @@ def test_a_comparison_runs_on_a_dask_client_it_is_given(result, scenarios, tmp_p
     for name in TABLES:
         assert (tmp_path / name).read_bytes() == (result / name).read_bytes(), name
     assert compared.summary().equals(summary_table(compared.runs, ["small", "sicker"]))
+
+
+def test_a_finished_batch_is_replaced_and_an_unfinished_one_is_kept(tmp_path):
+    store = ResultStore(tmp_path / "store")
+    store.write_manifest({"planned_runs": 2})
+    store.write_run(0, synthetic_runs())
+    with pytest.raises(PovsimError, match=r"unfinished batch of runs \(1 of 2 stored\)"):
+        start_afresh(store)
+    assert store.finished() == {0}
+    store.write_run(1, synthetic_runs())
+    start_afresh(store)
+    assert not store.exists()
+    assert store.finished() == set()

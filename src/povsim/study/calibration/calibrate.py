@@ -242,7 +242,9 @@ def calibrate(spec: CalibrationSpec | str | Path, *, workers: int | None = 1,
         with kept.lock():
             kept.remove_temporary()
             evaluator = Evaluator(fitting, spec.seeds, pool, kept, resume=resume)
-            return _calibrate(spec, params, evaluator, progress)
+            result = _calibrate(spec, params, evaluator, progress)
+            evaluator.finish()
+            return result
 
 
 def _calibrate(spec: CalibrationSpec, params: Parameters, evaluator: Evaluator,

@@ -114,12 +114,22 @@ class Evaluator:
                                   "afresh without --resume")
             self.points = manifest.get("points", [])
         else:
+            earlier = store.read_manifest() if store.exists() else {}
+            if earlier.get("points") and not earlier.get("finished"):
+                raise PovsimError(f"{store.root} holds an unfinished calibration; add "
+                                  "--resume (resume=True) to continue it, or choose another "
+                                  "--store folder (or remove this one) to start afresh")
             store.clear()
             self._write_manifest()
 
-    def _write_manifest(self) -> None:
+    def _write_manifest(self, finished: bool = False) -> None:
         self.store.write_manifest({"kind": KIND, "fingerprint": self.fingerprint,
-                                   "seeds": self.seeds, "points": self.points})
+                                   "seeds": self.seeds, "points": self.points,
+                                   "finished": finished})
+
+    def finish(self) -> None:
+        """Record that the calibration finished (a new one may then replace its runs)."""
+        self._write_manifest(finished=True)
 
     def runs(self, values: Mapping[str, float]) -> pd.DataFrame:
         """Yearly outputs of every seed for these free values."""

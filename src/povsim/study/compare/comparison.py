@@ -182,6 +182,24 @@ def check_years(scenarios: Sequence[Scenario], years: int | None, *,
 
 
 # ------------------------------------------------------------------ running
+def start_afresh(store: ResultStore) -> None:
+    """Clear a store for a new batch, unless it holds one that has not finished.
+
+    Raises:
+        PovsimError: If the store holds runs of a batch that did not finish (they would
+            be lost): continue it with ``--resume``, or choose another folder.
+    """
+    if store.exists():
+        planned = store.read_manifest().get("planned_runs")
+        done = len(store.finished())
+        if planned is not None and done < planned:
+            raise PovsimError(
+                f"{store.root} holds an unfinished batch of runs ({done} of {planned} "
+                "stored); add --resume (resume=True) to continue it, or choose another "
+                "--out folder (or remove this one) to start afresh")
+    store.clear()
+
+
 @dataclass(frozen=True)
 class RunOutcome:
     """How one run of a comparison went.
@@ -253,7 +271,8 @@ def run_comparison(comparison: Comparison, *, store: str | Path | None = None,
     Args:
         comparison: What to run.
         store: Folder of the result store (a temporary folder, deleted afterwards, if
-            ``None``). Without ``resume`` its earlier runs are discarded.
+            ``None``). Without ``resume``, the runs of an earlier comparison there are
+            discarded if it finished, and kept (with an error) if it did not.
         executor: ``serial``, ``local`` or ``dask``, or an executor to use and leave
             open (see :func:`~povsim.study.executors.open_executor`); by default
             serial for one worker, else the local pool.
@@ -269,8 +288,8 @@ def run_comparison(comparison: Comparison, *, store: str | Path | None = None,
         finished, and the others as failed with the error :data:`INTERRUPTED`.
 
     Raises:
-        PovsimError: If ``store`` holds another batch of runs than this comparison's
-            (when resuming), or for a bad executor.
+        PovsimError: If ``store`` holds an unfinished batch (without ``resume``) or
+            another batch than this comparison's (with it), or for a bad executor.
     """
     from povsim.study.sweeps.designs import make_design
     from povsim.study.sweeps.engine import run_sweep
@@ -284,7 +303,7 @@ def run_comparison(comparison: Comparison, *, store: str | Path | None = None,
     with tempfile.TemporaryDirectory(prefix="povsim-compare-") as tmp:
         folder = Path(store) if store is not None else Path(tmp) / STORE
         if not resume:
-            ResultStore(folder).clear()
+            start_afresh(ResultStore(folder))
         started = time.perf_counter()
         report = run_sweep(spec, folder, executor=executor, workers=workers,
                            scheduler=scheduler, resume=resume, progress=progress,
