@@ -59,10 +59,10 @@ from mesa_reference import ReferenceModel, povsim_start  # noqa: E402
 
 from povsim import PovertyModel  # noqa: E402
 from povsim.draws import STREAMS  # noqa: E402
-from povsim.experiments.executors import LocalPoolExecutor  # noqa: E402
 from povsim.model import PHASES  # noqa: E402
 from povsim.params import Parameters  # noqa: E402
-from povsim.runner import RunSpec, run_spec  # noqa: E402
+from povsim.study.executors import LocalPoolExecutor  # noqa: E402
+from povsim.study.runs import PlannedRun, RunSpec, execute  # noqa: E402
 
 TARGET_RATIO = 50.0
 TARGET_SECONDS = 5.0
@@ -273,7 +273,8 @@ def sweep(runs: int, rounds: int = SWEEP_ROUNDS, n: int = SWEEP_HOUSEHOLDS,
     """
     params = Parameters().with_overrides({"population.n_households": n,
                                           "run.end_year": end_year})
-    specs = [RunSpec(params, seed) for seed in range(runs)]
+    specs = [RunSpec(PlannedRun(seed, "speed", "base", 0, seed, seed), params)
+             for seed in range(runs)]
     executors, startup = {}, {}
     for workers in (1, 2):
         started = time.perf_counter()
@@ -285,9 +286,9 @@ def sweep(runs: int, rounds: int = SWEEP_ROUNDS, n: int = SWEEP_HOUSEHOLDS,
         for round_ in range(1, rounds + 1):
             for workers in (1, 2):
                 start = time.perf_counter()
-                results = [r for _, r in executors[workers].map_unordered(run_spec, specs)]
+                results = [r for _, r in executors[workers].map_unordered(execute, specs)]
                 times[workers].append(time.perf_counter() - start)
-                assert all(r.ok for r in results), [r.error_summary for r in results if not r.ok]
+                assert all(r.ok for r in results), [r.error for r in results if not r.ok]
                 per_run[workers].extend(r.seconds for r in results)
             print(f"   round {round_}: {runs} runs of {n:,} households to {end_year}: "
                   f"1 worker {times[1][-1]:.1f} s, 2 workers {times[2][-1]:.1f} s, "

@@ -33,9 +33,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from povsim.experiments import load_results, load_spec
-from povsim.experiments.engine import run_sweep
-from povsim.experiments.store import ResultStore
+from povsim import load_results
+from povsim.study.store import ResultStore
+from povsim.study.sweeps.checks import load_spec
+from povsim.study.sweeps.engine import run_sweep
 
 HOUSEHOLDS = 1000
 YEARS = 3

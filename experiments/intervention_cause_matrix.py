@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from povsim.experiments import load_results
+from povsim import load_results
 
 DEFAULT_FOLDER = Path("results/intervention-cause")
 REFERENCE = "none"

@@ -10,25 +10,21 @@ import pandas as pd
 import pytest
 
 from povsim import ParameterError, Parameters, PovsimError
-from povsim.calibration.calibrate import (
-    CalibrationSpec,
-    Evaluator,
-    FreeParameter,
-    Stage,
-    calibrate,
-    load_spec,
-    write_calibration,
-)
-from povsim.calibration.report import write_validation
-from povsim.calibration.targets import Target, load_targets, measure, select_targets
-from povsim.calibration.validate import validate
 from povsim.cli import main
 from povsim.params import NO_CAMPAIGN
-from povsim.runner import RunResult, simulate
-from povsim.scenario import load_scenario
+from povsim.study.calibration.calibrate import calibrate
+from povsim.study.calibration.evaluations import Evaluator
+from povsim.study.calibration.record import write_calibration
+from povsim.study.calibration.report import write_validation
+from povsim.study.calibration.spec import CalibrationSpec, FreeParameter, Stage, load_spec
+from povsim.study.calibration.targets import Target, load_targets, measure, select_targets
+from povsim.study.calibration.validate import validate
+from povsim.study.runs import simulate
+from povsim.study.scenarios import load_scenario
+from povsim.study.store import ResultStore
 
 ROOT = Path(__file__).resolve().parents[1]
-CALIBRATE_MODULE = importlib.import_module("povsim.calibration.calibrate")  # not the function
+RUNS_MODULE = importlib.import_module("povsim.study.runs")
 SMALL = {"population.n_households": 2000, "population.villages_per_township": 3}
 
 
@@ -276,19 +272,21 @@ def test_spec_overrides_and_stage_counts_are_kept(tmp_path):
 def test_points_rounding_to_the_same_whole_number_share_their_runs(monkeypatch):
     ran = []
 
-    def fake_run(spec):
-        ran.append(spec)
-        return RunResult(spec, pd.DataFrame({"seed": [spec.seed], "year": [2013]}), 0.0)
+    def fake_simulate(params, seed, **kw):
+        ran.append((params.population.head_age_min, seed))
+        return pd.DataFrame({"scenario": [""], "seed": [seed], "year": [2013],
+                             "headcount_rate": [1.0]})
 
-    monkeypatch.setattr(CALIBRATE_MODULE, "run_spec", fake_run)
+    monkeypatch.setattr(RUNS_MODULE, "simulate", fake_simulate)
     evaluator = Evaluator(Parameters(), seeds=(0, 1))
     evaluator.runs({"population.head_age_min": 29.8, "health.p_illness": 0.1})
     evaluator.runs({"population.head_age_min": 30.2, "health.p_illness": 0.1})
     assert evaluator.evaluations == 1
-    assert len(ran) == 2  # one run per seed, once
+    assert ran == [(30, 0), (30, 1)]  # one run per seed, once
     assert evaluator.params({"population.head_age_min": 30.2}).population.head_age_min == 30
     evaluator.runs({"population.head_age_min": 31.0, "health.p_illness": 0.1})
     assert evaluator.evaluations == 2
+    evaluator.close()
 
 
 def test_validation_table_report_and_strict_exit(tmp_path):
@@ -315,7 +313,7 @@ def test_validation_table_report_and_strict_exit(tmp_path):
     assert code == (0 if v.missed.empty else 1)
 
 
-VALIDATE_MODULE = importlib.import_module("povsim.calibration.validate")  # not the function
+VALIDATE_MODULE = importlib.import_module("povsim.study.calibration.validate")  # not the function
 
 
 @pytest.fixture
@@ -324,7 +322,7 @@ def no_runs(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a simulation ran before the input was checked")
 
-    monkeypatch.setattr(VALIDATE_MODULE, "run_seeds", refuse)
+    monkeypatch.setattr(VALIDATE_MODULE, "run_comparison", refuse)
 
 
 def _small_scenario(tmp_path, name="small", extra=""):
@@ -377,3 +375,55 @@ def test_shipped_baseline_meets_its_targets(tmp_path):
                  "--workers", "2", "--out", str(tmp_path), "--counterfactual", "none",
                  "--strict", "--quiet"])
     assert code == 0
+
+
+def test_an_interrupted_validation_resumes_to_the_same_table(tmp_path, monkeypatch):
+    scenario = _small_scenario(tmp_path, extra="[population]\nn_households = 1000\n"
+                                               "villages_per_township = 3\n")
+    whole = validate(scenario, seeds=range(2), progress=False)
+    real = RUNS_MODULE.simulate
+    calls = []
+
+    def stopped(params, seed, **kw):
+        calls.append(seed)
+        if len(calls) == 2:
+            raise KeyboardInterrupt                       # Ctrl-C during the second run
+        return real(params, seed, **kw)
+
+    monkeypatch.setattr(RUNS_MODULE, "simulate", stopped)
+    store = tmp_path / "store"
+    with pytest.raises(KeyboardInterrupt):
+        validate(scenario, seeds=range(2), store=store, progress=False)
+    monkeypatch.setattr(RUNS_MODULE, "simulate", real)
+    assert len(list((store / "runs").glob("run-*.parquet"))) == 1
+    resumed = validate(scenario, seeds=range(2), store=store, resume=True, progress=False)
+    pd.testing.assert_frame_equal(resumed.table, whole.table)
+    pd.testing.assert_frame_equal(resumed.runs, whole.runs)
+
+
+def test_a_calibration_store_resumes_with_the_runs_it_had(tmp_path, monkeypatch):
+    ran = []
+
+    def fake_simulate(params, seed, **kw):
+        ran.append((params.health.p_illness, seed))
+        return pd.DataFrame({"scenario": [""], "seed": [seed], "year": [2013],
+                             "headcount_rate": [params.health.p_illness + seed]})
+
+    monkeypatch.setattr(RUNS_MODULE, "simulate", fake_simulate)
+    store = ResultStore(tmp_path / "store")
+    first = Evaluator(Parameters(), seeds=(0, 1), store=store)
+    a = first.runs({"health.p_illness": 0.1})
+    first.runs({"health.p_illness": 0.2})
+    assert len(ran) == 4
+    again = Evaluator(Parameters(), seeds=(0, 1), store=store, resume=True)
+    pd.testing.assert_frame_equal(again.runs({"health.p_illness": 0.1}), a)
+    again.runs({"health.p_illness": 0.2})
+    again.runs({"health.p_illness": 0.3})
+    assert len(ran) == 6                  # only the new point ran
+    with pytest.raises(PovsimError, match="holds the runs of another calibration"):
+        Evaluator(Parameters(), seeds=(0, 1, 2), store=store, resume=True)
+    with pytest.raises(PovsimError, match="holds an unfinished calibration; add --resume"):
+        Evaluator(Parameters(), seeds=(0, 1), store=store)   # its runs would be lost
+    again.finish()
+    Evaluator(Parameters(), seeds=(0, 1), store=store)       # a finished one: afresh
+    assert store.finished() == set()

@@ -133,7 +133,7 @@ def test_run_accepts_a_scenario_that_extends_another(tmp_path):
 
 
 def test_summaries_are_strict_json_whatever_the_numbers():
-    from povsim.jsonable import jsonable
+    from povsim.util.jsonable import jsonable
 
     value = {"nan": np.float64("nan"), "inf": float("inf"), 3: np.int8(4),
              "rows": (np.float32(0.5), Path("a/b"))}

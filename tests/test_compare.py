@@ -3,27 +3,31 @@ independence from the number of workers, failed runs, and the statistics."""
 
 import json
 import multiprocessing
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from povsim import Parameters
+from povsim import Parameters, PovsimError
 from povsim.cli import main
-from povsim.compare import (
-    Comparison,
-    ComparisonResult,
-    format_value,
-    interval_half_width,
-    summary_table,
-    write_comparison,
-    yearly_table,
-)
 from povsim.metrics import OUTPUTS
 from povsim.params.spec import param_infos
-from povsim.runner import RunResult, RunSpec, iter_runs, run_all
-from povsim.scenario import Scenario, load_scenario
+from povsim.study.compare.comparison import (
+    Comparison,
+    ComparisonResult,
+    RunOutcome,
+    start_afresh,
+)
+from povsim.study.compare.tables import format_value, summary_table, yearly_table
+from povsim.study.compare.write import write_comparison
+from povsim.study.executors import open_executor
+from povsim.study.intervals import interval_half_width
+from povsim.study.scenarios import Scenario, load_scenario
+from povsim.study.store import ResultStore
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -213,16 +217,16 @@ def test_outputs_named_by_the_scenario_restrict_the_tables(scenarios, tmp_path):
 # ------------------------------------------------------------------ failures and mistakes
 def test_a_failed_run_is_reported_and_the_others_are_written(scenarios, tmp_path, monkeypatch,
                                                              capsys):
-    import povsim.runner
+    import povsim.study.runs
 
-    real = povsim.runner.simulate
+    real = povsim.study.runs.simulate
 
     def flaky(params, seed, **kw):
         if kw.get("scenario") == "sicker" and seed == 1:
             raise RuntimeError("simulated breakdown")
         return real(params, seed, **kw)
 
-    monkeypatch.setattr(povsim.runner, "simulate", flaky)
+    monkeypatch.setattr(povsim.study.runs, "simulate", flaky)
     assert compare(scenarios, tmp_path) == 1
     err = capsys.readouterr().err
     assert "1 of 4 runs failed" in err
@@ -313,34 +317,83 @@ def test_missing_spending_outputs_skip_the_figure_with_a_note(tmp_path):
     scenarios = (Scenario("a", params=Parameters()), Scenario("b", params=Parameters()))
     comparison = Comparison(scenarios, (0, 1, 2, 3))
     runs = synthetic_runs()
-    results = tuple(
-        RunResult(RunSpec(Parameters(), seed, name), part.reset_index(drop=True), 0.1)
-        for (name, seed), part in runs.groupby(["scenario", "seed"], sort=False))
-    written = write_comparison(ComparisonResult(comparison, results, 1.0), tmp_path)
+    outcomes = tuple(RunOutcome(name, seed, 0.1)
+                     for name, seed in runs.groupby(["scenario", "seed"], sort=False).groups)
+    written = write_comparison(ComparisonResult(comparison, runs, outcomes, 1.0), tmp_path)
     assert "spending" not in written
     report = (tmp_path / "report.md").read_text()
     assert "No spending figure: the model's outputs have no `spending_total` and " \
            "`cost_per_sustained_exit`" in report
 
 
-def test_run_all_returns_results_in_spec_order():
-    params = Parameters().with_overrides({"population.n_households": 500,
-                                          "population.villages_per_township": 2})
-    specs = [RunSpec(params, seed, "x", years=1) for seed in (3, 1)]
-    results = run_all(specs)
-    assert [r.spec.seed for r in results] == [3, 1]
-    assert all(r.ok for r in results)
-    assert results[0].outputs["seed"].eq(3).all()
+def _double(item):
+    return 2 * item
 
 
-def test_stopping_early_closes_the_worker_pool():
-    params = Parameters().with_overrides({"population.n_households": 500,
-                                          "population.villages_per_township": 2})
-    specs = [RunSpec(params, seed, "x", years=1) for seed in (1, 2, 3)]
-    runs = iter_runs(specs, workers=2)
-    index, first = next(runs)
-    assert multiprocessing.active_children()  # the pool's workers
-    runs.close()
-    assert first.ok
-    assert first.spec is specs[index]
+def test_a_pool_made_for_a_batch_is_closed_and_a_pool_passed_in_is_left_open():
+    with open_executor("local", 1) as made:
+        assert dict(made.map_unordered(_double, [3, 1, 2])) == {3: 6, 1: 2, 2: 4}
+        runs = made.map_unordered(_double, [1, 2, 3])
+        item, result = next(runs)
+        assert multiprocessing.active_children()  # the pool's workers
+        runs.close()                              # stopping early
+    assert result == 2 * item
     assert multiprocessing.active_children() == []
+    with ThreadPoolExecutor(2) as mine:
+        with open_executor(mine) as used:
+            assert dict(used.map_unordered(_double, [4])) == {4: 8}
+        assert mine.submit(_double, 5).result() == 10    # still open
+
+
+# ------------------------------------------------------------------ the one engine
+KILL_AFTER = 2
+"""Runs the killed comparison must have stored before it is killed (of 2 x SEEDS)."""
+
+
+def test_a_comparison_killed_midway_resumes_to_the_same_tables(result, scenarios, tmp_path,
+                                                              kill_when_stored, capsys):
+    out = tmp_path / "killed"
+    command = ["compare", *map(str, scenarios), "--seeds", str(SEEDS), "--years", str(YEARS),
+               "--out", str(out), "--quiet"]
+    process = subprocess.Popen([sys.executable, "-m", "povsim", *command],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    runs = out / "store" / "runs"
+    kill_when_stored(process, runs, KILL_AFTER)
+    stored = len(list(runs.glob("run-*.parquet")))
+    assert KILL_AFTER <= stored < 2 * SEEDS
+    assert compare(scenarios, out) == 2                   # would lose the stored runs
+    assert f"holds an unfinished batch of runs ({stored} of {2 * SEEDS} stored); add " \
+           "--resume" in capsys.readouterr().err
+    assert compare(scenarios, out, "--resume") == 0
+    for name in TABLES:
+        assert (out / name).read_bytes() == (result / name).read_bytes(), name
+    sessions = json.loads((out / "store" / "manifest.json").read_text())["sessions"]
+    assert sessions[-1]["runs_stored_before"] == stored   # the resumed session ran the rest
+
+
+def test_a_comparison_runs_on_a_dask_client_it_is_given(result, scenarios, tmp_path,
+                                                        dask_cluster):
+    import distributed
+
+    import povsim
+
+    with distributed.Client(dask_cluster) as client:
+        compared = povsim.compare(scenarios, seeds=SEEDS, years=YEARS, out=tmp_path,
+                                  executor=client)
+        assert client.status == "running"                 # left open for its owner
+    for name in TABLES:
+        assert (tmp_path / name).read_bytes() == (result / name).read_bytes(), name
+    assert compared.summary().equals(summary_table(compared.runs, ["small", "sicker"]))
+
+
+def test_a_finished_batch_is_replaced_and_an_unfinished_one_is_kept(tmp_path):
+    store = ResultStore(tmp_path / "store")
+    store.write_manifest({"planned_runs": 2})
+    store.write_run(0, synthetic_runs())
+    with pytest.raises(PovsimError, match=r"unfinished batch of runs \(1 of 2 stored\)"):
+        start_afresh(store)
+    assert store.finished() == {0}
+    store.write_run(1, synthetic_runs())
+    start_afresh(store)
+    assert not store.exists()
+    assert store.finished() == set()

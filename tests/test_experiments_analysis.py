@@ -6,9 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from povsim import load_results
 from povsim.cli import main
-from povsim.experiments import load_results
-from povsim.experiments.analysis import sensitivity
+from povsim.study.sweeps.analysis import sensitivity
 
 pytest.importorskip("SALib")
 
@@ -71,8 +71,8 @@ def test_sobol_indices_find_the_parameter_that_matters(sobol_sweep):
 def test_sobol_indices_are_salibs_on_the_point_means_in_design_order(sobol_sweep):
     from SALib.analyze import sobol
 
-    from povsim.experiments.analysis import ANALYSIS_SEED, NUM_RESAMPLES
-    from povsim.experiments.store import ResultStore
+    from povsim.study.store import ResultStore
+    from povsim.study.sweeps.analysis import ANALYSIS_SEED, NUM_RESAMPLES
 
     design = ResultStore(sobol_sweep).read_manifest()["design"]
     results = load_results(sobol_sweep)

@@ -10,8 +10,8 @@ import pytest
 
 import povsim
 from povsim import ParameterError, Parameters, PovertyModel, PovsimError
-from povsim.experiments.outcomes import flow_outputs, outcome_per_run
-from povsim.runner import simulate
+from povsim.study.outcomes import flow_outputs, outcome_per_run
+from povsim.study.runs import simulate
 
 HOUSEHOLDS = 1000
 YEARS = 2

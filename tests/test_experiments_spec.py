@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from povsim import PovsimError
-from povsim.experiments import load_spec, parse_spec
-from povsim.experiments.designs import make_design
-from povsim.experiments.plan import plan_runs
-from povsim.experiments.seeds import SEED_BITS, seed_of, seed_recipe, spawn_seeds
+from povsim.study.seeds import SEED_BITS, seed_of, seed_recipe, spawn_seeds
+from povsim.study.sweeps.checks import load_spec, parse_spec
+from povsim.study.sweeps.designs import make_design
+from povsim.study.sweeps.plan import plan_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = {  # spec -> design points x policies x replications

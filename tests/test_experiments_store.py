@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from povsim import PovsimError
-from povsim.experiments import load_results, load_spec
-from povsim.experiments.engine import run_sweep
-from povsim.experiments.executors import LocalPoolExecutor, SerialExecutor, make_executor
-from povsim.experiments.store import ResultStore, run_name
+from povsim import PovsimError, load_results
+from povsim.study.executors import LocalPoolExecutor, SerialExecutor, make_executor
+from povsim.study.store import ResultStore, run_name
+from povsim.study.sweeps.checks import load_spec
+from povsim.study.sweeps.engine import run_sweep
 
 SPEC = """
 [experiment]
@@ -115,17 +115,17 @@ def test_each_run_is_a_parquet_file_and_the_manifest_has_the_plan(serial_table, 
 
 
 def test_a_failed_run_is_recorded_and_the_others_go_on(tmp_path, monkeypatch, capsys):
-    import povsim.runner
+    import povsim.study.runs
     from povsim.cli import main
 
-    real = povsim.runner.simulate
+    real = povsim.study.runs.simulate
 
     def flaky(params, seed, **kwargs):
         if params.identification.mode == "need_based":
             raise RuntimeError("boom in the model")
         return real(params, seed, **kwargs)
 
-    monkeypatch.setattr(povsim.runner, "simulate", flaky)
+    monkeypatch.setattr(povsim.study.runs, "simulate", flaky)
     spec = write_spec(tmp_path)
     status = main(["sweep", str(spec), "--executor", "serial", "--out", str(tmp_path / "o"),
                    "--quiet"])
@@ -144,7 +144,7 @@ def test_a_failed_run_is_recorded_and_the_others_go_on(tmp_path, monkeypatch, ca
     assert "Traceback" in record["traceback"]
     assert "flaky" in record["traceback"]
     # fixed, a resumed sweep reruns only the failed runs
-    monkeypatch.setattr(povsim.runner, "simulate", real)
+    monkeypatch.setattr(povsim.study.runs, "simulate", real)
     report = run_sweep(load_spec(spec), tmp_path / "o", executor="serial", resume=True)
     assert report.finished == len(failed)
     assert report.complete
@@ -186,23 +186,19 @@ def running(pid: int) -> bool:
         return False
 
 
-def test_a_sweep_killed_midway_resumes_to_the_same_table(tmp_path, uninterrupted):
+def test_a_sweep_killed_midway_resumes_to_the_same_table(tmp_path, uninterrupted,
+                                                         kill_when_stored):
     spec_path = write_stopped_spec(tmp_path)
     out = tmp_path / "killed"
     command = [sys.executable, "-m", "povsim", "sweep", str(spec_path), "--out", str(out),
                "--workers", "2", "--quiet", "--no-figures"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    runs = out / "runs"
-    deadline = time.monotonic() + KILL_TIMEOUT
     workers: list[int] = []
-    while time.monotonic() < deadline and process.poll() is None:
-        workers = children_of(process.pid) or workers
-        if runs.is_dir() and len(list(runs.glob("run-*.parquet"))) >= KILL_AFTER:
-            break
-        time.sleep(POLL_SECONDS)
-    os.kill(process.pid, signal.SIGKILL)                   # kill -9: no clean-up at all
-    process.wait()
-    assert process.returncode == -signal.SIGKILL, process.stderr.read()
+
+    def follow_workers() -> None:
+        workers[:] = children_of(process.pid) or workers
+
+    kill_when_stored(process, out / "runs", KILL_AFTER, follow_workers)
     try:                                                   # the orphaned workers exit
         deadline = time.monotonic() + WORKERS_EXIT_SECONDS
         while time.monotonic() < deadline and any(running(p) for p in workers):
@@ -222,19 +218,15 @@ def test_a_sweep_killed_midway_resumes_to_the_same_table(tmp_path, uninterrupted
     pd.testing.assert_frame_equal(load_results(out), uninterrupted)
 
 
-def test_ctrl_c_stops_a_sweep_that_resumes_to_the_same_table(tmp_path, uninterrupted):
+def test_ctrl_c_stops_a_sweep_that_resumes_to_the_same_table(tmp_path, uninterrupted,
+                                                            wait_for_runs):
     spec_path = write_stopped_spec(tmp_path)
     out = tmp_path / "interrupted"
     command = [sys.executable, "-m", "povsim", "sweep", str(spec_path), "--out", str(out),
                "--workers", "2", "--quiet", "--no-figures"]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
-    runs = out / "runs"
-    deadline = time.monotonic() + KILL_TIMEOUT
-    while time.monotonic() < deadline and process.poll() is None:
-        if runs.is_dir() and len(list(runs.glob("run-*.parquet"))) >= KILL_AFTER:
-            break
-        time.sleep(POLL_SECONDS)
+    wait_for_runs(process, out / "runs", KILL_AFTER)
     running_table = load_results(out)                      # readable while it runs
     assert len(running_table) >= KILL_AFTER * 2
     assert running_table.groupby("run_id")["year"].count().eq(2).all()   # whole runs only
@@ -291,22 +283,19 @@ def test_executors_are_chosen_by_name_with_clear_errors():
 
 
 def test_sweep_runs_on_a_running_dask_cluster_given_by_address(serial_table, tmp_path,
-                                                               capsys):
-    distributed = pytest.importorskip("distributed")
+                                                               capsys, dask_cluster):
     from povsim.cli import main
 
     spec = write_spec(tmp_path)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        status = main(["sweep", str(spec), "--scheduler", cluster.scheduler_address,
-                       "--out", str(tmp_path / "remote"), "--quiet"])
+    status = main(["sweep", str(spec), "--scheduler", dask_cluster.scheduler_address,
+                   "--out", str(tmp_path / "remote"), "--quiet"])
     assert status == 0, capsys.readouterr().err
     pd.testing.assert_frame_equal(load_results(tmp_path / "remote"), serial_table)
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch, capsys):
     pytest.importorskip("distributed")
-    import povsim.experiments.executors as executors
+    import povsim.study.executors as executors
     from povsim.cli import main
 
     monkeypatch.setattr(executors, "DASK_CONNECT_TIMEOUT", "1s")

@@ -13,7 +13,7 @@ import pytest
 from povsim import PovertyModel
 from povsim.params import NO_CAMPAIGN
 from povsim.params.policy import INTERVENTION_NAMES
-from povsim.scenario import load_scenario
+from povsim.study.scenarios import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "scenarios"

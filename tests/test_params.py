@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from povsim import ParameterError, Parameters
@@ -128,3 +129,39 @@ def test_empty_age_ranges_are_reported_with_the_file(low, high):
     assert f"ages.toml: {low} = 50: must not exceed {high} (30)" in str(err.value)
     one_age = Parameters().with_overrides({low: 30, high: 30})  # an inclusive range
     assert one_age.get(low) == one_age.get(high) == 30
+
+
+# ------------------------------------------------------------------ numpy numbers
+@pytest.mark.parametrize(("path", "value", "kind"), [
+    ("post_exit.support_years", np.int64(5), int),
+    ("post_exit.support_years", np.int32(3), int),
+    ("health.p_illness", np.float32(0.25), float),
+    ("health.p_illness", np.float64(0.125), float),
+    ("run.poverty_line", np.int64(2500), float),
+    ("monitoring.enabled", np.True_, bool),
+])
+def test_numpy_numbers_are_numbers_and_are_stored_as_python_values(path, value, kind):
+    p = Parameters().with_overrides({path: value})
+    stored = p.get(path)
+    assert type(stored) is kind
+    assert stored == value
+
+
+def test_numpy_values_in_year_tables_and_as_years():
+    p = Parameters().with_overrides({"health.p_illness": {np.int64(2016): np.float32(0.5)}})
+    assert p.health.p_illness.at(2016) == 0.5
+    assert type(p.health.p_illness.at(2016)) is float
+
+
+@pytest.mark.parametrize(("path", "value", "message"), [
+    ("post_exit.support_years", np.float64(2.5), "must be a whole number"),
+    ("post_exit.support_years", np.int64(-1), "too small"),
+    ("health.p_illness", np.float32(1.5), "too large"),
+    ("health.p_illness", np.float64("nan"), "must be finite"),
+    ("health.p_illness", np.True_, "must be a number"),
+    ("post_exit.support_years", True, "must be a number"),
+    ("monitoring.enabled", np.int64(1), "must be true or false"),
+])
+def test_numpy_numbers_get_the_same_checks(path, value, message):
+    with pytest.raises(ParameterError, match=message):
+        Parameters().with_overrides({path: value})

@@ -9,7 +9,7 @@ import pytest
 from povsim import PovertyModel
 from povsim.governance.places import registered_incidence
 from povsim.params.policy import INTERVENTION_NAMES
-from povsim.scenario import load_scenario
+from povsim.study.scenarios import load_scenario
 from povsim.status import registered_as_poor
 
 ROOT = Path(__file__).resolve().parents[1]

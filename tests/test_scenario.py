@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from povsim import ParameterError, Parameters, PovsimError
+from povsim.docs import render
 from povsim.params.spec import iter_params
-from povsim.scenario import describe_chain, load_scenario, load_scenarios
-from povsim.schema_docs import render
+from povsim.study.scenarios import describe_chain, load_scenario, load_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -303,7 +303,7 @@ def test_load_scenarios_lists_the_problems_of_every_file(tmp_path):
 # ------------------------------------------------------------------ the reference page
 def test_scenario_reference_is_up_to_date():
     text = PAGE.read_text(encoding="utf-8")
-    assert render(text) == text, "docs/scenarios.md is stale: run `python -m povsim.schema_docs`"
+    assert render(text) == text, "docs/scenarios.md is stale: run `python -m povsim.docs`"
 
 
 def test_reference_documents_every_section_and_parameter():

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from povsim import PovertyModel
-from povsim.scenario import load_scenario
+from povsim.study.scenarios import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"population.n_households": 4000}

@@ -8,7 +8,7 @@ import pytest
 
 from povsim import Parameters, PovertyModel
 from povsim.metrics import OUTPUTS
-from povsim.scenario import load_scenario
+from povsim.study.scenarios import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -6,20 +6,40 @@ Quick start::
     model = PovertyModel(rng=42)
     model.run()
     model.outputs()
+
+Batches of runs (:mod:`povsim.study`): :func:`run` (one run, outcomes by name),
+:func:`sweep`, :func:`compare`, :func:`validate`, :func:`calibrate`,
+:func:`load_results`, :func:`sensitivity`. The last four are imported when first used
+(they bring in scipy's optimisers and samplers, which a worker process never needs).
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import import_module
+from typing import Any
 
 from povsim.errors import ParameterError, PovsimError
-from povsim.experiments import run, sweep
 from povsim.model import PovertyModel
 from povsim.params import Parameters
+from povsim.study.api import compare, run, sweep
+from povsim.util.versions import povsim_version
 
-try:
-    __version__ = version("povsim")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+__version__ = povsim_version()
+
+LAZY = {
+    "calibrate": "povsim.study.calibration.calibrate",
+    "validate": "povsim.study.calibration.validate",
+    "load_results": "povsim.study.store",
+    "sensitivity": "povsim.study.sweeps.analysis",
+}
+"""Public names imported when first used, and the module of each."""
 
 __all__ = [
-    "ParameterError", "Parameters", "PovertyModel", "PovsimError", "__version__", "run", "sweep",
+    "ParameterError", "Parameters", "PovertyModel", "PovsimError", "__version__", "calibrate",
+    "compare", "load_results", "run", "sensitivity", "sweep", "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The public names of :data:`LAZY`, imported when first used."""
+    if name in LAZY:
+        return getattr(import_module(LAZY[name]), name)
+    raise AttributeError(f"module 'povsim' has no attribute {name!r}")

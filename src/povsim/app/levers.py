@@ -26,7 +26,7 @@ from povsim.params import Parameters, ParamInfo, describe, is_schedule
 from povsim.params.interventions import TARGETING_MODES
 from povsim.params.policy import INTERVENTION_NAMES
 from povsim.params.spec import TOO_LARGE, TOO_SMALL, number_problem
-from povsim.scenario import Scenario, load_scenario
+from povsim.study.scenarios import Scenario, load_scenario
 
 SCENARIOS_ENV = "POVSIM_SCENARIOS"
 """Environment variable naming the folder of scenario files offered by the page."""

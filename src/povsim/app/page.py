@@ -40,7 +40,7 @@ from povsim.app.levers import (
 )
 from povsim.errors import PovsimError
 from povsim.model import PovertyModel
-from povsim.scenario import Scenario
+from povsim.study.scenarios import Scenario
 
 TITLE = "povsim: targeted poverty alleviation explorer"
 

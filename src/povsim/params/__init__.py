@@ -2,7 +2,7 @@
 
 ``Parameters()`` is the full default parameter tree. Change it with
 :meth:`Parameters.with_overrides` (dotted paths; every problem reported at once)
-or by loading a scenario file (:mod:`povsim.scenario`).
+or by loading a scenario file (:mod:`povsim.study.scenarios`).
 """
 
 from __future__ import annotations

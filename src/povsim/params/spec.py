@@ -17,13 +17,14 @@ Overrides (from a scenario file, the Python API or the command line) go through
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Self
 
 from povsim.errors import ParameterError, Problem
+from povsim.util.hints import did_you_mean
+from povsim.util.values import is_bool, is_number, is_whole
 
 Kind = type  # bool, int, float, str or tuple
 
@@ -258,14 +259,12 @@ def check_value(path: str, info: ParamInfo, value: Any, file: str | None = None)
 
     kind = info.kind
     if kind is bool:
-        return [] if isinstance(value, bool) else problem("must be true or false")
+        return [] if is_bool(value) else problem("must be true or false")
     if kind is str:
         if not isinstance(value, str):
             return problem("must be text")
         if info.choices and value not in info.choices:
-            hint = difflib.get_close_matches(value, info.choices, n=1)
-            did = f" (did you mean {hint[0]!r}?)" if hint else ""
-            return problem(f"unknown choice{did}")
+            return problem(f"unknown choice{did_you_mean(value, info.choices)}")
         return []
     if kind is tuple:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
@@ -287,13 +286,17 @@ def number_problem(info: ParamInfo, value: Any) -> str | None:
         info: The declaration (its kind, low and high).
         value: The value to check.
 
+    Any real number is a number, numpy's included (``np.float32(0.1)``,
+    ``np.int64(5)``); a whole number is any integral one. ``True`` and ``False`` are
+    not numbers.
+
     Returns:
         ``None`` if allowed, else the reason: "must be a number", "must be a whole
         number", "must be finite", :data:`TOO_SMALL` or :data:`TOO_LARGE`.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not is_number(value):
         return "must be a number"
-    if info.kind is int and not isinstance(value, int):
+    if info.kind is int and not is_whole(value):
         return "must be a whole number"
     if not math.isfinite(value):
         return "must be finite"
@@ -305,29 +308,28 @@ def number_problem(info: ParamInfo, value: Any) -> str | None:
 
 
 def coerce(info: ParamInfo, value: Any) -> Any:
-    """Convert a checked value to the parameter's kind (ints to floats, lists to tuples)."""
+    """Convert a checked value to the parameter's kind as a plain Python value.
+
+    Whole numbers become ``int`` and numbers ``float`` (numpy scalars included), numpy
+    booleans ``bool``, lists tuples.
+    """
     if info.kind is float:
         return float(value)
+    if info.kind is int:
+        return int(value)
+    if info.kind is bool:
+        return bool(value)
     if info.kind is tuple:
         return tuple(value)
     return value
 
 
 def _parse_year(key: Any) -> int | None:
-    if isinstance(key, bool):
-        return None
-    if isinstance(key, int):
-        return key
+    if is_whole(key):
+        return int(key)
     if isinstance(key, str) and key.strip().isdigit():
         return int(key)
     return None
-
-
-def did_you_mean(path: str, known: list[str]) -> str:
-    """A " (did you mean 'x'?)" hint for an unknown ``path`` among ``known`` ones, or ""."""
-    leaf_matches = [k for k in known if k.rsplit(".", 1)[-1] == path.rsplit(".", 1)[-1]]
-    hint = leaf_matches[:1] or difflib.get_close_matches(path, known, n=1, cutoff=0.6)
-    return f" (did you mean {hint[0]!r}?)" if hint else ""
 
 
 def _set_path(section: Section, parts: list[str], value: Any) -> Section:

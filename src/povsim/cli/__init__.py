@@ -1,0 +1,63 @@
+"""The ``povsim`` command line: it parses arguments and calls the library.
+
+Each module holds some commands: it parses their arguments and calls :mod:`povsim.study`
+or :mod:`povsim.app`; nothing in the library imports the command line.
+
+Mistakes in input (a missing file, an unknown parameter, a value out of range) are
+reported in one clear message, without a traceback, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from collections.abc import Sequence
+
+from povsim.cli import app, calibration, compare, run, sweeps
+from povsim.cli.options import INTERRUPTED_STATUS, parse_assignment
+from povsim.errors import PovsimError
+
+__all__ = ["build_parser", "main", "parse_assignment"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``povsim`` command."""
+    parser = argparse.ArgumentParser(
+        prog="povsim",
+        description="Agent-based simulation of targeted poverty alleviation.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run.add_subcommands(sub)            # run, check, params, outputs
+    compare.add_subcommand(sub)
+    calibration.add_subcommands(sub)    # validate, calibrate
+    app.add_subcommand(sub)
+    sweeps.add_subcommands(sub)         # sweep, results, analyze
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``povsim`` command.
+
+    Args:
+        argv: Arguments (``sys.argv[1:]`` if omitted).
+
+    Returns:
+        Exit status: 0 on success, 2 on a user error.
+    """
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv)
+    args.command_line = shlex.join(["povsim", *argv])
+    try:
+        return args.func(args)
+    except PovsimError as exc:
+        print(f"povsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("povsim: interrupted", file=sys.stderr)
+        return INTERRUPTED_STATUS
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

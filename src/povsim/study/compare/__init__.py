@@ -1,0 +1,1 @@
+"""Comparing scenarios over the same seeds: the runs, their tables, figures and report."""

@@ -1,0 +1,184 @@
+"""The tables of a comparison: means over seeds with intervals, paired differences.
+
+Every table takes the runs (one row per scenario, seed and year: ``scenario``,
+``seed``, ``year``, the outputs). :func:`yearly_table` gives the mean of each output by
+scenario and year with its 95% interval; :func:`summary_table` the end-year value of
+every output and the total of every flow (:func:`povsim.study.outcomes.total`), with
+the difference from the first scenario paired by seed; :func:`parameter_table` every
+parameter of every scenario as run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from povsim.study.intervals import mean_intervals
+from povsim.study.outcomes import flow_outputs, output_units, total_unit, totals
+from povsim.study.scenarios import Scenario
+
+ID_COLUMNS = ("scenario", "seed")
+"""Columns that identify a run in a comparison's tables, before ``year`` and the outputs."""
+
+STATISTICS = ("end_year", "total")
+"""Statistics of the summary: the value in the end year, and the total over the
+simulated years (flows only: every output whose unit is per year)."""
+
+
+def output_columns(runs: pd.DataFrame) -> list[str]:
+    """The numeric output columns of a runs table (not scenario, seed or year)."""
+    return [c for c in runs.columns
+            if c not in (*ID_COLUMNS, "year") and pd.api.types.is_numeric_dtype(runs[c])]
+
+
+def _unit(name: str) -> str:
+    return output_units().get(name, "")
+
+
+def _ordered(table: pd.DataFrame, orders: Mapping[str, Sequence[str]],
+             by: Sequence[str]) -> pd.DataFrame:
+    """Sort ``table`` by ``by``, text columns in the given orders, and reset the index."""
+    keys = {c: table[c].map({v: i for i, v in enumerate(order)}) for c, order in orders.items()}
+    sort = pd.DataFrame({c: keys.get(c, table[c]) for c in by})
+    return table.iloc[np.lexsort([sort[c].to_numpy() for c in reversed(by)])].reset_index(
+        drop=True)
+
+
+def yearly_table(runs: pd.DataFrame, scenarios: Sequence[str],
+                 outputs: Sequence[str] | None = None) -> pd.DataFrame:
+    """Mean of each output by scenario and year over seeds, with its 95% interval.
+
+    Args:
+        runs: Yearly outputs of the runs (scenario, seed, year, outputs).
+        scenarios: Scenario names in the order wanted.
+        outputs: Outputs to include (every numeric output if omitted).
+
+    Returns:
+        A tidy table: scenario, year, output, unit, mean, ci_low, ci_high, n (seeds
+        with a value); ordered by scenario, output, year.
+    """
+    outputs = list(outputs) if outputs is not None else output_columns(runs)
+    long = runs.melt(id_vars=[*ID_COLUMNS, "year"], value_vars=outputs, var_name="output",
+                     value_name="value")
+    table = mean_intervals(long.groupby(["scenario", "output", "year"])["value"]).reset_index()
+    table.insert(3, "unit", table["output"].map(_unit))
+    table = table[["scenario", "year", "output", "unit", "mean", "ci_low", "ci_high", "n"]]
+    return _ordered(table, {"scenario": scenarios, "output": outputs},
+                    ["scenario", "output", "year"])
+
+
+def per_run_values(runs: pd.DataFrame, outputs: Sequence[str] | None = None) -> pd.DataFrame:
+    """Each run's summary values: the end-year value of every output, the total of flows.
+
+    Args:
+        runs: Yearly outputs of the runs.
+        outputs: Outputs to include (every numeric output if omitted).
+
+    Returns:
+        Columns scenario, seed, output, statistic (``end_year`` or ``total``), period
+        (``"2020"`` or ``"2013-2020"``), value.
+    """
+    outputs = list(outputs) if outputs is not None else output_columns(runs)
+    start, end = int(runs["year"].min()), int(runs["year"].max())
+    last = runs[runs["year"] == end].melt(id_vars=list(ID_COLUMNS), value_vars=outputs,
+                                          var_name="output", value_name="value")
+    last["statistic"], last["period"] = "end_year", str(end)
+    flows = [o for o in flow_outputs() if o in outputs]
+    parts = [last]
+    if flows:
+        total = (totals(runs, flows, list(ID_COLUMNS), sort=False).reset_index()
+                 .melt(id_vars=list(ID_COLUMNS), var_name="output", value_name="value"))
+        total["statistic"], total["period"] = "total", f"{start + 1}-{end}"
+        parts.append(total)
+    return pd.concat(parts, ignore_index=True)[
+        [*ID_COLUMNS, "output", "statistic", "period", "value"]]
+
+
+def summary_table(runs: pd.DataFrame, scenarios: Sequence[str],
+                  outputs: Sequence[str] | None = None) -> pd.DataFrame:
+    """End-year (and total) values by scenario, with differences from the first scenario.
+
+    Differences are paired by seed (each seed's value minus the reference's value with
+    the same seed), which common random numbers make precise.
+
+    Args:
+        runs: Yearly outputs of the runs.
+        scenarios: Scenario names in order; the first is the reference.
+        outputs: Outputs to include (every numeric output if omitted).
+
+    Returns:
+        A tidy table: scenario, output, statistic, period, unit, mean, ci_low, ci_high,
+        n, diff, diff_ci_low, diff_ci_high, n_pairs.
+    """
+    outputs = list(outputs) if outputs is not None else output_columns(runs)
+    values = per_run_values(runs, outputs)
+    keys = ["output", "statistic", "period"]
+    reference = values[values["scenario"] == scenarios[0]][["seed", *keys, "value"]]
+    paired = values.merge(reference.rename(columns={"value": "reference"}),
+                          on=["seed", *keys], how="left")
+    paired["diff"] = paired["value"] - paired["reference"]
+    group = paired.groupby(["scenario", *keys])
+    table = pd.concat([mean_intervals(group["value"]), mean_intervals(group["diff"], "diff_")],
+                      axis=1).reset_index()
+    table = table.rename(columns={"diff_mean": "diff", "diff_n": "n_pairs"})
+    units = table["output"].map(_unit)
+    is_total = table["statistic"] == "total"
+    units[is_total] = units[is_total].map(total_unit)
+    table.insert(4, "unit", units)
+    table = _ordered(table, {"scenario": scenarios, "output": outputs,
+                             "statistic": STATISTICS}, ["statistic", "output", "scenario"])
+    return table[["scenario", "output", "statistic", "period", "unit", "mean", "ci_low",
+                  "ci_high", "n", "diff", "diff_ci_low", "diff_ci_high", "n_pairs"]]
+
+
+def table_outputs(scenarios: Sequence[Scenario], runs: pd.DataFrame) -> list[str]:
+    """Outputs for the tables: those the scenarios ask for, or every output.
+
+    Args:
+        scenarios: The scenarios (their ``outputs`` fields).
+        runs: The runs (for the outputs available).
+
+    Returns:
+        Output names in the runs' column order.
+    """
+    available = output_columns(runs)
+    wanted = {name for s in scenarios for name in s.outputs}
+    chosen = [o for o in available if o in wanted]
+    return chosen or available
+
+
+def parameter_table(scenarios: Sequence[Scenario]) -> pd.DataFrame:
+    """Every parameter of every scenario as run: one row a parameter, one column a scenario.
+
+    Args:
+        scenarios: The scenarios.
+
+    Returns:
+        Columns ``parameter``, ``unit`` and one per scenario; year schedules are written
+        as ``{2012 = 0.07, 2016 = 0.12}``.
+    """
+    from povsim.params.spec import flatten, param_infos
+
+    infos = param_infos(scenarios[0].params)
+    columns = {s.name: flatten(s.params, s.params.run.start_year) for s in scenarios}
+    return pd.DataFrame({
+        "parameter": list(infos),
+        "unit": [info.unit for info in infos.values()],
+        **{name: [format_value(values.get(p)) for p in infos] for name, values in columns.items()},
+    })
+
+
+def format_value(value: Any) -> str:
+    """A parameter value as written in a scenario file (year tables as ``{2016 = 0.1}``)."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k} = {format_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    return str(value)
+
+

@@ -1,0 +1,1 @@
+"""Utilities the other layers share: atomic files, JSON-safe values, hints, versions."""
