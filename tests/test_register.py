@@ -9,8 +9,8 @@ import pytest
 from povsim import PovertyModel
 from povsim.governance.places import registered_incidence
 from povsim.params.policy import INTERVENTION_NAMES
-from povsim.study.scenarios import load_scenario
 from povsim.status import registered_as_poor
+from povsim.study.scenarios import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
