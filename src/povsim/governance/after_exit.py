@@ -18,7 +18,8 @@ whose verified income is back at ``alert_ratio`` x line or above, with no new sh
 has its risk cleared and returns to its previous status.
 
 The year's sustained and lasting exits, and exited households that fell back (true
-returns, split by whether monitoring had flagged them), are counted here too.
+returns, split by whether monitoring had flagged them), are counted last, after the
+year's help: a fall that monitoring caught and relieved within the year is prevented.
 """
 
 from __future__ import annotations
@@ -40,13 +41,13 @@ def follow_up_exits(model: PovertyModel) -> None:
     reg = model.registry
     if not reg.built:
         return
-    _track_fell_back(model)
     _withdraw_support(model)
     if model.p.monitoring.enabled:
         _monitor(model)
     else:
         _release_monitored(model, np.flatnonzero(
             model.households.reg_status == RegStatus.MONITORED), count=False)
+    _track_fell_back(model)  # after the year's help: a fall caught and relieved is prevented
 
 
 def _track_fell_back(model: PovertyModel) -> None:
