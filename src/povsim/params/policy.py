@@ -675,11 +675,12 @@ class MonitoringParams(Section):
         source="assumption",
     )
     relief_per_person: float = param(
-        1500.0, unit="yuan/person", low=0.0, high=1e6,
-        doc="Most temporary assistance paid, per member, to a household when it is flagged: "
-        "it fills the household's gap to the line up to this (from the dibao allocation).",
-        source="temporary assistance (linshi jiuzhu) for households in sudden hardship; "
-        "assumption for the cap",
+        3000.0, unit="yuan/person", low=0.0, high=1e6,
+        doc="Most help paid, per member, to a household when it is flagged: it fills the "
+        "household's gap to the line up to this (from the dibao allocation).",
+        source="temporary assistance (linshi jiuzhu) and medical assistance for households "
+        "in sudden hardship, the help the 2020 monitoring mechanism triggered; assumption "
+        "for the cap",
     )
 
 
