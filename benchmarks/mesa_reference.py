@@ -683,7 +683,10 @@ class ReferenceModel(mesa.Model):
             return a.known_or_true_pc(), a.row
 
         supported = sorted(self.agents.select(lambda a: a.supported), key=priority)
-        followed = sorted(self.agents.select(lambda a: a.followed), key=priority)
+        # exited households apply when enrolled (the review) or below their standard
+        followed = sorted(self.agents.select(
+            lambda a: a.followed and (a.enrolled or a.stable_pc() < a.dibao_standard())),
+            key=priority)
         money = self.available * (1 + 1e-12)
         committed = 0.0
         for a in supported + followed:  # everyone is means-tested on this year's income

@@ -122,7 +122,7 @@ def test_measures_give_one_value_per_seed():
 def _recover(base, truth, free, targets_of, start, seeds=(0, 1, 2)):
     """Synthetic targets from a run with known values; calibrate from ``start``."""
     runs = pd.concat([simulate(base.with_overrides(truth), s) for s in seeds])
-    stage = Stage("recover", free, tuple(targets_of(runs)), max_evaluations=50, starts=8)
+    stage = Stage("recover", free, tuple(targets_of(runs)), max_evaluations=50, starts=16)
     spec = CalibrationSpec("synthetic", Path("base.toml"), Path("fit.toml"), seeds, (stage,))
     return calibrate(spec, base=base.with_overrides(start), progress=False)
 

@@ -48,6 +48,9 @@ def places_exit(model: PovertyModel) -> None:
     if year < c.exit_start_year or not model.registry.built:
         return
     hh, v, counties = model.households, model.villages, model.counties
+    waiting = v.poor_village & (v.exit_year < 0)
+    if not counties.still_poor().any() and not waiting.any():
+        return
     threshold = np.where(counties.west, np.float32(c.exit_incidence_west),
                          np.float32(c.exit_incidence))
     village_of = hh.village_index()
@@ -60,7 +63,6 @@ def places_exit(model: PovertyModel) -> None:
     counties.exit_year[passed] = year
     model.registry.counts.county_exits += len(passed)
 
-    waiting = v.poor_village & (v.exit_year < 0)
     if not waiting.any():
         return
     incidence = registered_incidence(model, hh.origin_village, v.n)
@@ -83,11 +85,12 @@ def _check_passes(model: PovertyModel, county_of: np.ndarray,
     rng = model.streams.exit
     line = np.float32(model.p.run.poverty_line)
     poor_now = hh.income_pc < line
+    exited_ever = reg.has_exited()
     passes = np.ones(len(applying), bool)
     for k, county in enumerate(applying):
         rows = order[starts[county]:starts[county + 1]]
         sample = rng.choice(rows, size=min(c.check_sample, len(rows)), replace=False)
-        exited = sample[reg.has_exited()[sample]]
+        exited = sample[exited_ever[sample]]
         wrong = np.count_nonzero(poor_now[exited])
         missed = np.count_nonzero(poor_now[sample] & (hh.reg_status[sample] == RegStatus.NEVER))
         passes[k] = (wrong <= c.check_max_error * max(len(exited), 1)

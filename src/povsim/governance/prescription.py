@@ -195,7 +195,7 @@ def prescribe_and_deliver(model: PovertyModel) -> None:
                 if followed is None:
                     followed = priority_order(model, np.flatnonzero(
                         reg.support_kept & (hh.reg_status == RegStatus.EXITED)))
-                pool = np.concatenate([pool, followed])
+                pool = np.concatenate([pool, iv.seekers(followed)])
             if mode == "by_cause":
                 calls = cause_calls_for(model, iv.name)
                 pool = pool[(hh.diagnosed_causes[pool] & calls) > 0]

@@ -97,6 +97,13 @@ class Intervention:
         The model recomputes every household's net income from its parts afterwards.
         """
 
+    def seekers(self, rows: np.ndarray) -> np.ndarray:
+        """Of exited households whose support is kept (``rows``), those who seek it this year.
+
+        Default: all of them.
+        """
+        return rows
+
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` may receive the intervention now (bool mask)."""
         raise NotImplementedError

@@ -1,6 +1,8 @@
 """The backstop by its rules: the dibao and extreme-poverty (five-guarantee) support.
 
-Every year, supported households are means-tested. Assessed per-capita income is the
+Every year, supported households are means-tested, and exited households whose
+support is kept when they are enrolled or their stable income has fallen below their
+standard (they apply). Assessed per-capita income is the
 income cadres verified this year (before the dibao; a household not yet verified this
 year is verified by the means test), less the disregarded share of own
 earnings, plus earnings imputed to able members without work (the labour rule). A
@@ -113,6 +115,16 @@ class Dibao(Intervention):
         return self.assessed_income(rows) < self.standards(rows)
 
     # ------------------------------------------------------------- hooks
+    @override
+    def seekers(self, rows: np.ndarray) -> np.ndarray:
+        """Exited households who apply: enrolled already, or stable income below standard.
+
+        Enrolled households face the yearly review; others know their own income and
+        apply when it has fallen below their county's standard.
+        """
+        below = self.model.households.stable_pc(rows) < self.standards(rows)
+        return rows[below | self.enrolled[rows]]
+
     @override
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         return ~self.enrolled[rows] & self.eligible_now(rows)
