@@ -6,20 +6,22 @@ Quick start::
     model = PovertyModel(rng=42)
     model.run()
     model.outputs()
+
+``PovertyModel``, ``Parameters``, ``run``, ``sweep`` and ``__version__`` are imported
+on first use, so that ``povsim --help`` does not wait for numpy, pandas and Mesa.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from povsim.errors import ParameterError, PovsimError
-from povsim.experiments import run, sweep
-from povsim.model import PovertyModel
-from povsim.params import Parameters
-
-try:
-    __version__ = version("povsim")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+from povsim.lazy import import_on_first_use
 
 __all__ = [
     "ParameterError", "Parameters", "PovertyModel", "PovsimError", "__version__", "run", "sweep",
 ]
+
+import_on_first_use(__name__, {
+    "PovertyModel": "povsim.model",
+    "Parameters": "povsim.params",
+    "run": "povsim.experiments",
+    "sweep": "povsim.experiments",
+    "__version__": "povsim._version",
+})

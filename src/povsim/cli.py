@@ -2,6 +2,9 @@
 
 Mistakes in input (a missing file, an unknown parameter, a value out of range) are
 reported in one clear message, without a traceback, with exit status 2.
+
+Heavy modules (numpy, pandas, matplotlib, Mesa, the model) are imported inside the
+command that uses them, so that ``povsim --help`` answers at once.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from povsim.errors import PovsimError
+from povsim.progress import add_progress_option, show_progress
 
 PROGRESS_MIN_HOUSEHOLDS = 100_000
-"""Runs with at least this many households show a progress bar over years by default."""
+"""Runs with at least this many households show a progress bar over years on a terminal."""
 
 DEFAULT_SEEDS = 5
 """Seeds per scenario in ``povsim compare`` unless ``--seeds`` says otherwise."""
@@ -68,9 +72,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     model = PovertyModel(params, rng=args.seed)
     setup = time.perf_counter() - started
-    show = not args.quiet and (args.progress
-                               or params.population.n_households >= PROGRESS_MIN_HOUSEHOLDS)
-    model.run(years=args.years, progress=show)
+    large = params.population.n_households >= PROGRESS_MIN_HOUSEHOLDS
+    model.run(years=args.years, progress=show_progress(args, default=large))
     elapsed = time.perf_counter() - started
     paths = write_run(
         model, out, title=f"{scenario.name} (seed {args.seed})",
@@ -144,7 +147,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(f"comparing {', '.join(comparison.names)}: {runs} runs "
               f"({len(seeds)} seeds each) with {args.workers} worker"
               f"{'s' if args.workers != 1 else ''}", file=sys.stderr)
-    result = run_comparison(comparison, workers=args.workers, progress=not args.quiet)
+    result = run_comparison(comparison, workers=args.workers, progress=show_progress(args))
     paths = write_comparison(result, args.out, command=args.command_line,
                              reproduce=reproduce_command(args))
     if result.interrupted:
@@ -235,15 +238,36 @@ def _cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: print povsim's version and exit (read only when asked for)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 **kwargs: Any):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        from povsim._version import __version__
+
+        print(f"povsim {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``povsim`` command."""
     parser = argparse.ArgumentParser(
         prog="povsim",
         description="Agent-based simulation of targeted poverty alleviation.",
     )
+    parser.add_argument("--version", action=_VersionAction,
+                        help="print the version of povsim and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run one scenario with one seed and write its results")
+    run = sub.add_parser(
+        "run", help="run one scenario with one seed and write its results",
+        description="Run one scenario with one seed to its end year (or --years), then "
+        "write the yearly outputs (timeseries.csv), a summary (summary.json) and a "
+        "headcount figure into --out, and print the headcount by year.")
     run.add_argument("scenario", help="scenario TOML file (see scenarios/)")
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--out", default="results/run", help="output folder (default results/run)")
@@ -251,11 +275,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="years to simulate (default: to the scenario's end year)")
     run.add_argument("--set", action="append", metavar="PATH=VALUE",
                      help="override a parameter, e.g. --set health.p_illness=0.1 (repeatable)")
-    run.add_argument("--progress", action="store_true", help="always show a progress bar")
-    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    run.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="show a progress bar over years, or not (default: for runs of "
+        f"{PROGRESS_MIN_HOUSEHOLDS:,} households or more, when standard error is a terminal)")
+    run.add_argument("--quiet", action="store_true",
+                     help="print nothing but errors (and no progress bar)")
     run.set_defaults(func=_cmd_run)
 
-    check = sub.add_parser("check", help="check scenario files without running them")
+    check = sub.add_parser(
+        "check", help="check scenario files without running them",
+        description="Load each scenario file (and the files it extends) and check every "
+        "parameter; list every problem of every file. Notes where a file's year table "
+        "replaces the one it inherits. Exit status 2 if any file is invalid.")
     check.add_argument("files", nargs="+", metavar="FILE", help="scenario TOML files")
     check.set_defaults(func=_cmd_check)
 
@@ -280,14 +312,22 @@ def build_parser() -> argparse.ArgumentParser:
                          help="years to simulate (default: to the scenarios' end year)")
     compare.add_argument("--set", action="append", metavar="PATH=VALUE",
                          help="override a parameter in every scenario (repeatable)")
-    compare.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_progress_option(compare)
+    compare.add_argument("--quiet", action="store_true",
+                         help="print nothing but errors (and no progress bar)")
     compare.set_defaults(func=_cmd_compare)
 
-    params = sub.add_parser("params", help="list every parameter with its default and unit")
+    params = sub.add_parser(
+        "params", help="list every parameter with its default and unit",
+        description="List every parameter a scenario file can set: its path, default "
+        "value, unit and meaning (see docs/ODD.md for sources).")
     params.add_argument("search", nargs="?", default="", help="only those matching this text")
     params.set_defaults(func=_cmd_params)
 
-    outputs = sub.add_parser("outputs", help="list every yearly output with its unit")
+    outputs = sub.add_parser(
+        "outputs", help="list every yearly output with its unit",
+        description="List every yearly output of a run (the columns of timeseries.csv): "
+        "its name, unit and meaning.")
     outputs.add_argument("search", nargs="?", default="", help="only those matching this text")
     outputs.set_defaults(func=_cmd_outputs)
 

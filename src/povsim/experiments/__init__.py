@@ -17,10 +17,18 @@ Modules: :mod:`~povsim.experiments.spec` (specs), :mod:`~povsim.experiments.chec
 :mod:`~povsim.experiments.figures`, :mod:`~povsim.experiments.cli`.
 """
 
-from povsim.experiments.analysis import sensitivity
-from povsim.experiments.api import run, sweep
-from povsim.experiments.spec import ExperimentSpec, load_spec, parse_spec
-from povsim.experiments.store import load_results
+from povsim.lazy import import_on_first_use
 
 __all__ = ["ExperimentSpec", "load_results", "load_spec", "parse_spec", "run", "sensitivity",
            "sweep"]
+
+# Imported on first use: the command line imports this package to add its subcommands.
+import_on_first_use(__name__, {
+    "sensitivity": "povsim.experiments.analysis",
+    "run": "povsim.experiments.api",
+    "sweep": "povsim.experiments.api",
+    "ExperimentSpec": "povsim.experiments.spec",
+    "load_spec": "povsim.experiments.spec",
+    "parse_spec": "povsim.experiments.spec",
+    "load_results": "povsim.experiments.store",
+})

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from povsim.errors import PovsimError
+from povsim.progress import add_progress_option, show_progress
 
 FAILED_STATUS = 1
 """Exit status when some runs failed (the others are stored)."""
@@ -54,7 +55,9 @@ def add_subcommands(sub: Any) -> None:
                        help="continue the sweep in --out, skipping the runs stored")
     sweep.add_argument("--no-figures", action="store_true",
                        help="do not draw the spec's figures and analyses at the end")
-    sweep.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_progress_option(sweep)
+    sweep.add_argument("--quiet", action="store_true",
+                       help="print nothing but errors (and no progress bar)")
     sweep.set_defaults(func=cmd_sweep)
 
     results = sub.add_parser(
@@ -114,7 +117,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     executor = args.executor or ("dask" if args.scheduler else DEFAULT_EXECUTOR)
     report = run_sweep(spec, out, executor=executor, workers=args.workers,
                        scheduler=args.scheduler, resume=args.resume,
-                       progress=not args.quiet, command=getattr(args, "command_line", ""),
+                       progress=show_progress(args),
+                       command=getattr(args, "command_line", ""),
                        design=design)
     if report.interrupted:
         print(f"povsim: interrupted; {report.stored} of {report.planned} runs are stored in "
