@@ -102,6 +102,21 @@ def test_check_validates_without_running(tmp_path, capsys):
     assert f"ok: {child} (scenario child, extends {BASELINE} -> {campaign})" in out
 
 
+def test_check_notes_a_year_table_that_replaces_the_parents(tmp_path, capsys):
+    child = tmp_path / "child.toml"
+    child.write_text(f'[scenario]\nextends = "{Path(BASELINE).as_posix()}"\n'
+                     "[interventions.dibao]\nstandard = {2016 = 2500}\n")
+    assert main(["check", str(child)]) == 0
+    campaign = Path(BASELINE).with_name("campaign.toml")
+    assert (f"  note: {child}: interventions.dibao.standard: this file's year table replaces "
+            f"the one of {campaign} ({{2013 = 1600, 2014 = 1700, 2015 = 1900, 2016 = 2100, "
+            "2017 = 2200, 2018 = 2400, 2019 = 2650, 2020 = 3000}) from 2016 on (its changes "
+            "in 2016, 2017, 2018, 2019 and 2020 no longer apply); in force: {2012 = 3000, "
+            "2013 = 1600, 2014 = 1700, 2015 = 1900, 2016 = 2500}\n") in capsys.readouterr().out
+    assert main(["run", str(child), "--years", "1", "--out", str(tmp_path / "o"), *SMALL]) == 0
+    assert f"povsim: note: {child}: interventions.dibao.standard" in capsys.readouterr().err
+
+
 def test_check_lists_every_problem_of_every_file_and_exits_2(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text("[health]\np_ilness = 0.1\np_illness = 3\n")

@@ -61,6 +61,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from povsim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    if not args.quiet:
+        print_notes([scenario])
     overrides = dict(parse_assignment(a) for a in args.set or [])
     params = scenario.params.with_overrides(overrides, file="--set") if overrides \
         else scenario.params
@@ -114,9 +116,21 @@ def _cmd_check(args: argparse.Namespace) -> int:
             extends = f", extends {describe_chain(scenario).split(' -> ', 1)[1]}" \
                 if scenario.extends else ""
             print(f"ok: {path} (scenario {scenario.name}{extends})")
+            for note in scenario.notes:
+                print(f"  note: {note}")
     if bad and len(args.files) > 1:
         print(f"povsim: {bad} of {len(args.files)} files invalid", file=sys.stderr)
     return 2 if bad else 0
+
+
+def print_notes(scenarios: Sequence[Any]) -> None:
+    """Print the notes of scenarios (year tables that replace inherited ones) to stderr.
+
+    Args:
+        scenarios: Loaded :class:`~povsim.scenario.Scenario` objects.
+    """
+    for note in dict.fromkeys(n for scenario in scenarios for n in scenario.notes):
+        print(f"povsim: note: {note}", file=sys.stderr)
 
 
 def check_seed_options(args: argparse.Namespace) -> None:
@@ -144,6 +158,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                                     overrides=overrides)
     runs = len(comparison.scenarios) * len(seeds)
     if not args.quiet:
+        print_notes(comparison.scenarios)
         print(f"comparing {', '.join(comparison.names)}: {runs} runs "
               f"({len(seeds)} seeds each) with {args.workers} worker"
               f"{'s' if args.workers != 1 else ''}", file=sys.stderr)
