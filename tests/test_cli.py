@@ -103,18 +103,19 @@ def test_check_validates_without_running(tmp_path, capsys):
 
 
 def test_check_notes_a_year_table_that_replaces_the_parents(tmp_path, capsys):
+    parent = tmp_path / "parent.toml"
+    parent.write_text(f'[scenario]\nextends = "{Path(BASELINE).as_posix()}"\n'
+                      "[health]\np_illness = {2014 = 0.08, 2018 = 0.06}\n")
     child = tmp_path / "child.toml"
-    child.write_text(f'[scenario]\nextends = "{Path(BASELINE).as_posix()}"\n'
-                     "[interventions.dibao]\nstandard = {2016 = 2500}\n")
+    child.write_text('[scenario]\nextends = "parent.toml"\n[health]\np_illness = {2016 = 0.1}\n')
     assert main(["check", str(child)]) == 0
-    campaign = Path(BASELINE).with_name("campaign.toml")
-    assert (f"  note: {child}: interventions.dibao.standard: this file's year table replaces "
-            f"the one of {campaign} ({{2013 = 1600, 2014 = 1700, 2015 = 1900, 2016 = 2100, "
-            "2017 = 2200, 2018 = 2400, 2019 = 2650, 2020 = 3000}) from 2016 on (its changes "
-            "in 2016, 2017, 2018, 2019 and 2020 no longer apply); in force: {2012 = 3000, "
-            "2013 = 1600, 2014 = 1700, 2015 = 1900, 2016 = 2500}\n") in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"  note: {child}: health.p_illness: this file's year table replaces the one of " \
+           f"{parent} ({{2014 = 0.08, 2018 = 0.06}}) from 2016 on (its changes in 2018 no " \
+           "longer apply); in force: {" in out
+    assert out.rstrip().endswith("2014 = 0.08, 2016 = 0.1}")
     assert main(["run", str(child), "--years", "1", "--out", str(tmp_path / "o"), *SMALL]) == 0
-    assert f"povsim: note: {child}: interventions.dibao.standard" in capsys.readouterr().err
+    assert f"povsim: note: {child}: health.p_illness" in capsys.readouterr().err
 
 
 def test_check_lists_every_problem_of_every_file_and_exits_2(tmp_path, capsys):

@@ -122,7 +122,8 @@ def test_a_year_table_replaces_the_parents_from_its_first_year_and_says_so(tmp_p
         f"{parent} ({{2014 = 0.1, 2017 = 0.3}}) from 2016 on (its changes in 2017 no longer "
         "apply); in force: {2012 = 0, 2014 = 0.1, 2016 = 0.2}",
         f"{child}: health.p_illness: this file's year table replaces the one of {parent} "
-        "({2015 = 0.1}) entirely; in force: {2012 = 0.07, 2013 = 0.09}",
+        f"({{2015 = 0.1}}) entirely; in force: {{2012 = {Parameters().health.p_illness:g}, "
+        "2013 = 0.09}",
     )
 
 
