@@ -504,7 +504,7 @@ def replacement_note(path: str, schedule: YearSchedule, file: Path, parent_file:
 
     A year table amends the value it inherits: the inherited value holds until the
     table's first year, the table alone from then on. When the inherited value is
-    itself a year table, its changes in or after that year are dropped.
+    itself a year table, its changes in or after that year no longer apply.
 
     Args:
         path: The parameter's dotted path.
@@ -515,19 +515,24 @@ def replacement_note(path: str, schedule: YearSchedule, file: Path, parent_file:
         start_year: The run's start year (the first year the tables show).
 
     Returns:
-        The note, or ``None`` when the inherited table changes nothing from the file's
-        first year on (the file's table then extends it and nothing is lost).
+        The note, or ``None`` when every change of the inherited table still applies
+        (the file's table then extends it and nothing is lost).
     """
     inherited = schedule.base
-    first = schedule.changes[0][0]
-    dropped = [y for y in inherited.years() if y >= first]
+    changes = inherited.years()
+    dropped = [y for y in changes if schedule.at(y) != inherited.at(y)]
     if not dropped:
         return None
-    whole = "entirely" if first <= inherited.years()[0] else \
-        f"from {first} on (its changes in {_years(dropped)} no longer apply)"
-    written = {year: inherited.at(year) for year in inherited.years()}
+    first = schedule.changes[0][0]
+    if dropped == changes:
+        where = "entirely"
+    elif dropped == [y for y in changes if y >= first]:
+        where = f"from {first} on (its changes in {_years(dropped)} no longer apply)"
+    else:
+        where = f"in {_years(dropped)}"
+    written = {year: inherited.at(year) for year in changes}
     return (f"{file}: {path}: this file's year table replaces the one of {parent_file} "
-            f"({_table(written)}) {whole}; in force: "
+            f"({_table(written)}) {where}; in force: "
             f"{_table(_changes_only(schedule.table(start_year)))}")
 
 
