@@ -104,6 +104,51 @@ def test_a_plain_value_replaces_the_parents_schedule(family):
     assert {p.at(y).shocks.migrant_job_loss for y in range(2012, 2021)} == {0.05}
 
 
+def test_a_table_that_only_extends_the_parents_has_no_note(family):
+    folder, child = family  # the parent's only change (2016) comes before the child's (2018)
+    assert load_scenario(child).notes == ()
+    repeated = write(folder, "repeated.toml", '[scenario]\nextends = "parent.toml"\n'
+                     "[shocks]\nmigrant_job_loss = {2015 = 0.05, 2016 = 0.1}\n")
+    assert load_scenario(repeated).notes == ()  # the parent's change repeated: none lost
+
+
+def test_a_year_table_replaces_the_parents_from_its_first_year_and_says_so(tmp_path):
+    parent = write(tmp_path, "parent.toml", "[health]\np_illness = {2014 = 0.1, 2017 = 0.3}\n"
+                                            "[interventions.health]\n"
+                                            "reimbursement_rate = {2015 = 0.8}\n")
+    child = write(tmp_path, "child.toml", '[scenario]\nextends = "parent.toml"\n'
+                  "[health]\np_illness = {2016 = 0.2}\n"
+                  "[interventions.health]\nreimbursement_rate = {2013 = 0.9}\n")
+    s = load_scenario(child)
+    assert [s.params.at(y).health.p_illness for y in (2014, 2016, 2017, 2020)] \
+        == [0.1, 0.2, 0.2, 0.2]  # the parent's 2017 change no longer applies
+    default = Parameters()
+    assert s.notes == (  # in the order of the file
+        f"{child}: health.p_illness: this file's year table replaces the one of {parent} "
+        "({2014 = 0.1, 2017 = 0.3}) from 2016 on (its changes in 2017 no longer apply); "
+        f"in force: {{2012 = {default.health.p_illness:g}, 2014 = 0.1, 2016 = 0.2}}",
+        f"{child}: interventions.health.reimbursement_rate: this file's year table replaces "
+        f"the one of {parent} ({{2015 = 0.8}}) entirely; in force: "
+        f"{{2012 = {default.interventions.health.reimbursement_rate:g}, 2013 = 0.9}}",
+    )
+
+
+def test_the_note_names_the_file_that_set_the_table_and_is_inherited(tmp_path):
+    root = write(tmp_path, "root.toml", "[economy]\nwage_growth = {2014 = 0.1, 2017 = 0.03}"
+                                        "\n[health]\np_illness = {2014 = 0.1}\n")
+    write(tmp_path, "middle.toml", '[scenario]\nextends = "root.toml"\n'
+                                   "[health]\np_illness = 0.08\n")
+    child = write(tmp_path, "child.toml", '[scenario]\nextends = "middle.toml"\n'
+                  "[economy]\nwage_growth = {2015 = 0.2}\n"
+                  "[health]\np_illness = {2013 = 0.09}\n")  # over a plain value: no note
+    grandchild = write(tmp_path, "grandchild.toml", '[scenario]\nextends = "child.toml"\n')
+    (note,) = load_scenario(child).notes
+    assert note.startswith(f"{child}: economy.wage_growth: this file's year table "
+                           f"replaces the one of {root} ({{2014 = 0.1, 2017 = 0.03}}) from "
+                           "2015 on")
+    assert load_scenario(grandchild).notes == (note,)
+
+
 def test_chain_of_three_with_relative_paths_and_hashes(family):
     folder, _ = family
     grandchild = write(folder / "sub", "grandchild.toml", """
