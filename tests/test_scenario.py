@@ -10,6 +10,7 @@ import pytest
 
 from povsim import ParameterError, Parameters, PovsimError
 from povsim.docs import render
+from povsim.params import describe
 from povsim.params.spec import iter_params
 from povsim.study.scenarios import describe_chain, load_scenario, load_scenarios
 
@@ -147,6 +148,42 @@ def test_the_note_names_the_file_that_set_the_table_and_is_inherited(tmp_path):
                            f"replaces the one of {root} ({{2014 = 0.1, 2017 = 0.03}}) from "
                            "2015 on")
     assert load_scenario(grandchild).notes == (note,)
+
+
+def test_a_year_table_over_a_default_that_follows_data_says_so(tmp_path):
+    default = Parameters().budget.national_billion  # central funds by year, from data
+    years = default.years()
+    cut = years[len(years) // 2]
+    later = [y for y in years if y >= cut]
+    funds = write(tmp_path, "funds.toml", f"[budget]\nnational_billion = {{{cut} = 90}}\n")
+    (note,) = load_scenario(funds).notes
+    assert note.startswith(f"{funds}: budget.national_billion: this file's year table "
+                           "replaces the default one ({")
+    assert f"from {cut} on (its changes in {', '.join(map(str, later[:-1]))} and " \
+           f"{later[-1]} no longer apply); in force: {{" in note
+    assert note.endswith(f"{cut} = 90}}")
+    extended = write(tmp_path, "extended.toml",
+                     f"[budget]\nnational_billion = {{{years[-1] + 1} = 170}}\n")
+    plain = write(tmp_path, "plain.toml", "[budget]\nnational_billion = 90\n")
+    assert load_scenario(extended).notes == ()  # the data kept, then 170
+    assert load_scenario(plain).notes == ()  # one value for every year, as written
+
+
+def test_an_event_table_replaces_only_the_events_of_its_years(tmp_path):
+    assert describe("shocks.migrant_job_loss").event
+    write(tmp_path, "parent.toml", "[shocks]\nmigrant_job_loss = {2016 = 0.1, 2020 = 0.05}\n")
+    same_year = write(tmp_path, "same.toml", '[scenario]\nextends = "parent.toml"\n'
+                      "[shocks]\nmigrant_job_loss = {2020 = 0.25}\n")
+    other_year = write(tmp_path, "other.toml", '[scenario]\nextends = "parent.toml"\n'
+                       "[shocks]\nmigrant_job_loss = {2018 = 0.2}\n")
+    before = Parameters().shocks.migrant_job_loss
+    assert load_scenario(same_year).notes == (
+        f"{same_year}: shocks.migrant_job_loss: this file's year table replaces the one of "
+        f"{tmp_path / 'parent.toml'} ({{2016 = 0.1, 2020 = 0.05}}) in 2020; in force: "
+        f"{{2012 = {before:g}, 2016 = 0.1, 2017 = {before:g}, 2020 = 0.25, "
+        f"2021 = {before:g}}}",  # one-off: each event ends the year after it
+    )
+    assert load_scenario(other_year).notes == ()  # events of other years add up
 
 
 def test_chain_of_three_with_relative_paths_and_hashes(family):

@@ -20,8 +20,9 @@ A file that ``extends`` another starts from the parent's parameters (chains are
 allowed, loops are not): its values replace the parent's, and its year tables amend
 the parent's value: the parent's value holds until the first year the file names, and
 from then on the file's table alone. A parent's own year table is therefore replaced
-from that year on, its later changes dropped; :attr:`Scenario.notes` says so for each
-such parameter (``povsim check`` prints the notes). ``name`` is the file's own (the file
+from that year on, its later changes dropped (and so is a default's year table, such as
+the central funds that follow the data); :attr:`Scenario.notes` says so for each such
+parameter (``povsim check`` prints the notes). ``name`` is the file's own (the file
 name by default); ``description``, ``question`` and ``outputs`` are inherited unless set.
 
 Every problem in a file and in the files it extends (unknown names with a "did you
@@ -121,7 +122,7 @@ class Scenario:
         outputs: Outputs wanted in comparison tables (empty: every output).
         notes: What a reader of the files might not expect, one sentence each: the
             year tables of a file that replace, from their first year on, a year table
-            of a file it extends (see :func:`replacement_note`).
+            of a file it extends or of a default (see :func:`replacement_note`).
     """
 
     name: str
@@ -456,8 +457,8 @@ def _load(path: Path, base: Parameters,
         if not is_schedule(value):
             continue
         tables[key] = path
-        if key in parent_tables:
-            note = replacement_note(key, value, path, parent_tables[key],
+        if key in parent_tables or is_schedule(start.get(key)):  # a file's or a default's
+            note = replacement_note(key, value, path, parent_tables.get(key),
                                     params.run.start_year)
             notes += [note] if note else []
     scenario = Scenario(
@@ -476,20 +477,24 @@ def _load(path: Path, base: Parameters,
     return scenario, tables
 
 
-def replacement_note(path: str, schedule: YearSchedule, file: Path, parent_file: Path,
+def replacement_note(path: str, schedule: YearSchedule, file: Path, parent_file: Path | None,
                      start_year: int) -> str | None:
     """The note that a file's year table replaces an inherited one from its first year.
 
     A year table amends the value it inherits: the inherited value holds until the
     table's first year, the table alone from then on. When the inherited value is
-    itself a year table, its changes in or after that year no longer apply.
+    itself a year table, its changes in or after that year no longer apply. A table of
+    one-off events (a parameter marked ``event``) replaces only the events of its own
+    years; those of other years add up.
 
     Args:
         path: The parameter's dotted path.
         schedule: Its value in the file's scenario (the file's table over the inherited
             one).
         file: The file that sets the table.
-        parent_file: The file of the chain that set the inherited table.
+        parent_file: The file of the chain that set the inherited table; ``None`` when
+            it is the parameter's default (a default that follows data by year, such
+            as ``budget.national_billion``).
         start_year: The run's start year (the first year the tables show).
 
     Returns:
@@ -504,19 +509,29 @@ def replacement_note(path: str, schedule: YearSchedule, file: Path, parent_file:
     first = schedule.changes[0][0]
     if dropped == changes:
         where = "entirely"
-    elif dropped == [y for y in changes if y >= first]:
+    elif not schedule.event and dropped == [y for y in changes if y >= first]:
         where = f"from {first} on (its changes in {_years(dropped)} no longer apply)"
     else:
         where = f"in {_years(dropped)}"
     written = {year: inherited.at(year) for year in changes}
-    return (f"{file}: {path}: this file's year table replaces the one of {parent_file} "
-            f"({_table(written)}) {where}; in force: "
-            f"{_table(_changes_only(schedule.table(start_year)))}")
+    replaced = "the default one" if parent_file is None else f"the one of {parent_file}"
+    return (f"{file}: {path}: this file's year table replaces {replaced} "
+            f"({_table(written)}) {where}; in force: {_table(_in_force(schedule, start_year))}")
 
 
 def _years(years: Sequence[int]) -> str:
     return ", ".join(map(str, years[:-1])) + (" and " if len(years) > 1 else "") + \
         str(years[-1])
+
+
+def _in_force(schedule: YearSchedule, start_year: int) -> dict[int, Any]:
+    """The values a schedule takes from the start year on, in the years they change.
+
+    A one-off event's value (an event table) ends the year after its own, so that year
+    is shown too: ``{2012 = 0, 2020 = 0.25, 2021 = 0}``.
+    """
+    years = sorted({start_year, *(y + after for y in schedule.years() for after in (0, 1))})
+    return _changes_only({year: schedule.at(year) for year in years if year >= start_year})
 
 
 def _changes_only(table: Mapping[int, Any]) -> dict[int, Any]:
