@@ -118,6 +118,18 @@ def test_check_notes_a_year_table_that_replaces_the_parents(tmp_path, capsys):
     assert f"povsim: note: {child}: health.p_illness" in capsys.readouterr().err
 
 
+def test_check_lists_the_years_of_a_table_after_the_runs_end(tmp_path, capsys):
+    later = tmp_path / "later.toml"
+    later.write_text("[run]\nend_year = 2020\n"
+                     "[shocks]\nmigrant_job_loss = {2018 = 0.1, 2031 = 0.2, 2033 = 0.1}\n")
+    assert main(["check", str(later)]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"  note: {later}: shocks.migrant_job_loss: 2031, 2033 after the run's end year "
+        "(2020): nothing in this run; applies when the run is extended"]
+    assert main(["check", BASELINE]) == 0
+    assert "note" not in capsys.readouterr().out
+
+
 def test_check_lists_every_problem_of_every_file_and_exits_2(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text("[health]\np_ilness = 0.1\np_illness = 3\n")

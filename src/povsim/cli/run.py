@@ -79,6 +79,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"ok: {path} (scenario {scenario.name}{extends})")
             for note in scenario.notes:
                 print(f"  note: {note}")
+            end = scenario.params.run.end_year
+            for param, years in scenario.params.years_after_run().items():
+                listed = ", ".join(map(str, years))
+                print(f"  note: {path}: {param}: {listed} after the run's end year ({end}): "
+                      "nothing in this run; applies when the run is extended")
     if bad and len(args.files) > 1:
         print(f"povsim: {bad} of {len(args.files)} files invalid", file=sys.stderr)
     return 2 if bad else 0
@@ -133,7 +138,8 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         "check", help="check scenario files without running them",
         description="Load each scenario file (and the files it extends) and check every "
         "parameter; list every problem of every file. Notes where a file's year table "
-        "replaces the one it inherits. Exit status 2 if any file is invalid.")
+        "replaces the one it inherits, and years of its tables after the run's end. Exit "
+        "status 2 if any file is invalid.")
     check.add_argument("files", nargs="+", metavar="FILE", help="scenario TOML files")
     check.set_defaults(func=cmd_check)
 
