@@ -231,7 +231,7 @@ def test_every_bad_value_is_listed_at_once(library):
     message = str(caught.value)
     assert len(caught.value.problems) == 6
     for text in ("seed = 'abc'", "households = 10000000", "targeting of every intervention",
-                 "budget in 2013", "jobs for relocated households", "colour"):
+                 "central poverty funds", "jobs for relocated households", "colour"):
         assert text in message
 
 
@@ -833,8 +833,8 @@ def test_the_spending_legend_gives_each_intervention_its_own_colour(page):
 
 def test_a_budget_between_slider_steps_is_shown_and_not_moved(page):
     rc, run = page
-    budget = slider(rc, "Budget in 2013")
-    assert budget.label == "Budget in 2013 (billion yuan): 39.49"
+    budget = slider(rc, "Central poverty funds")
+    assert budget.label == "Central poverty funds (billion yuan a year): 39.49"
     assert budget.v_model == 40.0  # on a step: the browser has nothing to round and send
     click(rc, "Reset")
     assert run.value.model.params.budget.national_billion == 39.4871

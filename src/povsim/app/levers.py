@@ -120,9 +120,10 @@ def param_range(path: str) -> tuple[float | None, float | None]:
 
 
 LEVERS: tuple[Lever, ...] = (
-    Lever("budget", "Budget in 2013 (billion yuan)", "float", ("budget.national_billion",),
-          0.0, 400.0, 5.0, help="National poverty funds in the first year; they grow every "
-          "year."),
+    Lever("budget", "Central poverty funds (billion yuan a year)", "float",
+          ("budget.national_billion",), 0.0, 400.0, 5.0,
+          help="Central special poverty funds of each year; the scenarios follow the data "
+          "(39.4 billion yuan in 2013 to 146.1 in 2020). Moved, one value for every year."),
     Lever("targeting", "Targeting of every intervention", "choice",
           tuple(f"interventions.{name}.targeting" for name in INTERVENTION_NAMES),
           choices=TARGETING_CHOICES,
