@@ -3,6 +3,7 @@ rendered with Solara's test utilities (``solara.render`` and ``rc.find``)."""
 
 from __future__ import annotations
 
+import base64
 import textwrap
 from pathlib import Path
 
@@ -15,9 +16,13 @@ solara = pytest.importorskip("solara", reason="the app extra is not installed (p
 v = pytest.importorskip("ipyvuetify")
 ipyvue = pytest.importorskip("ipyvue")
 
+import svg_pictures  # noqa: E402
 from povsim.app import panels  # noqa: E402
+from povsim.app.history import HELP, HouseholdHistory  # noqa: E402
+from povsim.app.inspection import story_table  # noqa: E402
 from povsim.app.levers import (  # noqa: E402
     AS_IN_SCENARIO,
+    LAST_YEAR_MAX,
     LEVER_BY_NAME,
     SCENARIOS_ENV,
     Exploration,
@@ -26,7 +31,7 @@ from povsim.app.levers import (  # noqa: E402
     parse_seed,
     scenario_values,
 )
-from povsim.app.page import Page  # noqa: E402
+from povsim.app.page import Page, slider_position  # noqa: E402
 from povsim.errors import ParameterError, PovsimError  # noqa: E402
 from povsim.params import is_schedule  # noqa: E402
 from povsim.params.policy import INTERVENTION_NAMES  # noqa: E402
@@ -41,11 +46,15 @@ TINY = 300
 SCENARIOS = {
     "small": f"""
         [scenario]
-        description = "A small population; monitoring from 2018."
+        description = "A small population; monitoring from 2018, more reimbursed from 2016."
         [population]
         n_households = {SMALL}
         [monitoring]
         enabled = {{2018 = true}}
+        [interventions.health]
+        reimbursement_rate = {{2016 = 0.9}}
+        [budget]
+        national_billion = 39.4871
         """,
     "withdrawn": f"""
         [scenario]
@@ -127,10 +136,62 @@ def test_levers_start_at_the_scenario_values(library):
 
 
 def test_levers_left_alone_keep_the_scenario_and_its_schedules(library):
-    choice = choose(small_values(library), library)
-    assert choice.overrides == {}
-    model = Exploration(library, **small_values(library)).model
+    values = small_values(library)
+    assert values["monitoring"] == values["reimbursement"] == AS_IN_SCENARIO
+    choice = choose(values, library)
+    assert choice.overrides == {"run.end_year": LAST_YEAR_MAX}  # built to play on
+    model = Exploration(library, **values).model
     assert is_schedule(model.params.monitoring.enabled)
+    assert is_schedule(model.params.interventions.health.reimbursement_rate)
+
+
+def test_a_moved_lever_sets_a_scheduled_parameter_for_every_year(library):
+    # Moved to its first-year value, the lever still sets that value for every year.
+    values = small_values(library, reimbursement=0.75, monitoring=False)
+    model = Exploration(library, **values).model
+    assert model.params.interventions.health.reimbursement_rate == 0.75
+    assert model.params.monitoring.enabled is False
+    assert "health reimbursement rate 0.75" in choose(values, library).describe()
+
+
+def test_a_targeting_choice_applies_to_every_intervention(library):
+    # The defaults target health (the first) by package and industry by cause.
+    values = {**scenario_values(library, "defaults"), "targeting": "package"}
+    overrides = choose(values, library).overrides
+    for name in INTERVENTION_NAMES:
+        assert overrides[f"interventions.{name}.targeting"] == "package"
+
+
+def test_the_run_stops_at_run_until_and_plays_on(library):
+    run = Exploration(library, **small_values(library))
+    assert run.last_year == 2020
+    while run.running:
+        run.step()
+    assert run.year == 2020
+    run.step()
+    assert run.year == 2020
+    run.play_until(2022)
+    assert run.running
+    run.step()
+    run.step()
+    assert (run.year, run.running) == (2022, False)
+    with pytest.raises(PovsimError, match="run until 2040: allowed: a year from 2013 to 2035"):
+        run.play_until(2040)
+    # The years to 2020 are those of a run built to end in 2020.
+    from povsim.model import PovertyModel
+
+    plain = PovertyModel(run.choice.scenario.params, rng=0)
+    plain.run()
+    assert plain.outputs().equals(run.model.outputs().iloc[:9])
+
+
+def test_run_until_is_checked_and_described(library):
+    run = Exploration(library, **small_values(library, last_year=2040))
+    assert "run until = 2040: out of range; allowed: a whole number from 2013 to 2035" \
+        in run.error
+    choice = choose(small_values(library, last_year=2025), library)
+    assert choice.last_year == 2025
+    assert "run until 2025" in choice.describe()
 
 
 def test_moved_levers_override_the_scenario(library):
@@ -170,7 +231,7 @@ def test_every_bad_value_is_listed_at_once(library):
     message = str(caught.value)
     assert len(caught.value.problems) == 6
     for text in ("seed = 'abc'", "households = 10000000", "targeting of every intervention",
-                 "budget in 2013", "jobs for relocated households", "colour"):
+                 "central poverty funds", "jobs for relocated households", "colour"):
         assert text in message
 
 
@@ -246,6 +307,14 @@ def test_the_run_steps_to_the_end_year_and_stops(library):
     assert run.step_seconds is not None
     run.step()
     assert run.year == 2020
+
+
+def test_a_slider_is_given_its_value_on_a_step():
+    assert slider_position(39.4871, 0.0, 400.0, 5.0) == 40.0
+    assert slider_position(0.35, 0.0, 3.0, 0.05) == 0.35
+    assert slider_position(300, 300, 50_000, 500) == 300  # a scenario's value below the steps
+    assert slider_position(1200, 300, 50_000, 500) == 1300  # steps from the low end, as Vuetify
+    assert slider_position(500.0, 0.0, 400.0, 5.0) == 400.0
 
 
 # ------------------------------------------------------------------------ panels
@@ -325,6 +394,187 @@ def test_panels_show_the_numbers(stepped_model):
     households = [c for c in network.nodes if c.get_zorder() == panels.HOUSEHOLD_LAYER]
     assert sum(len(c.get_offsets()) for c in households) == \
         len(panels.village_households(model, 0))
+
+
+def test_the_flows_chart_rescales_to_its_data(stepped_model):
+    # A first run: the chart starts with no flows, then they grow; the axis follows.
+    outputs = stepped_model.outputs()
+    poverty = panels.PovertyPanel((2012, 2020))
+    poverty.update(outputs.iloc[:1], SMALL)
+    assert poverty.bottom.get_ylim() == (0, 1)
+    poverty.update(outputs, SMALL)
+    per_thousand = outputs[["exits_registered", "returns_registered"]].to_numpy() * 1000 / SMALL
+    assert per_thousand.max() > 1  # beyond the first range: a chart that froze would cut it
+    low, high = poverty.bottom.get_ylim()
+    assert low == 0
+    assert per_thousand.max() <= high <= panels.HEADROOM * per_thousand.max() + 1e-9
+    poverty.update(outputs.iloc[:2], SMALL)  # a new run: back down
+    assert poverty.bottom.get_ylim() == (0, 1)
+
+
+def legend_texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_legends_name_the_years_once(stepped_model):
+    model = stepped_model
+    outputs = model.outputs()
+    causes = panels.CausesPanel()
+    causes.update(outputs.iloc[:1])
+    assert legend_texts(causes.ax) == ["2012 (start)"]
+    causes.update(outputs)
+    assert legend_texts(causes.ax) == ["2016", "2012 (start)"]
+    hh = model.households
+    income = panels.IncomePanel(hh.income_pc, model.p.run.poverty_line, 2012)
+    assert legend_texts(income.ax) == ["2012 (start)"]
+    income.update(hh.income_pc, hh.poor, model.p.run.poverty_line, model.year)
+    assert legend_texts(income.ax) == ["2016", "2012 (start)"]
+
+
+def lab(colour: str) -> np.ndarray:
+    """CIE L*a*b* of a colour (D65), to compare colours as eyes do."""
+    rgb = np.array(matplotlib.colors.to_rgb(colour))
+    linear = np.where(rgb > 0.04045, ((rgb + 0.055) / 1.055) ** 2.4, rgb / 12.92)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ linear / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_every_intervention_has_a_colour_of_its_own():
+    colours = [matplotlib.colors.to_hex(c) for c in panels.INTERVENTION_COLOURS]
+    assert len(set(colours)) == len(INTERVENTION_NAMES)
+    closest = min(np.linalg.norm(lab(a) - lab(b))
+                  for i, a in enumerate(colours) for b in colours[i + 1:])
+    assert closest > 25  # as far apart as matplotlib's ten colours are from each other
+
+
+def test_the_network_legend_names_enterprises_and_their_workers(stepped_model):
+    network = panels.NetworkPanel(0)
+    labels = [t.get_text() for t in network.figure.legends[0].get_texts()]
+    assert "enterprise" in labels
+    assert "enterprise to its workers" in labels
+    assert not [label for label in labels if ".." in label]
+
+
+def test_a_click_on_the_network_picks_the_household_drawn_there(stepped_model):
+    model = stepped_model
+    network = panels.NetworkPanel(3)
+    network.update(model)
+    for row in network.rows[:20]:
+        x, y = network.position_of(int(row))
+        assert 0 < x < 1
+        assert 0 < y < 1
+        assert network.household_at(x, y) == row
+    assert network.household_at(0.99, 0.01) is None  # the legend's corner: nobody
+    assert network.position_of(-5) is None
+
+
+def test_the_inspected_household_is_ringed(stepped_model):
+    network = panels.NetworkPanel(3)
+    network.update(stepped_model)
+    row = int(network.rows[0])
+    root = svg_pictures.parse(panels.to_svg(network.update(stepped_model, inspected=row)))
+    left, top, right, bottom = svg_pictures.box(svg_pictures.group(root, "inspected"))
+    centre = svg_pictures.fraction(root, (left + right) / 2, (top + bottom) / 2)
+    assert centre == pytest.approx(network.position_of(row), abs=1e-3)
+
+
+# ----------------------------------------------------------------------- history
+@pytest.fixture(scope="module")
+def recorded():
+    """A model of eight years and its history, recorded as the page records it."""
+    from povsim.model import PovertyModel
+
+    model = PovertyModel(rng=3, population__n_households=SMALL)
+    history = HouseholdHistory(model)
+    for _ in range(8):
+        model.step()
+        history.record(model)
+    return model, history
+
+
+def test_the_history_records_every_year_and_the_line(recorded):
+    model, history = recorded
+    assert history.years == list(range(2012, 2021))
+    assert history.lines == [model.params.at(y).run.poverty_line for y in history.years]
+
+
+def test_a_story_holds_the_households_income_status_help_and_shocks(recorded):
+    model, history = recorded
+    hh = model.households
+    rows = np.flatnonzero((hh.reg_status == RegStatus.EXITED) & model.interventions["health"]
+                          .covered & (np.array([history.first_year_of(r) for r in range(hh.n)])
+                                      == 2012))
+    row = int(rows[0])
+    story = history.story(row)
+    assert story["year"].tolist() == history.years
+    last = story.iloc[-1]
+    assert last["income_pc"] == pytest.approx(float(hh.income_pc[row]))
+    assert last["line"] == model.p.run.poverty_line
+    assert last["poor"] == bool(hh.poor[row])
+    assert last["members"] == hh.size()[row]
+    assert last["status"] == "exited (certified)"
+    assert story["status"].iloc[0] == "not registered"
+    changes = story[story["status_changed"]]
+    assert "registered poor" in changes["status"].tolist()  # registered, then exited
+    assert "health cover" in last["help"]
+    began = story[story["new_help"].map(lambda new: "health cover" in new)]
+    assert len(began) == 1  # once, the year it began
+    illness = story[story["shocks"].map(lambda shocks: "serious illness" in shocks)]
+    ill_years = [y for i, y in enumerate(history.years)
+                 if history._columns["illness_episode"][i][row]]
+    assert illness["year"].tolist() == ill_years
+
+
+def test_every_kind_of_help_is_read_from_the_model_and_some_is_seen(recorded):
+    model, history = recorded
+    seen = set()
+    for row in range(0, model.households.n, 7):
+        for help_now in history.story(row)["help"]:
+            seen.update(help_now)
+    labels = [h.label for h in HELP]
+    assert len(set(labels)) == len(labels)
+    assert seen <= set(labels)
+    assert {"pairing helper", "dibao allowance", "health cover"} <= seen
+
+
+def test_a_household_formed_in_a_row_starts_its_own_story(recorded):
+    model, history = recorded
+    formation = model.params.demography.formation_head_age
+    formed = [r for r in range(model.households.n) if history.first_year_of(r) > 2012]
+    assert formed  # households die out and new ones form in eight years
+    for row in formed:
+        story = history.story(row)
+        first = history.years.index(story["year"].iloc[0])
+        ages = history._of("head_age", row)
+        assert ages[first] == formation != ages[first - 1] + 1
+    aged = [r for r in range(model.households.n)
+            if formation - 1 in history._of("head_age", r)[:-1]
+            and formation in history._of("head_age", r)]
+    assert aged  # heads who aged into the formation age keep their story
+    assert all(history.first_year_of(r) == 2012 for r in aged)
+
+
+def test_the_story_table_escapes_text_and_marks_changes():
+    import pandas as pd
+
+    story = pd.DataFrame([
+        {"year": 2012, "income_pc": 1800.0, "line": 2300.0, "poor": True, "members": 3,
+         "status": "not registered", "status_changed": False, "help": [], "new_help": [],
+         "shocks": []},
+        {"year": 2013, "income_pc": 2600.0, "line": 2300.0, "poor": False, "members": 3,
+         "status": "registered poor", "status_changed": True,
+         "help": ["dibao allowance", "<b>x</b>"], "new_help": ["dibao allowance"],
+         "shocks": ["serious illness"]},
+    ])
+    table = story_table(story)
+    assert table.count("<tr>") == 3
+    assert "<td><b>1,800</b></td>" in table  # below the line
+    assert "<td>2,600</td>" in table
+    assert "<td><b>registered poor</b></td>" in table
+    assert "<b>dibao allowance</b>, &lt;b&gt;x&lt;/b&gt;" in table
+    assert "<td>none</td>" in table
 
 
 def test_the_spending_panel_stacks_every_intervention_or_refuses(monkeypatch):
@@ -423,9 +673,31 @@ def year_shown(rc) -> str:
 
 
 def images(rc) -> list[bytes]:
+    """The panels' pictures (the network's is :func:`network_picture`)."""
     import ipywidgets
 
     return [bytes(w.value) for w in rc.find(ipywidgets.Image).widgets]
+
+
+def network_picture(rc):
+    """The village network's picture: a widget that reports clicks (``vue_pick``)."""
+    return rc.find(css_class="povsim-network").widget
+
+
+def network_svg(rc):
+    return svg_pictures.parse(base64.b64decode(network_picture(rc).src.split(",", 1)[1]))
+
+
+def warnings_shown(rc) -> list[str]:
+    return [str(w.children) for w in rc.find(v.Alert).widgets if w.type == "warning"]
+
+
+def story_table_shown(rc) -> str:
+    return rc.find(attributes={"class": "povsim-story-table"}).widget.unsafe_innerHTML
+
+
+def story_title(rc) -> list[str]:
+    return [w.children[0] for w in rc.find(ipyvue.Html, class_="povsim-story-title").widgets]
 
 
 def slider(rc, label_start: str):
@@ -437,7 +709,9 @@ def slider(rc, label_start: str):
 def test_page_shows_the_start_year_and_every_panel(page):
     rc, _ = page
     assert year_shown(rc) == "Year 2012"
-    assert len(images(rc)) == 4  # poverty, network, income, and the causes tab
+    assert len(images(rc)) == 4  # poverty, income, spending, causes
+    assert network_picture(rc).src.startswith("data:image/svg+xml;base64,")
+    assert not warnings_shown(rc)  # nothing moved yet
     assert "1,500 households, seed 0" in rc.find(ipyvue.Html, class_="povsim-run").widget.children
 
 
@@ -510,6 +784,17 @@ def test_picking_a_scenario_sets_the_levers_to_it(page):
     assert run.value.model.params.post_exit.support_years == 0
 
 
+def test_picking_a_broken_scenario_shows_its_problems_and_the_defaults(page):
+    rc, run = page
+    rc.find(v.Select, label="Scenario").widget.v_model = "broken"
+    errors = [str(w.children) for w in rc.find(v.Alert).widgets if w.type == "error"]
+    assert any("p_ilness" in e for e in errors)
+    assert slider(rc, "Health reimbursement").label == "Health reimbursement rate: 0.75"
+    click(rc, "Reset")
+    assert run.value.model is None
+    assert "p_ilness" in run.value.error
+
+
 def reference_shown(rc) -> str:
     return rc.find(ipyvue.Html, class_="povsim-reference").widget.children[0]
 
@@ -529,10 +814,111 @@ def test_a_kept_run_is_drawn_for_comparison(page):
 def test_the_village_list_changes_the_network_view(page):
     rc, _ = page
     select = rc.find(v.Select, label="Village").widget
-    before = images(rc)
+    before, network = images(rc), network_picture(rc).src
     select.v_model = next(item for item in select.items if item != select.v_model)
-    changed = [a != b for a, b in zip(before, images(rc), strict=True)]
-    assert sum(changed) == 1
+    assert images(rc) == before
+    assert network_picture(rc).src != network
+
+
+def test_the_spending_legend_gives_each_intervention_its_own_colour(page):
+    import re
+
+    rc, _ = page
+    legend = rc.find(attributes={"class": "povsim-spending-legend"}).widget.unsafe_innerHTML
+    colours = re.findall(r"background: (#[0-9a-f]{6})", legend)
+    assert len(colours) == len(set(colours)) == len(INTERVENTION_NAMES)
+    for name in INTERVENTION_NAMES:
+        assert f"</span>{name.replace('_', ' ')}</span>" in legend
+
+
+def test_a_budget_between_slider_steps_is_shown_and_not_moved(page):
+    rc, run = page
+    budget = slider(rc, "Central poverty funds")
+    assert budget.label == "Central poverty funds (billion yuan a year): 39.49"
+    assert budget.v_model == 40.0  # on a step: the browser has nothing to round and send
+    click(rc, "Reset")
+    assert run.value.model.params.budget.national_billion == 39.4871
+
+
+def test_a_lever_that_changes_by_year_shows_the_scenarios_value_of_the_year(page):
+    rc, run = page
+    by_year = "by year as in the scenario (until moved)"
+    assert slider(rc, "Health reimbursement").label == \
+        f"Health reimbursement rate: 0.75 in 2013, {by_year}"
+    slider(rc, "Years per Step").v_model = 4  # one redraw, not four
+    click(rc, "Step")
+    reimbursement = slider(rc, "Health reimbursement")
+    assert reimbursement.label == f"Health reimbursement rate: 0.90 in 2016, {by_year}"
+    assert reimbursement.v_model == pytest.approx(0.9)
+    monitoring = rc.find(v.Checkbox, label=f"Return-prevention monitoring off in 2016, "
+                         f"{by_year}").widget
+    assert monitoring.v_model is False
+    slider(rc, "Years per Step").v_model = 2
+    click(rc, "Step")
+    assert rc.find(v.Checkbox, label=f"Return-prevention monitoring on in 2018, {by_year}") \
+        .widget.v_model is True
+    assert not warnings_shown(rc)
+    slider(rc, "Health reimbursement").v_model = 0.5
+    assert slider(rc, "Health reimbursement").label == \
+        "Health reimbursement rate: 0.50 (every year)"
+    assert warnings_shown(rc)
+    click(rc, "Reset")
+    assert run.value.model.params.interventions.health.reimbursement_rate == 0.5
+
+
+def test_the_years_per_step_and_the_pause_can_be_set(page):
+    rc, run = page
+    pause = slider(rc, "Pause between years when playing")
+    assert pause.label == "Pause between years when playing: 300 ms"
+    pause.v_model = 0
+    assert slider(rc, "Pause between years").label == "Pause between years when playing: 0 ms"
+    slider(rc, "Years per Step").v_model = 3
+    click(rc, "Step")
+    assert run.value.model.year == 2015
+    assert year_shown(rc) == "Year 2015"
+
+
+def test_run_until_lets_a_finished_run_play_on(page):
+    rc, run = page
+    slider(rc, "Years per Step").v_model = 8
+    click(rc, "Step")
+    slider(rc, "Years per Step").v_model = 1
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    slider(rc, "Run until").v_model = 2022
+    assert not rc.find(v.Btn, children=["Step"]).widget.disabled
+    assert not warnings_shown(rc)  # applied to this run: nothing to Reset
+    click(rc, "Step")
+    click(rc, "Step")
+    assert year_shown(rc) == "Year 2022"
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    click(rc, "Reset")
+    assert run.value.last_year == 2022
+
+
+def test_a_click_on_a_household_opens_its_story(page):
+    rc, run = page
+    for _ in range(3):
+        click(rc, "Step")
+    root = network_svg(rc)
+    use = svg_pictures.drawn(svg_pictures.group(root, "households-others"), "use")[0]
+    x, y = svg_pictures.fraction(root, float(use.get("x")), float(use.get("y")))
+    assert story_title(rc) == []
+    network_picture(rc).vue_pick({"x": x, "y": y})
+    (title,) = story_title(rc)
+    row = int(title.split()[1].rstrip(","))
+    village = int(run.value.model.households.village[row])
+    assert title.startswith(f"Household {row}, village {village}: ")
+    assert title.endswith(" in 2015")
+    table = story_table_shown(rc)
+    assert table.count("<tr>") == 1 + 4  # the head, 2012 to 2015
+    assert svg_pictures.group(network_svg(rc), "inspected") is not None
+    click(rc, "Step")
+    table = story_table_shown(rc)
+    assert "<td>2016</td>" in table
+    network_picture(rc).vue_pick({"x": 0.99, "y": 0.01})  # nobody there: the story stays
+    assert len(story_title(rc)) == 1
+    click(rc, "Close")
+    assert story_title(rc) == []
 
 
 # --------------------------------------------------------------------- povsim app

@@ -1,14 +1,20 @@
 """The browser app end to end: a Solara server, and Debian's Chromium driven by Playwright.
 
-A student's minute: load the page, play the baseline (5 years of support after exit) to
-2020, keep it for comparison, move the support slider to 0, Reset, and step; the plots
-change and the returns after exit can be compared. Prints how long each step took to
-show in the browser. Saves a screenshot (set
-``POVSIM_SCREENSHOT`` to a path to keep it, e.g. docs/images/app.png for the README).
+A student's first minute: load the page (no warning, nothing that fails to load), play
+a first run to 2020 without keeping one and see the charts follow their data, read the
+legends and levers, click a household and read its story; play on past 2020; keep a
+run for comparison, move the support slider to 0, Reset and step, and compare. Prints
+how long each step took to show in the browser. The first run's screenshot is saved
+(set ``POVSIM_SCREENSHOT`` to a path to keep it, e.g. docs/images/app.png for the
+README).
+
+The panels are SVG pictures; their named groups (matplotlib ``gid``s) are read with
+:mod:`svg_pictures`.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import socket
@@ -20,6 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+import svg_pictures
 
 CHROMIUM = Path("/usr/bin/chromium")
 """Debian's chromium package (apt-get install chromium)."""
@@ -34,6 +42,9 @@ sync_api = pytest.importorskip("playwright.sync_api",
                                reason="playwright is not installed (povsim[test])")
 pytest.importorskip("solara", reason="the app extra is not installed (povsim[app])")
 
+import numpy as np  # noqa: E402
+
+from povsim.app import panels  # noqa: E402
 from povsim.app.levers import SCENARIOS_ENV  # noqa: E402
 from povsim.app.serve import server_command  # noqa: E402
 
@@ -46,7 +57,10 @@ CHROMIUM_ARGS = [
 """Headless, and no background connections (the machine's closed network refuses them)."""
 
 VIEWPORT = {"width": 1440, "height": 1000}
-"""Browser window size: a laptop screen, and the README screenshot's size."""
+"""Browser window size: a laptop screen."""
+
+SCREENSHOT_VIEWPORT = {"width": 1440, "height": 1640}
+"""Window size of the README screenshot: tall enough for every panel and a story."""
 
 SERVER_START_SECONDS = 60
 """Longest wait for the server to answer."""
@@ -132,7 +146,150 @@ def panel_picture(page: sync_api.Page, title: str) -> bytes:
     return card.locator("img").first.screenshot()
 
 
-def test_a_student_compares_keeping_and_withdrawing_support(server, browser_page, tmp_path):
+def panel_svg(page: sync_api.Page, title: str):
+    """The SVG picture of a panel, as the browser shows it now."""
+    image = page.locator(".v-card", has_text=title).last.locator("img").first
+    text = image.evaluate("async img => await (await fetch(img.src)).text()")
+    return svg_pictures.parse(text)
+
+
+def eventually(check, seconds: float = PAGE_SECONDS) -> None:
+    """Call ``check`` until it passes: a picture may arrive a moment after the year."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            check()
+            return
+        except (AssertionError, sync_api.Error):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def slider_input(page: sync_api.Page, label_start: str) -> sync_api.Locator:
+    """The ``.v-input`` of the slider whose label starts with ``label_start``."""
+    return page.locator(".v-input__slider").filter(
+        has=page.locator(".v-label", has_text=label_start))
+
+
+def press(page: sync_api.Page, label_start: str, key: str, times: int = 1) -> None:
+    """Press a key on a slider (Home, End, ArrowRight, ...) as a keyboard user does."""
+    thumb = slider_input(page, label_start).get_by_role("slider")
+    thumb.focus()
+    for _ in range(times):
+        thumb.press(key)
+
+
+def assert_legend(page: sync_api.Page, title: str, labels: list[str]) -> None:
+    legend = svg_pictures.group(panel_svg(page, title), "year-legend")
+    assert svg_pictures.texts(legend) == labels, title
+
+
+def assert_flows_chart_holds_its_lines(page: sync_api.Page, last_year: int = 2020) -> None:
+    """The exits and returns chart's y-axis covers every point, and the lines use it."""
+    root = panel_svg(page, "Poverty over time")
+    assert str(last_year) in svg_pictures.texts(root)  # the years axis reaches it
+    _, top, _, bottom = svg_pictures.box(svg_pictures.group(root, "flows-area"))
+    xy = np.concatenate([svg_pictures.points(svg_pictures.group(root, f"line-{name}"))
+                         for name in FLOWS])
+    assert len(xy)
+    assert (xy[:, 1] >= top - 0.5).all(), "a line leaves the chart at the top"
+    assert (xy[:, 1] <= bottom + 0.5).all()
+    assert xy[:, 1].min() < (top + bottom) / 2, "the highest point sits in the lower half"
+
+
+FLOWS = ("exits_registered", "returns_registered", "returns_after_exit")
+"""The lines of the exits and returns chart (their gids are ``line-<name>``)."""
+
+
+def click_a_household(page: sync_api.Page) -> None:
+    """Click a household drawn in the village network: one certified as exited if any."""
+    image = page.locator("img.povsim-network")
+    src = image.get_attribute("src")
+    root = svg_pictures.parse(base64.b64decode(src.split(",", 1)[1]))
+    drawn = svg_pictures.drawn(svg_pictures.group(root, "households-others"), "use")
+    exited = panels.STATUSES[panels.EXITED].colour
+    use = next((u for u in drawn if exited in u.get("style", "")), drawn[0])
+    x, y = svg_pictures.fraction(root, float(use.get("x")), float(use.get("y")))
+    box = image.bounding_box()
+    page.mouse.click(box["x"] + x * box["width"], box["y"] + y * box["height"])
+
+
+def test_a_first_run_played_without_keeping_one(server, browser_page, tmp_path):
+    page = browser_page
+    failed = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400
+            else None)
+    page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
+    page.goto(server)
+    sync_api.expect(page.locator(".povsim-year")).to_have_text("Year 2012")
+    # A step goes to the server after anything the page sent when it loaded (a slider
+    # rounding its value), so a false "levers have changed" would show by now.
+    step(page)
+    sync_api.expect(page.get_by_text("The levers have changed")).to_be_hidden()
+
+    support = slider_input(page, "Years of support after exit")
+    track = support.locator(".v-slider").bounding_box()
+    assert track["width"] > 0.8 * support.bounding_box()["width"]  # not squashed
+    by_year = "by year as in the scenario (until moved)"
+    sync_api.expect(page.get_by_text(f"Health reimbursement rate: 0.75 in 2013, {by_year}")
+                    ).to_be_visible()
+
+    press(page, "Pause between years", "Home")
+    sync_api.expect(page.get_by_text("Pause between years when playing: 0 ms")).to_be_visible()
+    page.get_by_role("button", name="▶").click()
+    sync_api.expect(page.locator(".povsim-year")).to_have_text(
+        "Year 2020", timeout=PLAY_SECONDS * 1000)
+    eventually(lambda: assert_flows_chart_holds_its_lines(page))
+    sync_api.expect(page.get_by_text(f"Health reimbursement rate: 0.90 in 2020, {by_year}")
+                    ).to_be_visible()
+
+    for title in ("Income distribution", "Causes of poverty"):
+        eventually(lambda title=title: assert_legend(page, title, ["2020", "2012 (start)"]))
+    network = page.locator("img.povsim-network").get_attribute("src")
+    labels = svg_pictures.texts(svg_pictures.group(
+        svg_pictures.parse(base64.b64decode(network.split(",", 1)[1])), "network-legend"))
+    assert {"enterprise", "enterprise to its workers"} <= set(labels)
+    assert not [label for label in labels if ".." in label]
+    swatches = page.locator(".povsim-spending-legend .povsim-swatch")
+    colours = swatches.evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert len(colours) == len(set(colours)) == 13
+
+    click_a_household(page)
+    sync_api.expect(page.locator(".povsim-story-title")).to_contain_text("in 2020")
+    sync_api.expect(page.locator(".povsim-story-table tbody tr")).to_have_count(9)  # 2012-20
+
+    page.set_viewport_size(SCREENSHOT_VIEWPORT)
+    page.wait_for_timeout(500)  # the layout settles
+    screenshot = tmp_path / "app.png"
+    page.screenshot(path=screenshot)
+    keep = os.environ.get("POVSIM_SCREENSHOT")
+    if keep:
+        shutil.copyfile(screenshot, keep)
+    assert failed == []
+
+
+def test_a_run_plays_on_past_2020_several_years_a_step(server, browser_page):
+    page = browser_page
+    page.goto(server)
+    sync_api.expect(page.locator(".povsim-year")).to_have_text("Year 2012")
+    press(page, "Years per Step", "ArrowRight", 2)
+    sync_api.expect(page.get_by_text("Years per Step and per redraw: 3")).to_be_visible()
+    page.get_by_role("button", name="Step").click()
+    sync_api.expect(page.locator(".povsim-year")).to_have_text("Year 2015")
+    press(page, "Years per Step", "Home")
+    press(page, "Pause between years", "Home")
+    press(page, "Run until", "ArrowRight", 2)
+    sync_api.expect(page.get_by_text("Run until: 2022")).to_be_visible()
+    page.get_by_role("button", name="▶").click()
+    sync_api.expect(page.locator(".povsim-year")).to_have_text(
+        "Year 2022", timeout=PLAY_SECONDS * 1000)
+    sync_api.expect(page.get_by_text("(10 of 10 years simulated)")).to_be_visible()
+    eventually(lambda: assert_flows_chart_holds_its_lines(page, last_year=2022))
+    sync_api.expect(page.get_by_text("The levers have changed")).to_be_hidden()
+
+
+def test_a_student_compares_keeping_and_withdrawing_support(server, browser_page):
     page = browser_page
     page.goto(server)
     sync_api.expect(page.locator(".povsim-year")).to_have_text("Year 2012")
@@ -161,14 +318,8 @@ def test_a_student_compares_keeping_and_withdrawing_support(server, browser_page
     seconds = [step(page) for _ in range(STEPS_WITHOUT_SUPPORT)]
     assert panel_picture(page, "Village network") != network
     assert panel_picture(page, "Poverty over time") != after_play
-
-    screenshot = tmp_path / "app.png"
-    page.screenshot(path=screenshot)
-    keep = os.environ.get("POVSIM_SCREENSHOT")
-    if keep:
-        shutil.copyfile(screenshot, keep)
     print(f"\nstep to screen: median {statistics.median(seconds):.2f} s, "
-          f"max {max(seconds):.2f} s over {len(seconds)} steps; screenshot {screenshot}")
+          f"max {max(seconds):.2f} s over {len(seconds)} steps")
 
 
 def test_a_bad_seed_shows_a_message(server, browser_page):

@@ -102,6 +102,34 @@ def test_check_validates_without_running(tmp_path, capsys):
     assert f"ok: {child} (scenario child, extends {BASELINE} -> {campaign})" in out
 
 
+def test_check_notes_a_year_table_that_replaces_the_parents(tmp_path, capsys):
+    parent = tmp_path / "parent.toml"
+    parent.write_text(f'[scenario]\nextends = "{Path(BASELINE).as_posix()}"\n'
+                      "[health]\np_illness = {2014 = 0.08, 2018 = 0.06}\n")
+    child = tmp_path / "child.toml"
+    child.write_text('[scenario]\nextends = "parent.toml"\n[health]\np_illness = {2016 = 0.1}\n')
+    assert main(["check", str(child)]) == 0
+    out = capsys.readouterr().out
+    assert f"  note: {child}: health.p_illness: this file's year table replaces the one of " \
+           f"{parent} ({{2014 = 0.08, 2018 = 0.06}}) from 2016 on (its changes in 2018 no " \
+           "longer apply); in force: {" in out
+    assert out.rstrip().endswith("2014 = 0.08, 2016 = 0.1}")
+    assert main(["run", str(child), "--years", "1", "--out", str(tmp_path / "o"), *SMALL]) == 0
+    assert f"povsim: note: {child}: health.p_illness" in capsys.readouterr().err
+
+
+def test_check_lists_the_years_of_a_table_after_the_runs_end(tmp_path, capsys):
+    later = tmp_path / "later.toml"
+    later.write_text("[run]\nend_year = 2020\n"
+                     "[shocks]\nmigrant_job_loss = {2018 = 0.1, 2031 = 0.2, 2033 = 0.1}\n")
+    assert main(["check", str(later)]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"  note: {later}: shocks.migrant_job_loss: 2031, 2033 after the run's end year "
+        "(2020): nothing in this run; applies when the run is extended"]
+    assert main(["check", BASELINE]) == 0
+    assert "note" not in capsys.readouterr().out
+
+
 def test_check_lists_every_problem_of_every_file_and_exits_2(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text("[health]\np_ilness = 0.1\np_illness = 3\n")
@@ -140,3 +168,85 @@ def test_summaries_are_strict_json_whatever_the_numbers():
     plain = jsonable(value)
     assert json.loads(json.dumps(plain, allow_nan=False)) == {
         "nan": None, "inf": None, "3": 4, "rows": [0.5, "a/b"]}
+
+
+# ------------------------------------------------------------------ conventions
+HEAVY_MODULES = ("numpy", "pandas", "matplotlib", "mesa", "scipy", "povsim.model")
+"""Modules ``povsim --help`` must not import (they take seconds together)."""
+
+
+def subcommands() -> dict:
+    from povsim.cli import build_parser
+
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return action.choices
+
+
+def test_help_imports_no_heavy_module():
+    code = ("import sys\nfrom povsim.cli import main\ntry:\n    main(['--help'])\n"
+            "except SystemExit as exit:\n    assert exit.code == 0\n"
+            f"print(sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert "usage: povsim" in result.stdout
+    assert result.stdout.strip().endswith("[]")
+
+
+def test_version_prints_the_installed_version(capsys):
+    import povsim
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"povsim {povsim.__version__}\n"
+
+
+def test_every_subcommand_has_a_description_and_a_help_line():
+    commands = subcommands()
+    assert {"run", "check", "compare", "params", "outputs", "validate", "calibrate", "app",
+            "sweep", "results", "analyze"} <= set(commands)
+    from povsim.cli import build_parser
+
+    listing = build_parser().format_help()
+    for name, parser in commands.items():
+        assert parser.description, name
+        assert len(parser.description) > 40, name
+        assert parser.description in " ".join(parser.format_help().split()), name
+        assert f"\n    {name}" in listing, name  # listed with its help line
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "validate", "calibrate", "sweep"])
+def test_commands_with_progress_bars_take_progress_and_no_progress(command):
+    parser = subcommands()[command]
+    assert "--progress, --no-progress" in parser.format_help()
+
+
+@pytest.mark.parametrize(("argv", "terminal", "default", "shown"), [
+    ([], True, True, True),
+    ([], False, True, False),  # a log file or a CI job: no bar
+    ([], True, False, False),  # povsim run of a small population
+    (["--progress"], False, True, True),
+    (["--progress"], False, False, True),
+    (["--no-progress"], True, True, False),
+    (["--progress", "--quiet"], True, True, False),
+])
+def test_progress_bars_only_on_a_terminal_unless_asked(argv, terminal, default, shown,
+                                                       monkeypatch):
+    import argparse
+
+    from povsim.cli.options import add_progress_option, show_progress
+
+    parser = argparse.ArgumentParser()
+    add_progress_option(parser)
+    parser.add_argument("--quiet", action="store_true")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+    assert show_progress(parser.parse_args(argv), default=default) is shown
+
+
+def test_run_writes_a_progress_bar_only_when_asked(tmp_path, capsys):
+    args = ["run", BASELINE, "--out", str(tmp_path / "o"), "--years", "2", *SMALL]
+    assert main(args) == 0
+    assert "years" not in capsys.readouterr().err  # not a terminal: no bar
+    assert main([*args, "--progress"]) == 0
+    assert "years:" in capsys.readouterr().err

@@ -10,6 +10,7 @@ import pytest
 
 from povsim import ParameterError, Parameters, PovsimError
 from povsim.docs import render
+from povsim.params import describe
 from povsim.params.spec import iter_params
 from povsim.study.scenarios import describe_chain, load_scenario, load_scenarios
 
@@ -102,6 +103,87 @@ def test_a_plain_value_replaces_the_parents_schedule(family):
                                       "[shocks]\nmigrant_job_loss = 0.05\n")
     p = load_scenario(flat).params
     assert {p.at(y).shocks.migrant_job_loss for y in range(2012, 2021)} == {0.05}
+
+
+def test_a_table_that_only_extends_the_parents_has_no_note(family):
+    folder, child = family  # the parent's only change (2016) comes before the child's (2018)
+    assert load_scenario(child).notes == ()
+    repeated = write(folder, "repeated.toml", '[scenario]\nextends = "parent.toml"\n'
+                     "[shocks]\nmigrant_job_loss = {2015 = 0.05, 2016 = 0.1}\n")
+    assert load_scenario(repeated).notes == ()  # the parent's change repeated: none lost
+
+
+def test_a_year_table_replaces_the_parents_from_its_first_year_and_says_so(tmp_path):
+    parent = write(tmp_path, "parent.toml", "[health]\np_illness = {2014 = 0.1, 2017 = 0.3}\n"
+                                            "[interventions.health]\n"
+                                            "reimbursement_rate = {2015 = 0.8}\n")
+    child = write(tmp_path, "child.toml", '[scenario]\nextends = "parent.toml"\n'
+                  "[health]\np_illness = {2016 = 0.2}\n"
+                  "[interventions.health]\nreimbursement_rate = {2013 = 0.9}\n")
+    s = load_scenario(child)
+    assert [s.params.at(y).health.p_illness for y in (2014, 2016, 2017, 2020)] \
+        == [0.1, 0.2, 0.2, 0.2]  # the parent's 2017 change no longer applies
+    default = Parameters()
+    assert s.notes == (  # in the order of the file
+        f"{child}: health.p_illness: this file's year table replaces the one of {parent} "
+        "({2014 = 0.1, 2017 = 0.3}) from 2016 on (its changes in 2017 no longer apply); "
+        f"in force: {{2012 = {default.health.p_illness:g}, 2014 = 0.1, 2016 = 0.2}}",
+        f"{child}: interventions.health.reimbursement_rate: this file's year table replaces "
+        f"the one of {parent} ({{2015 = 0.8}}) entirely; in force: "
+        f"{{2012 = {default.interventions.health.reimbursement_rate:g}, 2013 = 0.9}}",
+    )
+
+
+def test_the_note_names_the_file_that_set_the_table_and_is_inherited(tmp_path):
+    root = write(tmp_path, "root.toml", "[economy]\nwage_growth = {2014 = 0.1, 2017 = 0.03}"
+                                        "\n[health]\np_illness = {2014 = 0.1}\n")
+    write(tmp_path, "middle.toml", '[scenario]\nextends = "root.toml"\n'
+                                   "[health]\np_illness = 0.08\n")
+    child = write(tmp_path, "child.toml", '[scenario]\nextends = "middle.toml"\n'
+                  "[economy]\nwage_growth = {2015 = 0.2}\n"
+                  "[health]\np_illness = {2013 = 0.09}\n")  # over a plain value: no note
+    grandchild = write(tmp_path, "grandchild.toml", '[scenario]\nextends = "child.toml"\n')
+    (note,) = load_scenario(child).notes
+    assert note.startswith(f"{child}: economy.wage_growth: this file's year table "
+                           f"replaces the one of {root} ({{2014 = 0.1, 2017 = 0.03}}) from "
+                           "2015 on")
+    assert load_scenario(grandchild).notes == (note,)
+
+
+def test_a_year_table_over_a_default_that_follows_data_says_so(tmp_path):
+    default = Parameters().budget.national_billion  # central funds by year, from data
+    years = default.years()
+    cut = years[len(years) // 2]
+    later = [y for y in years if y >= cut]
+    funds = write(tmp_path, "funds.toml", f"[budget]\nnational_billion = {{{cut} = 90}}\n")
+    (note,) = load_scenario(funds).notes
+    assert note.startswith(f"{funds}: budget.national_billion: this file's year table "
+                           "replaces the default one ({")
+    assert f"from {cut} on (its changes in {', '.join(map(str, later[:-1]))} and " \
+           f"{later[-1]} no longer apply); in force: {{" in note
+    assert note.endswith(f"{cut} = 90}}")
+    extended = write(tmp_path, "extended.toml",
+                     f"[budget]\nnational_billion = {{{years[-1] + 1} = 170}}\n")
+    plain = write(tmp_path, "plain.toml", "[budget]\nnational_billion = 90\n")
+    assert load_scenario(extended).notes == ()  # the data kept, then 170
+    assert load_scenario(plain).notes == ()  # one value for every year, as written
+
+
+def test_an_event_table_replaces_only_the_events_of_its_years(tmp_path):
+    assert describe("shocks.migrant_job_loss").event
+    write(tmp_path, "parent.toml", "[shocks]\nmigrant_job_loss = {2016 = 0.1, 2020 = 0.05}\n")
+    same_year = write(tmp_path, "same.toml", '[scenario]\nextends = "parent.toml"\n'
+                      "[shocks]\nmigrant_job_loss = {2020 = 0.25}\n")
+    other_year = write(tmp_path, "other.toml", '[scenario]\nextends = "parent.toml"\n'
+                       "[shocks]\nmigrant_job_loss = {2018 = 0.2}\n")
+    before = Parameters().shocks.migrant_job_loss
+    assert load_scenario(same_year).notes == (
+        f"{same_year}: shocks.migrant_job_loss: this file's year table replaces the one of "
+        f"{tmp_path / 'parent.toml'} ({{2016 = 0.1, 2020 = 0.05}}) in 2020; in force: "
+        f"{{2012 = {before:g}, 2016 = 0.1, 2017 = {before:g}, 2020 = 0.25, "
+        f"2021 = {before:g}}}",  # one-off: each event ends the year after it
+    )
+    assert load_scenario(other_year).notes == ()  # events of other years add up
 
 
 def test_chain_of_three_with_relative_paths_and_hashes(family):

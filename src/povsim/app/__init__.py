@@ -1,12 +1,15 @@
 """The browser app: students move levers and watch households move in and out of poverty.
 
 Start it with ``povsim app`` (or ``solara run povsim.app``). It is built on Mesa's
-Solara visualisation: Mesa's ``ModelController`` gives Reset, Play and Step, and the
-panels are matplotlib figures redrawn after every simulated year.
+Solara visualisation: Mesa's ``ModelController`` gives Reset, Play and Step (with the
+play interval and render interval of Mesa's ``SolaraViz``), and the panels are
+matplotlib figures redrawn after every simulated year.
 
 - :mod:`povsim.app.levers`: the levers, the scenario library, and the model factory
   behind Reset (every input validated; problems become a message on the page).
 - :mod:`povsim.app.panels`: the panels as matplotlib figures.
+- :mod:`povsim.app.history`: every household's state recorded after each year (its story).
+- :mod:`povsim.app.inspection`: the clickable village network and a household's story.
 - :mod:`povsim.app.page`: the Solara page (``Page``).
 - :mod:`povsim.app.serve`: starting the server (``povsim app``).
 

@@ -6,8 +6,15 @@ dict; :class:`Exploration` turns them into a :class:`~povsim.model.PovertyModel`
 or into a message listing every problem, so that a bad value never breaks the page.
 
 Levers start at the chosen scenario's values, and a lever left at its scenario's
-value is not applied: a scenario's changes by year (say monitoring from 2020) are
-kept until the student moves that lever, which then sets one value for every year.
+value is not applied. A lever whose parameter the scenario changes by year (say
+monitoring from 2020) starts at :data:`AS_IN_SCENARIO`: the run keeps the scenario's
+changes, and the page shows the value in force in the run's year; moving the lever
+sets one value for every year.
+
+The run is built to :func:`horizon` (at least :data:`LAST_YEAR_MAX`) and stops at the
+"Run until" lever's year, the scenario's end year unless moved; moving that lever
+applies at once, so a run that has reached 2020 can play on. Years before the end
+year do not depend on it: the model's end year only says when it stops.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from povsim.app.history import HouseholdHistory
 from povsim.errors import ParameterError, PovsimError, Problem
 from povsim.model import PovertyModel
 from povsim.params import Parameters, ParamInfo, describe, is_schedule
@@ -61,7 +69,11 @@ MAX_SEED = 2**64 - 1
 """Largest seed accepted (numpy takes any non-negative whole number; 64 bits is plenty)."""
 
 AS_IN_SCENARIO = "as in scenario"
-"""Choice of the targeting lever that leaves each intervention's own targeting alone."""
+"""Value of a lever that leaves the scenario's setting alone: the targeting lever's
+first choice, and the start value of a lever the scenario changes by year."""
+
+LAST_YEAR_MAX = 2035
+"""Latest year a run on the page can be played to (unless its scenario ends later)."""
 
 TARGETING_CHOICES: tuple[str, ...] = (AS_IN_SCENARIO, *TARGETING_MODES)
 """Choices of the targeting lever."""
@@ -86,6 +98,7 @@ class Lever:
         step: Slider step.
         choices: Allowed values (selects).
         help: One line on what the lever does.
+        live: Whether moving the lever changes the current run at once (no Reset).
     """
 
     name: str
@@ -97,6 +110,7 @@ class Lever:
     step: float | None = None
     choices: tuple[str, ...] = ()
     help: str = ""
+    live: bool = False
 
 
 def param_range(path: str) -> tuple[float | None, float | None]:
@@ -106,9 +120,10 @@ def param_range(path: str) -> tuple[float | None, float | None]:
 
 
 LEVERS: tuple[Lever, ...] = (
-    Lever("budget", "Budget in 2013 (billion yuan)", "float", ("budget.national_billion",),
-          0.0, 400.0, 5.0, help="National poverty funds in the first year; they grow every "
-          "year."),
+    Lever("budget", "Central poverty funds (billion yuan a year)", "float",
+          ("budget.national_billion",), 0.0, 400.0, 5.0,
+          help="Central special poverty funds of each year; the scenarios follow the data "
+          "(39.4 billion yuan in 2013 to 146.1 in 2020). Moved, one value for every year."),
     Lever("targeting", "Targeting of every intervention", "choice",
           tuple(f"interventions.{name}.targeting" for name in INTERVENTION_NAMES),
           choices=TARGETING_CHOICES,
@@ -135,12 +150,16 @@ LEVERS: tuple[Lever, ...] = (
           MAX_HOUSEHOLDS, HOUSEHOLD_STEP, help="More households: smoother curves, slower "
           "steps."),
     Lever("seed", "Seed", "seed", help="A whole number; the same seed gives the same run."),
+    Lever("last_year", "Run until", "int", step=1, live=True,
+          help="The run stops after this year: the scenario's end year, or later to see "
+          "what happens after the campaign."),
 )
 """Every lever except the scenario picker, in the order the page shows them.
 
 Sliders over a parameter's whole range take it from the parameter's declaration; the
 budget (unbounded above), the years of support (up to 50 allowed) and the households
-are narrowed to what a student can explore on the page."""
+are narrowed to what a student can explore on the page; "Run until" goes from the
+first simulated year to the run's :func:`horizon` (see :func:`lever_range`)."""
 
 LEVER_BY_NAME: dict[str, Lever] = {lever.name: lever for lever in LEVERS}
 
@@ -229,17 +248,29 @@ def first_year(params: Parameters) -> int:
     return params.run.start_year + 1
 
 
-def scenario_value(params: Parameters, lever: Lever) -> Any:
-    """The value a lever starts at for a scenario (its value in the first simulated year).
+def horizon(params: Parameters) -> int:
+    """The year a run of the page is built to: the scenario's end, or :data:`LAST_YEAR_MAX`."""
+    return max(params.run.end_year, LAST_YEAR_MAX)
 
-    The targeting lever starts at "as in scenario"; the household count at the
-    scenario's count or :data:`APP_HOUSEHOLDS`, whichever is smaller.
+
+def value_in(params: Parameters, lever: Lever, year: int) -> Any:
+    """The scenario's value of a parameter lever in force in ``year``."""
+    value = params.get(lever.paths[0])
+    return value.at(year) if is_schedule(value) else value
+
+
+def scenario_value(params: Parameters, lever: Lever) -> Any:
+    """A lever's value in a scenario (in the first simulated year), as the lever shows it.
+
+    The targeting lever's is "as in scenario"; the household count is the scenario's
+    count or :data:`APP_HOUSEHOLDS`, whichever is smaller; "Run until" is the
+    scenario's end year.
     """
     if lever.name == "targeting":
         return AS_IN_SCENARIO
-    value = params.get(lever.paths[0])
-    if is_schedule(value):
-        value = value.at(first_year(params))
+    if lever.name == "last_year":
+        return params.run.end_year
+    value = value_in(params, lever, first_year(params))
     if lever.name == "households":
         return min(int(value), APP_HOUSEHOLDS)
     return value
@@ -248,6 +279,28 @@ def scenario_value(params: Parameters, lever: Lever) -> Any:
 def is_scheduled(params: Parameters, lever: Lever) -> bool:
     """Whether the scenario changes a lever's parameter by year."""
     return any(is_schedule(params.get(path)) for path in lever.paths)
+
+
+def start_value(params: Parameters, lever: Lever) -> Any:
+    """The value a lever takes when its scenario is picked.
+
+    :data:`AS_IN_SCENARIO` for a lever the scenario changes by year (and targeting),
+    otherwise :func:`scenario_value`.
+    """
+    if lever.paths and is_scheduled(params, lever):
+        return AS_IN_SCENARIO
+    return scenario_value(params, lever)
+
+
+def lever_range(params: Parameters, lever: Lever) -> tuple[float, float]:
+    """A slider's range for a scenario: the lever's, widened to take the scenario's value.
+
+    "Run until" goes from the first simulated year to :func:`horizon`.
+    """
+    if lever.name == "last_year":
+        return first_year(params), horizon(params)
+    own = scenario_value(params, lever)
+    return min(lever.low, own), max(lever.high, own)
 
 
 def scenario_values(library: ScenarioLibrary, name: str,
@@ -260,25 +313,22 @@ def scenario_values(library: ScenarioLibrary, name: str,
     params = library.load(name).params
     values: dict[str, Any] = {"scenario": name}
     for lever in LEVERS:
-        values[lever.name] = seed if lever.kind == "seed" else scenario_value(params, lever)
+        values[lever.name] = seed if lever.kind == "seed" else start_value(params, lever)
     return values
 
 
 def changes_scenario(params: Parameters, lever: Lever, value: Any) -> bool:
-    """Whether a lever value changes the scenario (a lever at the scenario's value does not).
+    """Whether a lever value changes the scenario's parameters.
 
-    The seed is not a parameter; "as in scenario" leaves targeting alone; a value equal
-    to the scenario's value in the first simulated year keeps the scenario's setting,
-    including its changes by year.
+    The seed and "Run until" are not parameters of the scenario; "as in scenario"
+    changes nothing; a value equal to the scenario's own (for every parameter of the
+    lever) changes nothing, except for a parameter the scenario changes by year, which
+    a moved lever sets for every year.
     """
-    if lever.kind == "seed":
+    if not lever.paths or value == AS_IN_SCENARIO:
         return False
-    if lever.name == "targeting":
-        return value != AS_IN_SCENARIO
-    current = params.get(lever.paths[0])
-    if is_schedule(current):
-        current = current.at(first_year(params))
-    return value != current
+    return any(is_schedule(current) or value != current
+               for current in map(params.get, lever.paths))
 
 
 def parse_seed(text: Any) -> int:
@@ -300,7 +350,7 @@ def parse_seed(text: Any) -> int:
     return seed
 
 
-def _check(lever: Lever, value: Any) -> tuple[Any, str | None]:
+def _check(lever: Lever, value: Any, params: Parameters) -> tuple[Any, str | None]:
     """A lever value converted to its type, or the reason it is not allowed."""
     if lever.kind == "seed":
         try:
@@ -315,8 +365,10 @@ def _check(lever: Lever, value: Any) -> tuple[Any, str | None]:
         if isinstance(value, bool):
             return value, None
         return None, "allowed: on or off (true or false)"
+    low, high = (lever.low, lever.high) if lever.name != "last_year" else \
+        lever_range(params, lever)
     info = ParamInfo(int if lever.kind == "int" else float, unit="", doc=lever.help,
-                     source="a lever of the page", low=lever.low, high=lever.high)
+                     source="a lever of the page", low=low, high=high)
     if lever.kind == "int" and isinstance(value, float) and value.is_integer():
         value = int(value)  # a slider may send 1000.0
     reason = number_problem(info, value)
@@ -335,20 +387,23 @@ class Choice:
         scenario: The scenario the levers apply to.
         values: Every lever value, converted to its type.
         seed: The seed.
-        overrides: Parameter overrides: the levers whose value differs from the scenario's.
+        overrides: Parameter overrides: the levers whose value differs from the scenario's,
+            and the run's end year (:func:`horizon`).
+        last_year: The year the run stops after ("Run until").
     """
 
     scenario: Scenario
     values: Mapping[str, Any]
     seed: int
     overrides: Mapping[str, Any]
+    last_year: int
 
     def describe(self) -> str:
         """Short description: the scenario, the levers moved from where they start, the seed."""
         moved = []
         for lever in LEVERS:
             value = self.values[lever.name]
-            if lever.kind == "seed" or value == scenario_value(self.scenario.params, lever):
+            if lever.kind == "seed" or value == start_value(self.scenario.params, lever):
                 continue
             if lever.kind == "flag":
                 shown = "on" if value else "off"
@@ -378,13 +433,17 @@ def choose(values: Mapping[str, Any], library: ScenarioLibrary) -> Choice:
     unknown = sorted(set(values) - set(LEVER_BY_NAME) - {"scenario"})
     problems += [Problem(key, values[key], "not a lever of the page; levers: "
                          + ", ".join(LEVER_BY_NAME)) for key in unknown]
+    params = scenario.params
     for lever in LEVERS:
-        own = DEFAULT_SEED if lever.kind == "seed" else scenario_value(scenario.params, lever)
-        raw = values.get(lever.name, own)
-        if lever.kind != "seed" and type(raw) is type(own) and raw == own:
+        own = DEFAULT_SEED if lever.kind == "seed" else scenario_value(params, lever)
+        raw = values.get(lever.name, start_value(params, lever) if lever.kind != "seed"
+                         else own)
+        if lever.paths and raw == AS_IN_SCENARIO:
+            value, problem = raw, None
+        elif lever.kind != "seed" and type(raw) is type(own) and raw == own:
             value, problem = raw, None  # the scenario's own value, even outside a slider
         else:
-            value, problem = _check(lever, raw)
+            value, problem = _check(lever, raw, params)
         if problem:
             problems.append(Problem(lever.label.lower(), raw, problem))
         typed[lever.name] = value
@@ -392,9 +451,11 @@ def choose(values: Mapping[str, Any], library: ScenarioLibrary) -> Choice:
         raise ParameterError(problems)
     overrides: dict[str, Any] = {}
     for lever in LEVERS:
-        if changes_scenario(scenario.params, lever, typed[lever.name]):
+        if changes_scenario(params, lever, typed[lever.name]):
             overrides.update(dict.fromkeys(lever.paths, typed[lever.name]))
-    return Choice(scenario, typed, typed["seed"], overrides)
+    if horizon(params) != params.run.end_year:
+        overrides["run.end_year"] = horizon(params)
+    return Choice(scenario, typed, typed["seed"], overrides, typed["last_year"])
 
 
 def build_model(choice: Choice) -> PovertyModel:
@@ -423,6 +484,8 @@ class Exploration:
         build_seconds: Time to validate and build the model.
         step_seconds: Time of the last step (``None`` before the first).
         start_income_pc: Per-capita incomes in the start state (for the income panel).
+        history: Every household's state in each year so far (``None`` without a model).
+        last_year: The year the run stops after (see :meth:`play_until`).
         running: Whether another year can be simulated.
     """
 
@@ -445,19 +508,40 @@ class Exploration:
         except PovsimError as exc:
             self.error = str(exc)
         self.build_seconds = time.perf_counter() - started
-        self.start_income_pc = None if self.model is None else \
-            self.model.households.income_pc.copy()
-        self.running = self.model is not None and self.model.running
+        model = self.model
+        self.start_income_pc = None if model is None else model.households.income_pc.copy()
+        self.history = None if model is None else HouseholdHistory(model)
+        self.last_year = 0 if self.choice is None else self.choice.last_year
+        self.running = model is not None and model.year < self.last_year
 
     def step(self) -> None:
-        """Simulate one year (nothing once the end year is reached or without a model)."""
-        if self.model is None or not self.model.running:
+        """Simulate one year (nothing once the last year is reached or without a model)."""
+        model = self.model
+        if model is None or model.year >= self.last_year or not model.running:
             self.running = False
             return
         started = time.perf_counter()
-        self.model.step()
+        model.step()
         self.step_seconds = time.perf_counter() - started
-        self.running = self.model.running
+        self.history.record(model)
+        self.running = model.running and model.year < self.last_year
+
+    def play_until(self, year: int) -> None:
+        """Let the run go on to ``year`` (or stop earlier), without starting it again.
+
+        Args:
+            year: The new last year, from the first simulated year to the model's end.
+
+        Raises:
+            PovsimError: If ``year`` is outside that range (or there is no run).
+        """
+        if self.model is None:
+            raise PovsimError("no run to play on: fix the levers and press Reset")
+        low, high = first_year(self.model.params), self.model.params.run.end_year
+        if not low <= year <= high:
+            raise PovsimError(f"run until {year}: allowed: a year from {low} to {high}")
+        self.last_year = year
+        self.running = self.model.running and self.model.year < year
 
     @property
     def year(self) -> int | None:

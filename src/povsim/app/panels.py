@@ -8,9 +8,11 @@ arrays (the network panel, the model), so tests and scripts can draw the same pi
 
 from __future__ import annotations
 
+import io
 from collections import deque
 from dataclasses import dataclass
 
+import matplotlib
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -78,6 +80,12 @@ NODE_SIZE, ROLE_NODE_SIZE, ENTERPRISE_SIZE = 45, 70, 260
 HELPER_RING, PLAIN_RING = 1.6, 0.4
 """Edge widths (points) of a household with a pairing helper (black) and without (white)."""
 
+INSPECTED_SIZE, INSPECTED_RING, INSPECTED_COLOUR = 260, 2.0, "#0b5394"
+"""Marker area, ring width and colour of the ring around the household being inspected."""
+
+PICK_RADIUS = 12
+"""Farthest a click may land from a household (pixels of the figure) to pick it."""
+
 TIE_WIDTH, KIN_WIDTH, WORKER_TIE_WIDTH = 0.6, 0.9, 0.6
 """Line widths (points) of neighbour ties, kinship ties and enterprise-worker lines."""
 
@@ -142,6 +150,14 @@ def household_status(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
     return status.astype(np.int8)
 
 
+def to_svg(figure: Figure) -> bytes:
+    """The figure as SVG with text left as text (the browser draws it: faster than PNG)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg")
+    return buffer.getvalue()
+
+
 def _years_axis(ax, start: int, end: int) -> None:
     ax.set_xlim(start - 0.3, end + 0.3)
     ax.set_xticks(range(start, end + 1))
@@ -162,9 +178,10 @@ LEVELS = (
 )
 """Levels in the upper half of the poverty panel: output, label, colour."""
 
-INTERVENTION_COLOURS = (*(f"C{i}" for i in range(10)), "#393b79", "#bcbd22", "#17becf")
-"""One colour per intervention (matplotlib's ten, then three more): a new intervention
-needs one here, or the spending panel raises (it never drops an intervention)."""
+INTERVENTION_COLOURS = (*(f"C{i}" for i in range(10)), "#393b79", "#dbdb8d", "#ff9896")
+"""One colour per intervention, no two alike: matplotlib's ten, then an indigo, a khaki
+and a salmon (of its tab20 palettes, the three furthest from the ten and each other). A
+new intervention needs one here, or the spending panel raises (it never drops one)."""
 
 
 class Panel:
@@ -179,11 +196,41 @@ class Panel:
 
     figure: Figure
 
-    def _rescale(self, *axes) -> None:
-        for ax in axes:
-            ax.relim()
-            ax.autoscale_view(scalex=False)
-            ax.set_ylim(bottom=0)
+
+def fit_y(ax) -> None:
+    """Set the y-axis of ``ax`` from 0 to a little above the highest point of its lines.
+
+    Set every time the data change: matplotlib's autoscaling stops for good once a
+    limit is set by hand (``set_ylim(bottom=0)`` froze the flows chart at its first
+    range, and the curves of a first run left the chart).
+    """
+    values = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
+    finite = [v[np.isfinite(v)] for v in values]
+    top = max((v.max() for v in finite if len(v)), default=0.0)
+    ax.set_ylim(0, HEADROOM * top if top > 0 else 1)
+
+
+def year_legend(ax, now, start, year: int, start_year: int, loc: str):
+    """A legend of "now" and "the start year", naming the years: one entry at the start.
+
+    Args:
+        ax: The axes.
+        now: Artist of the current year.
+        start: Artist of the start year.
+        year: The current year.
+        start_year: The start year.
+        loc: Where the legend goes.
+
+    Returns:
+        The legend.
+    """
+    if year == start_year:
+        handles, labels = [now], [f"{year} (start)"]
+    else:
+        handles, labels = [now, start], [str(year), f"{start_year} (start)"]
+    legend = ax.legend(handles, labels, loc=loc, fontsize="small")
+    legend.set_gid("year-legend")
+    return legend
 
 
 class PovertyPanel(Panel):
@@ -203,8 +250,12 @@ class PovertyPanel(Panel):
             for ax, series in ((self.top, LEVELS), (self.bottom, FLOWS)):
                 for name, label, colour in series:
                     (line,) = ax.plot([], [], color=colour, marker=".", **style,
-                                      label=None if style else label)
+                                      label=None if style else label,
+                                      gid=f"{'reference' if style else 'line'}-{name}")
                     self.lines[name, bool(style)] = line
+        # Named in the SVG, so that a browser test can check the axes hold the lines.
+        self.top.patch.set_gid("levels-area")
+        self.bottom.patch.set_gid("flows-area")
         self.top.set_ylabel("percent")
         self.top.legend(loc="upper right", fontsize="small")
         self.bottom.set_ylabel(f"per {PER_THOUSAND:,} households")
@@ -234,7 +285,8 @@ class PovertyPanel(Panel):
             for name, scale in scales.items():
                 self.lines[name, bool(is_reference)].set_data(table["year"], table[name] * scale)
         self.note.set_text(f"dashed: {reference[2]}" if reference else "")
-        self._rescale(self.top, self.bottom)
+        fit_y(self.top)
+        fit_y(self.bottom)
         return self.figure
 
 
@@ -244,7 +296,7 @@ class CausesPanel(Panel):
     def __init__(self) -> None:
         """Draw the empty bars."""
         self.figure = Figure(figsize=FIG_SIZE, dpi=FIG_DPI)
-        ax = self.figure.subplots()
+        ax = self.ax = self.figure.subplots()
         self.figure.subplots_adjust(left=0.22, right=0.97, top=0.97, bottom=0.13)
         y = np.arange(len(CAUSE_NAMES))
         self.columns = [f"share_poor_{name}" for name in CAUSE_NAMES]
@@ -255,7 +307,7 @@ class CausesPanel(Panel):
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
         ax.set_xlabel("percent of poor households (several causes a household)")
-        self.legend = ax.legend(loc="lower right", fontsize="small")
+        self.legend = None
         ax.grid(axis="x", alpha=0.3)
 
     def update(self, outputs: pd.DataFrame) -> Figure:
@@ -264,8 +316,9 @@ class CausesPanel(Panel):
             shares = np.nan_to_num(outputs[self.columns].iloc[row].to_numpy(float))
             for bar, share in zip(bars, shares, strict=True):
                 bar.set_width(share)
-        for text, row in zip(self.legend.get_texts(), (-1, 0), strict=True):
-            text.set_text(str(int(outputs["year"].iloc[row])))
+        years = outputs["year"]
+        self.legend = year_legend(self.ax, self.now, self.start, int(years.iloc[-1]),
+                                  int(years.iloc[0]), "lower right")
         return self.figure
 
 
@@ -293,7 +346,8 @@ class IncomePanel(Panel):
         self.bars = ax.bar(self.edges[:-1], np.zeros(INCOME_BINS), width=np.diff(self.edges),
                            align="edge", color=self._colours(line), alpha=0.8)
         self.start_counts = self._counts(start_income_pc)
-        start = ax.stairs(self.start_counts, self.edges, color="black", linewidth=1)
+        self.start_year = start_year
+        self.start = ax.stairs(self.start_counts, self.edges, color="black", linewidth=1)
         self.line_mark = ax.axvline(line, color="black", linestyle="--", linewidth=1.2)
         self.below = ax.annotate("", (line, 0.97), xycoords=("data", "axes fraction"),
                                  xytext=(6, 0), textcoords="offset points", va="top",
@@ -303,8 +357,8 @@ class IncomePanel(Panel):
         ax.set_xlim(0, self.top)
         ax.set_xlabel("per-capita net income (yuan a year, 2010 prices; below 0 counts as 0)")
         ax.set_ylabel("households")
-        self.legend = ax.legend([self.bars, start], ["now", str(start_year)],
-                                loc="upper right", fontsize="small")
+        self.legend = year_legend(ax, self.bars, self.start, start_year, start_year,
+                                  "upper right")
 
     def _counts(self, income_pc: np.ndarray) -> np.ndarray:
         return np.histogram(np.maximum(income_pc, 0), self.edges)[0]
@@ -336,13 +390,24 @@ class IncomePanel(Panel):
         above = 100 * float(np.mean(income_pc >= self.top))
         self.below.set_text(f"poverty line {line:,.0f}\n{below:.1f}% of households below")
         self.above.set_text(f"{above:.0f}% of households\nabove {self.top:,.0f}: not shown")
-        self.legend.get_texts()[0].set_text(str(year))
+        self.legend = year_legend(self.ax, self.bars, self.start, year, self.start_year,
+                                  "upper right")
         self.ax.set_ylim(0, HEADROOM * max(counts.max(), self.start_counts.max(), 1))
         return self.figure
 
 
+def intervention_colours() -> dict[str, str]:
+    """Each intervention's name (as the page writes it) and colour (``#rrggbb``)."""
+    return {name.replace("_", " "): matplotlib.colors.to_hex(colour)
+            for name, colour in zip(INTERVENTION_NAMES, INTERVENTION_COLOURS, strict=True)}
+
+
 class SpendingPanel(Panel):
-    """Spending a year by intervention, stacked (million yuan, simulated population)."""
+    """Spending a year by intervention, stacked (million yuan, simulated population).
+
+    Its legend is the page's (:func:`intervention_colours`), in HTML: thirteen entries
+    laid out again in every picture would take a third of the time to draw it.
+    """
 
     def __init__(self, years: tuple[int, int]):
         """Draw empty stacks for the years from ``years[0]`` to ``years[1]``."""
@@ -357,7 +422,6 @@ class SpendingPanel(Panel):
         ]
         _years_axis(ax, *years)
         ax.set_ylabel("million yuan a year (simulated population)")
-        ax.legend(loc="upper left", fontsize="x-small", ncols=3)
 
     def update(self, outputs: pd.DataFrame) -> Figure:
         """Show the spending of every year in ``outputs``."""
@@ -475,7 +539,8 @@ class NetworkPanel(Panel):
     enterprises located in the village (dotted lines to their workers here). The
     layout is kept from year to year; ties are redrawn only when households move in.
     A village of more than :data:`MAX_LAYOUT_NODES` households is drawn as a sample
-    (:func:`shown_households`), and the title says so.
+    (:func:`shown_households`), and the title says so. A click on the picture picks
+    the household under it (:meth:`household_at`), which is ringed.
     """
 
     def __init__(self, village: int):
@@ -512,8 +577,42 @@ class NetworkPanel(Panel):
         self.ax.update_datalim(self.xy)
         self.ax.autoscale_view()
 
-    def update(self, model: PovertyModel) -> Figure:
-        """Show the village's households as they are now."""
+    def household_at(self, x: float, y: float) -> int | None:
+        """The household drawn nearest a point of the picture, if one is close enough.
+
+        Args:
+            x: Horizontal position as a fraction of the picture's width (0 at the left).
+            y: Vertical position as a fraction of its height (0 at the top, as a
+                browser measures it).
+
+        Returns:
+            Its row, or ``None`` when no household is drawn within :data:`PICK_RADIUS`
+            pixels.
+        """
+        if len(self.rows) == 0:
+            return None
+        box = self.figure.bbox
+        point = np.array([x * box.width, (1 - y) * box.height])
+        drawn = self.ax.transData.transform(self.xy)
+        distance = np.hypot(*(drawn - point).T)
+        nearest = int(np.argmin(distance))
+        return int(self.rows[nearest]) if distance[nearest] <= PICK_RADIUS else None
+
+    def position_of(self, row: int) -> tuple[float, float] | None:
+        """Where household ``row`` is drawn, as fractions of the picture (see :meth:`household_at`).
+
+        Returns:
+            ``(x, y)``, or ``None`` if the household is not drawn.
+        """
+        found = np.flatnonzero(self.rows == row)
+        if not len(found):
+            return None
+        box = self.figure.bbox
+        px, py = self.ax.transData.transform(self.xy[found[0]])
+        return float(px / box.width), float(1 - py / box.height)
+
+    def update(self, model: PovertyModel, inspected: int | None = None) -> Figure:
+        """Show the village's households as they are now, ``inspected`` ringed."""
         everyone = village_households(model, self.village)
         if not np.array_equal(everyone, self.everyone):
             self.everyone = everyone
@@ -531,14 +630,21 @@ class NetworkPanel(Panel):
         employer = model.jobs.employer[rows]
         worker = (employer >= 0) & ~cadre
         helped = model.helper_of[rows] >= 0
-        for mask, marker, size in ((cadre, "s", ROLE_NODE_SIZE), (worker, "^", ROLE_NODE_SIZE),
-                                   (~cadre & ~worker, "o", NODE_SIZE)):
+        for mask, marker, size, name in ((cadre, "s", ROLE_NODE_SIZE, "cadre"),
+                                         (worker, "^", ROLE_NODE_SIZE, "workers"),
+                                         (~cadre & ~worker, "o", NODE_SIZE, "others")):
             if mask.any():
                 self.nodes.append(ax.scatter(
                     xy[mask, 0], xy[mask, 1], c=colours[mask], marker=marker, s=size,
                     edgecolors=np.where(helped[mask], "black", "white"),
                     linewidths=np.where(helped[mask], HELPER_RING, PLAIN_RING),
-                    zorder=HOUSEHOLD_LAYER))
+                    zorder=HOUSEHOLD_LAYER, gid=f"households-{name}"))
+        picked = np.flatnonzero(rows == inspected)
+        if len(picked):
+            self.nodes.append(ax.scatter(
+                xy[picked, 0], xy[picked, 1], marker="o", s=INSPECTED_SIZE,
+                facecolors="none", edgecolors=INSPECTED_COLOUR, linewidths=INSPECTED_RING,
+                zorder=ENTERPRISE_LAYER + 1, gid="inspected"))
         firms = model.enterprises
         for firm in np.flatnonzero((firms.village == self.village) & firms.alive):
             workers = np.flatnonzero(employer == firm)
@@ -552,6 +658,58 @@ class NetworkPanel(Panel):
                                          edgecolors="black", linewidths=1,
                                          zorder=ENTERPRISE_LAYER))
         ax.set_title(network_title(model, everyone, len(rows)), fontsize="medium")
+        return self.figure
+
+
+HOUSEHOLD_FIG_SIZE = (6.4, 2.6)
+"""Width and height of a household's income chart in inches."""
+
+SHOCK_COLOUR, HELP_COLOUR = "#ff7f0e", "#2ca02c"
+"""Colours of the marks of a year with a shock and a year in which new help began."""
+
+
+class HouseholdPanel(Panel):
+    """One household's per-capita income by year against the poverty line.
+
+    Years below the line are red; a year with a shock is marked at the top (orange),
+    a year in which new help began at the bottom (green).
+    """
+
+    def __init__(self, years: tuple[int, int]):
+        """Draw the empty axes for the years from ``years[0]`` to ``years[1]``."""
+        self.figure = Figure(figsize=HOUSEHOLD_FIG_SIZE, dpi=FIG_DPI)
+        ax = self.ax = self.figure.subplots()
+        self.figure.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.12)
+        (self.income,) = ax.plot([], [], color="black", linewidth=1.2, zorder=2,
+                                 label="income per person", gid="household-income")
+        self.poor = ax.scatter([], [], color=BELOW_LINE_COLOUR, s=30, zorder=3,
+                               label="below the line")
+        (self.line,) = ax.plot([], [], color="black", linestyle="--", linewidth=1,
+                               drawstyle="steps-mid", label="poverty line")
+        (self.shocks,) = ax.plot([], [], "v", color=SHOCK_COLOUR, label="shock",
+                                 transform=ax.get_xaxis_transform(), clip_on=False)
+        (self.help,) = ax.plot([], [], "^", color=HELP_COLOUR, label="new help",
+                               transform=ax.get_xaxis_transform(), clip_on=False)
+        _years_axis(ax, *years)
+        ax.set_ylabel("yuan a year")
+        ax.legend(loc="upper left", fontsize="x-small", ncols=5, bbox_to_anchor=(0, 1.16),
+                  frameon=False)
+
+    def update(self, story: pd.DataFrame) -> Figure:
+        """Show a household's story (:meth:`povsim.app.history.HouseholdHistory.story`)."""
+        years = story["year"].to_numpy()
+        income = story["income_pc"].to_numpy(float)
+        self.income.set_data(years, income)
+        self.line.set_data(years, story["line"].to_numpy(float))
+        poor = story["poor"].to_numpy(bool)
+        self.poor.set_offsets(np.column_stack([years[poor], income[poor]]))
+        shocked = story["shocks"].map(bool).to_numpy(bool)
+        helped = story["new_help"].map(bool).to_numpy(bool)
+        self.shocks.set_data(years[shocked], np.full(shocked.sum(), 0.97))
+        self.help.set_data(years[helped], np.full(helped.sum(), 0.03))
+        low = min(0.0, float(np.min(income)) if len(income) else 0.0)
+        top = max(float(np.max(income)), float(story["line"].max())) if len(income) else 1.0
+        self.ax.set_ylim(low, HEADROOM * top)
         return self.figure
 
 
@@ -593,8 +751,11 @@ def _network_legend(fig: Figure) -> None:
                markeredgecolor="black", markeredgewidth=HELPER_RING,
                label="has a pairing helper"),
         Line2D([], [], marker="*", linestyle="", markersize=12, markerfacecolor="gold",
-               markeredgecolor="black", label="enterprise (.. its workers)"),
+               markeredgecolor="black", label="enterprise"),
+        Line2D([], [], color="black", linewidth=WORKER_TIE_WIDTH, linestyle=":",
+               label="enterprise to its workers"),
         Line2D([], [], color=TIE_COLOUR, label="neighbour tie"),
         Line2D([], [], color=KIN_COLOUR, label="kinship tie"),
     ]
-    fig.legend(handles=handles, loc="center right", fontsize="small", frameon=False)
+    fig.legend(handles=handles, loc="center right", fontsize="small",
+               frameon=False).set_gid("network-legend")

@@ -5,6 +5,10 @@ or :mod:`povsim.app`; nothing in the library imports the command line.
 
 Mistakes in input (a missing file, an unknown parameter, a value out of range) are
 reported in one clear message, without a traceback, with exit status 2.
+
+Heavy modules (numpy, pandas, matplotlib, Mesa, the model) are imported inside the
+command that uses them, so that ``povsim --help`` answers at once (a test checks that it
+imports none of them).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import argparse
 import shlex
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from povsim.cli import app, calibration, compare, run, sweeps
 from povsim.cli.options import INTERRUPTED_STATUS, parse_assignment
@@ -21,12 +26,29 @@ from povsim.errors import PovsimError
 __all__ = ["build_parser", "main", "parse_assignment"]
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: print povsim's version and exit (read only when asked for)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 **kwargs: Any):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        from povsim.util.versions import povsim_version
+
+        print(f"povsim {povsim_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``povsim`` command."""
     parser = argparse.ArgumentParser(
         prog="povsim",
         description="Agent-based simulation of targeted poverty alleviation.",
     )
+    parser.add_argument("--version", action=_VersionAction,
+                        help="print the version of povsim and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run.add_subcommands(sub)            # run, check, params, outputs
     compare.add_subcommand(sub)

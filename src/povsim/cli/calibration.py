@@ -8,11 +8,12 @@ from pathlib import Path
 
 from povsim.cli.options import (
     add_executor_options,
+    add_progress_option,
     add_seed_options,
     executor_of,
     seeds_of,
+    show_progress,
 )
-from povsim.study.calibration.targets import DEFAULT_TARGETS
 
 DEFAULT_SCENARIO = "scenarios/baseline.toml"
 """Scenario validated when none is given."""
@@ -35,10 +36,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         counterfactual = DEFAULT_COUNTERFACTUAL
     if counterfactual == "none":
         counterfactual = None
-    v = validate(args.scenario, seeds=seeds, targets=args.targets,
-                 counterfactual=counterfactual, executor=executor_of(args),
-                 workers=args.workers, scheduler=args.scheduler,
-                 store=Path(args.out) / STORE, resume=args.resume, progress=not args.quiet)
+    targets = {"targets": args.targets} if args.targets else {}
+    v = validate(args.scenario, seeds=seeds, counterfactual=counterfactual,
+                 executor=executor_of(args), workers=args.workers, scheduler=args.scheduler,
+                 store=Path(args.out) / STORE, resume=args.resume,
+                 progress=show_progress(args), **targets)
     paths = write_validation(v, args.out, command=args.command_line)
     checked = v.table[v.table["kind"] == "checked"]
     met = int(checked["within"].eq(True).sum())
@@ -65,7 +67,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     store = Path(args.store) if args.store else CALIBRATION_STORES / spec.name
     result = calibrate(spec, executor=executor_of(args), workers=args.workers,
                        scheduler=args.scheduler, store=store, resume=args.resume,
-                       progress=not args.quiet)
+                       progress=show_progress(args))
     scenario_path, record = write_calibration(result)
     if not args.quiet:
         for s in result.stages:
@@ -80,33 +82,43 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
     """Add ``validate`` and ``calibrate`` to the ``povsim`` command."""
-    v = sub.add_parser("validate", help="compare a scenario with the calibration targets",
-                       description="Run a scenario (and its counterfactual) over the seeds "
-                       "and compare the model with every target. Each run is stored in "
-                       "OUT/store as it finishes: an interrupted validation continues with "
-                       "--resume.")
+    v = sub.add_parser(
+        "validate", help="compare a scenario with the calibration targets",
+        description="Run a scenario (and its counterfactual) over the seeds and compare "
+        "its outputs with the targets (data/targets.csv): each target's data, tolerance, "
+        "the model's mean and 95% interval, and whether it is met. Writes validation.csv, "
+        "figures and validation.md to --out. Each run is stored in OUT/store as it "
+        "finishes: an interrupted validation continues with --resume.")
     v.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                    help=f"scenario file (default {DEFAULT_SCENARIO})")
     add_seed_options(v, "seeds to run")
     add_executor_options(v, resume="continue the validation in --out, running only the "
                          "runs not stored")
-    v.add_argument("--targets", default=str(DEFAULT_TARGETS), help="target file")
+    v.add_argument("--targets", default=None,
+                   help="target file (default: data/targets.csv of the povsim source)")
     v.add_argument("--counterfactual", default=None,
                    help=f"scenario to compare with (default {DEFAULT_COUNTERFACTUAL} if it "
                         "exists; 'none' for none)")
     v.add_argument("--out", default="results/validation", help="output folder")
     v.add_argument("--strict", action="store_true",
                    help="exit with status 1 when a checked target is missed")
-    v.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_progress_option(v)
+    v.add_argument("--quiet", action="store_true",
+                   help="print nothing but errors (and no progress bar)")
     v.set_defaults(func=_cmd_validate)
 
-    c = sub.add_parser("calibrate", help="fit free parameters to targets (SMM)",
-                       description="Fit the free parameters of a calibration spec to its "
-                       "targets. Every run is stored as it finishes: a calibration that was "
-                       "stopped continues with --resume, reusing the runs it had made.")
+    c = sub.add_parser(
+        "calibrate", help="fit free parameters to targets (SMM)",
+        description="Fit the free parameters of a calibration spec to its target moments "
+        "by the simulated method of moments, stage by stage; write the calibrated scenario "
+        "file and its .calibration.json record where the spec says. Every run is stored as "
+        "it finishes: a calibration that was stopped continues with --resume, reusing the "
+        "runs it had made.")
     c.add_argument("spec", help="calibration spec (e.g. experiments/calibrate-baseline.toml)")
     add_executor_options(c, resume="continue the calibration in --store, reusing its runs")
     c.add_argument("--store", default=None, metavar="DIR",
                    help=f"folder of the runs (default {CALIBRATION_STORES}/<name>)")
-    c.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_progress_option(c)
+    c.add_argument("--quiet", action="store_true",
+                   help="print nothing but errors (and no progress bar)")
     c.set_defaults(func=_cmd_calibrate)

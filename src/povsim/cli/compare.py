@@ -11,10 +11,13 @@ from povsim.cli.options import (
     FAILED_STATUS,
     INTERRUPTED_STATUS,
     add_executor_options,
+    add_progress_option,
     add_seed_options,
     executor_of,
     overrides_of,
+    print_notes,
     seeds_of,
+    show_progress,
 )
 
 
@@ -29,13 +32,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     runs = len(comparison.scenarios) * len(seeds)
     executor = executor_of(args)
     if not args.quiet:
+        print_notes(comparison.scenarios)
         where = f"{args.workers} worker{'s' if args.workers != 1 else ''}" \
             if args.workers is not None else "the CPUs available"
         print(f"comparing {', '.join(comparison.names)}: {runs} runs "
               f"({len(seeds)} seeds each) on {executor} with {where}", file=sys.stderr)
     result = run_comparison(comparison, store=Path(args.out) / STORE, executor=executor,
                             workers=args.workers, scheduler=args.scheduler,
-                            resume=args.resume, progress=not args.quiet,
+                            resume=args.resume, progress=show_progress(args),
                             command=args.command_line)
     reproduce = reproduce_command(args)
     paths = write_comparison(result, args.out, command=args.command_line, reproduce=reproduce)
@@ -126,5 +130,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
                          help="years to simulate (default: to the scenarios' end year)")
     compare.add_argument("--set", action="append", metavar="PATH=VALUE",
                          help="override a parameter in every scenario (repeatable)")
-    compare.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_progress_option(compare)
+    compare.add_argument("--quiet", action="store_true",
+                         help="print nothing but errors (and no progress bar)")
     compare.set_defaults(func=cmd_compare)

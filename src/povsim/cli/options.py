@@ -1,13 +1,20 @@
-"""Options several commands share: ``--set``, the seeds, and where runs execute.
+"""Options several commands share: ``--set``, the seeds, where runs execute, progress bars.
 
 Every check here raises :class:`~povsim.errors.PovsimError` naming the option and its
 allowed values; ``povsim`` prints it without a traceback (exit status 2).
+
+Progress bars redraw themselves with carriage returns; written into a log file or a CI
+job's output they leave hundreds of lines of noise. So the commands show them only when
+standard error is a terminal, unless ``--progress`` or ``--no-progress`` says otherwise
+(:func:`add_progress_option`, :func:`show_progress`).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tomllib
+from collections.abc import Iterable
 from typing import Any
 
 from povsim.errors import PovsimError
@@ -120,3 +127,46 @@ def seeds_of(args: argparse.Namespace) -> list[int]:
     """The seeds ``--seeds`` and ``--seed-start`` give, after checking them."""
     check_seed_options(args)
     return consecutive_seeds(args.seeds, args.seed_start)
+
+
+def add_progress_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--progress`` / ``--no-progress`` to a command (default: decided by the terminal).
+
+    Args:
+        parser: The command's parser.
+    """
+    parser.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="show progress bars, or not (default: only when standard error is a terminal)")
+
+
+def show_progress(args: argparse.Namespace, default: bool = True) -> bool:
+    """Whether a command shows progress bars.
+
+    Args:
+        args: The parsed arguments: ``progress`` (``True``, ``False`` or ``None`` when
+            not given) and, if the command has it, ``quiet``.
+        default: Whether the command would show one on a terminal (``povsim run``
+            shows one only for large runs).
+
+    Returns:
+        ``False`` with ``--quiet`` or ``--no-progress``; ``True`` with ``--progress``;
+        otherwise ``default`` when standard error is a terminal.
+    """
+    if getattr(args, "quiet", False) or args.progress is False:
+        return False
+    if args.progress:
+        return True
+    return default and sys.stderr.isatty()
+
+
+def print_notes(scenarios: Iterable[Any]) -> None:
+    """Print the notes of scenarios (year tables that replace inherited ones) to stderr.
+
+    Each note once, however many of the scenarios inherit it.
+
+    Args:
+        scenarios: Loaded :class:`~povsim.study.scenarios.Scenario` objects.
+    """
+    for note in dict.fromkeys(n for scenario in scenarios for n in scenario.notes):
+        print(f"povsim: note: {note}", file=sys.stderr)

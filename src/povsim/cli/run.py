@@ -7,11 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from povsim.cli.options import overrides_of
+from povsim.cli.options import overrides_of, print_notes, show_progress
 from povsim.errors import PovsimError
 
 PROGRESS_MIN_HOUSEHOLDS = 100_000
-"""Runs with at least this many households show a progress bar over years by default."""
+"""Runs with at least this many households show a progress bar over years on a terminal."""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -21,6 +21,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from povsim.study.scenarios import load_scenario
 
     scenario = load_scenario(args.scenario)
+    if not args.quiet:
+        print_notes([scenario])
     overrides = overrides_of(args)
     params = scenario.params.with_overrides(overrides, file="--set") if overrides \
         else scenario.params
@@ -32,9 +34,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     model = PovertyModel(params, rng=args.seed)
     setup = time.perf_counter() - started
-    show = not args.quiet and (args.progress
-                               or params.population.n_households >= PROGRESS_MIN_HOUSEHOLDS)
-    model.run(years=args.years, progress=show)
+    large = params.population.n_households >= PROGRESS_MIN_HOUSEHOLDS
+    model.run(years=args.years, progress=show_progress(args, default=large))
     elapsed = time.perf_counter() - started
     paths = write_run(
         model, out, title=f"{scenario.name} (seed {args.seed})",
@@ -76,6 +77,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             extends = f", extends {describe_chain(scenario).split(' -> ', 1)[1]}" \
                 if scenario.extends else ""
             print(f"ok: {path} (scenario {scenario.name}{extends})")
+            for note in scenario.notes:
+                print(f"  note: {note}")
+            end = scenario.params.run.end_year
+            for param, years in scenario.params.years_after_run().items():
+                listed = ", ".join(map(str, years))
+                print(f"  note: {path}: {param}: {listed} after the run's end year ({end}): "
+                      "nothing in this run; applies when the run is extended")
     if bad and len(args.files) > 1:
         print(f"povsim: {bad} of {len(args.files)} files invalid", file=sys.stderr)
     return 2 if bad else 0
@@ -106,7 +114,11 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
     """Add ``run``, ``check``, ``params`` and ``outputs`` to the ``povsim`` command."""
-    run = sub.add_parser("run", help="run one scenario with one seed and write its results")
+    run = sub.add_parser(
+        "run", help="run one scenario with one seed and write its results",
+        description="Run one scenario with one seed to its end year (or --years), then "
+        "write the yearly outputs (timeseries.csv), a summary (summary.json) and a "
+        "headcount figure into --out, and print the headcount by year.")
     run.add_argument("scenario", help="scenario TOML file (see scenarios/)")
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--out", default="results/run", help="output folder (default results/run)")
@@ -114,18 +126,33 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
                      help="years to simulate (default: to the scenario's end year)")
     run.add_argument("--set", action="append", metavar="PATH=VALUE",
                      help="override a parameter, e.g. --set health.p_illness=0.1 (repeatable)")
-    run.add_argument("--progress", action="store_true", help="always show a progress bar")
-    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    run.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="show a progress bar over years, or not (default: for runs of "
+        f"{PROGRESS_MIN_HOUSEHOLDS:,} households or more, when standard error is a terminal)")
+    run.add_argument("--quiet", action="store_true",
+                     help="print nothing but errors (and no progress bar)")
     run.set_defaults(func=cmd_run)
 
-    check = sub.add_parser("check", help="check scenario files without running them")
+    check = sub.add_parser(
+        "check", help="check scenario files without running them",
+        description="Load each scenario file (and the files it extends) and check every "
+        "parameter; list every problem of every file. Notes where a file's year table "
+        "replaces the one it inherits, and years of its tables after the run's end. Exit "
+        "status 2 if any file is invalid.")
     check.add_argument("files", nargs="+", metavar="FILE", help="scenario TOML files")
     check.set_defaults(func=cmd_check)
 
-    params = sub.add_parser("params", help="list every parameter with its default and unit")
+    params = sub.add_parser(
+        "params", help="list every parameter with its default and unit",
+        description="List every parameter a scenario file can set: its path, default "
+        "value, unit and meaning (see docs/scenarios.md for the reference with sources).")
     params.add_argument("search", nargs="?", default="", help="only those matching this text")
     params.set_defaults(func=cmd_params)
 
-    outputs = sub.add_parser("outputs", help="list every yearly output with its unit")
+    outputs = sub.add_parser(
+        "outputs", help="list every yearly output with its unit",
+        description="List every yearly output of a run (the columns of timeseries.csv): "
+        "its name, unit and meaning.")
     outputs.add_argument("search", nargs="?", default="", help="only those matching this text")
     outputs.set_defaults(func=cmd_outputs)

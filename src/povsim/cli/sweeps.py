@@ -16,7 +16,9 @@ from povsim.cli.options import (
     FAILED_STATUS,
     INTERRUPTED_STATUS,
     add_executor_options,
+    add_progress_option,
     executor_of,
+    show_progress,
 )
 from povsim.errors import PovsimError
 
@@ -44,7 +46,9 @@ def add_subcommands(sub: Any) -> None:
                        help="continue the sweep in --out, skipping the runs stored")
     sweep.add_argument("--no-figures", action="store_true",
                        help="do not draw the spec's figures and analyses at the end")
-    sweep.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_progress_option(sweep)
+    sweep.add_argument("--quiet", action="store_true",
+                       help="print nothing but errors (and no progress bar)")
     sweep.set_defaults(func=cmd_sweep)
 
     results = sub.add_parser(
@@ -102,7 +106,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
          f"replication(s); results in {out}")
     report = run_sweep(spec, out, executor=executor_of(args), workers=args.workers,
                        scheduler=args.scheduler, resume=args.resume,
-                       progress=not args.quiet, command=getattr(args, "command_line", ""),
+                       progress=show_progress(args),
+                       command=getattr(args, "command_line", ""),
                        design=design)
     if report.interrupted:
         print(f"povsim: interrupted; {report.stored} of {report.planned} runs are stored in "

@@ -18,8 +18,12 @@ tables named after the parameter sections (nested sections as dotted tables)::
 
 A file that ``extends`` another starts from the parent's parameters (chains are
 allowed, loops are not): its values replace the parent's, and its year tables amend
-the parent's value. ``name`` is the file's own (the file name by default);
-``description``, ``question`` and ``outputs`` are inherited unless set.
+the parent's value: the parent's value holds until the first year the file names, and
+from then on the file's table alone. A parent's own year table is therefore replaced
+from that year on, its later changes dropped (and so is a default's year table, such as
+the central funds that follow the data); :attr:`Scenario.notes` says so for each such
+parameter (``povsim check`` prints the notes). ``name`` is the file's own (the file
+name by default); ``description``, ``question`` and ``outputs`` are inherited unless set.
 
 Every problem in a file and in the files it extends (unknown names with a "did you
 mean", wrong types, values out of range, years outside the run, a missing parent,
@@ -39,8 +43,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from povsim.errors import ParameterError, PovsimError, Problem
-from povsim.params import Parameters
-from povsim.params.spec import flatten, iter_sections, param_infos
+from povsim.params import Parameters, is_schedule
+from povsim.params.spec import YearSchedule, flatten, iter_sections, param_infos
 from povsim.util.hints import did_you_mean, missing_file_hint
 
 if TYPE_CHECKING:
@@ -116,6 +120,9 @@ class Scenario:
         extends: The parent file, if the scenario extends one.
         chain: The file itself, then the file it extends, and so on to the root.
         outputs: Outputs wanted in comparison tables (empty: every output).
+        notes: What a reader of the files might not expect, one sentence each: the
+            year tables of a file that replace, from their first year on, a year table
+            of a file it extends or of a default (see :func:`replacement_note`).
     """
 
     name: str
@@ -128,6 +135,7 @@ class Scenario:
     extends: Path | None = None
     chain: tuple[ScenarioFile, ...] = ()
     outputs: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def model(self, **kwargs: Any) -> PovertyModel:
         """A :class:`~povsim.model.PovertyModel` of this scenario.
@@ -395,17 +403,24 @@ def load_scenario(path: str | Path, base: Parameters | None = None) -> Scenario:
         PovsimError: For a missing or malformed file.
         ParameterError: Listing every problem in the file and the files it extends.
     """
-    return _load(Path(path), base or Parameters(), ())
+    return _load(Path(path), base or Parameters(), ())[0]
 
 
-def _load(path: Path, base: Parameters, descendants: tuple[Path, ...]) -> Scenario:
-    """Load ``path`` (extended by ``descendants``, nearest last)."""
+def _load(path: Path, base: Parameters,
+          descendants: tuple[Path, ...]) -> tuple[Scenario, dict[str, Path]]:
+    """Load ``path`` (extended by ``descendants``, nearest last).
+
+    Returns:
+        The scenario, and for each parameter holding a year table the file of the
+        chain that last set one.
+    """
     file = str(path)
     tables = read_toml(path)
     meta, problems = _read_meta(tables, file)
     overrides, found = _read_parameters(tables, base, file)
     problems += found
     parent: Scenario | None = None
+    parent_tables: dict[str, Path] = {}
     parent_path: Path | None = None
     extends = meta.get("extends")
     if extends is not None:
@@ -423,7 +438,7 @@ def _load(path: Path, base: Parameters, descendants: tuple[Path, ...]) -> Scenar
                                     f"relative to {path.parent})", file))
         else:
             try:
-                parent = _load(parent_path, base, (*descendants, path))
+                parent, parent_tables = _load(parent_path, base, (*descendants, path))
             except ParameterError as exc:
                 problems += exc.problems
             except PovsimError as exc:
@@ -435,7 +450,18 @@ def _load(path: Path, base: Parameters, descendants: tuple[Path, ...]) -> Scenar
         raise ParameterError(_unique(problems))
     inherited = parent or Scenario(name="")
     chain = (ScenarioFile(path, file_sha256(path), extends), *(inherited.chain))
-    return Scenario(
+    tables = {p: f for p, f in parent_tables.items() if p not in overrides}
+    notes = list(inherited.notes)
+    for key in overrides:
+        value = params.get(key)
+        if not is_schedule(value):
+            continue
+        tables[key] = path
+        if key in parent_tables or is_schedule(start.get(key)):  # a file's or a default's
+            note = replacement_note(key, value, path, parent_tables.get(key),
+                                    params.run.start_year)
+            notes += [note] if note else []
+    scenario = Scenario(
         name=meta.get("name", path.stem),
         description=meta.get("description", inherited.description),
         question=meta.get("question", inherited.question),
@@ -446,7 +472,90 @@ def _load(path: Path, base: Parameters, descendants: tuple[Path, ...]) -> Scenar
         extends=parent_path,
         chain=chain,
         outputs=meta.get("outputs", inherited.outputs),
+        notes=tuple(notes),
     )
+    return scenario, tables
+
+
+def replacement_note(path: str, schedule: YearSchedule, file: Path, parent_file: Path | None,
+                     start_year: int) -> str | None:
+    """The note that a file's year table replaces an inherited one from its first year.
+
+    A year table amends the value it inherits: the inherited value holds until the
+    table's first year, the table alone from then on. When the inherited value is
+    itself a year table, its changes in or after that year no longer apply. A table of
+    one-off events (a parameter marked ``event``) replaces only the events of its own
+    years; those of other years add up.
+
+    Args:
+        path: The parameter's dotted path.
+        schedule: Its value in the file's scenario (the file's table over the inherited
+            one).
+        file: The file that sets the table.
+        parent_file: The file of the chain that set the inherited table; ``None`` when
+            it is the parameter's default (a default that follows data by year, such
+            as ``budget.national_billion``).
+        start_year: The run's start year (the first year the tables show).
+
+    Returns:
+        The note, or ``None`` when every change of the inherited table still applies
+        (the file's table then extends it and nothing is lost).
+    """
+    inherited = schedule.base
+    changes = inherited.years()
+    dropped = [y for y in changes if schedule.at(y) != inherited.at(y)]
+    if not dropped:
+        return None
+    first = schedule.changes[0][0]
+    if dropped == changes:
+        where = "entirely"
+    elif not schedule.event and dropped == [y for y in changes if y >= first]:
+        where = f"from {first} on (its changes in {_years(dropped)} no longer apply)"
+    else:
+        where = f"in {_years(dropped)}"
+    written = {year: inherited.at(year) for year in changes}
+    replaced = "the default one" if parent_file is None else f"the one of {parent_file}"
+    return (f"{file}: {path}: this file's year table replaces {replaced} "
+            f"({_table(written)}) {where}; in force: {_table(_in_force(schedule, start_year))}")
+
+
+def _years(years: Sequence[int]) -> str:
+    return ", ".join(map(str, years[:-1])) + (" and " if len(years) > 1 else "") + \
+        str(years[-1])
+
+
+def _in_force(schedule: YearSchedule, start_year: int) -> dict[int, Any]:
+    """The values a schedule takes from the start year on, in the years they change.
+
+    A one-off event's value (an event table) ends the year after its own, so that year
+    is shown too: ``{2012 = 0, 2020 = 0.25, 2021 = 0}``.
+    """
+    years = sorted({start_year, *(y + after for y in schedule.years() for after in (0, 1))})
+    return _changes_only({year: schedule.at(year) for year in years if year >= start_year})
+
+
+def _changes_only(table: Mapping[int, Any]) -> dict[int, Any]:
+    """A year table without the years that repeat the value before them."""
+    kept: dict[int, Any] = {}
+    for year, value in table.items():
+        if not kept or list(kept.values())[-1] != value:
+            kept[year] = value
+    return kept
+
+
+def _table(table: Mapping[int, Any]) -> str:
+    """A year table as TOML writes it: ``{2016 = 0.75, 2018 = 0.9}``."""
+    return "{" + ", ".join(f"{year} = {_toml(value)}" for year, value in table.items()) + "}"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _unique(problems: Iterable[Problem]) -> list[Problem]:
@@ -491,7 +600,7 @@ def load_scenarios(
                 scenario = Scenario(
                     scenario.name, scenario.description, scenario.question, params,
                     differences(params), scenario.path, scenario.sha256, scenario.extends,
-                    scenario.chain, scenario.outputs,
+                    scenario.chain, scenario.outputs, scenario.notes,
                 )
             scenarios.append(scenario)
         except ParameterError as exc:

@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from numbers import Integral
 
-import numpy as np
-
 from povsim.errors import PovsimError
 
 SEED_BITS = 63
@@ -60,6 +58,8 @@ def seed_of(master: int, index: int) -> int:
     Returns:
         The same integer as ``spawn_seeds(master, n)[index]`` for any ``n > index``.
     """
+    import numpy as np  # here, so that the command line's options do not wait for numpy
+
     child = np.random.SeedSequence(master, spawn_key=(index,))
     return int(child.generate_state(1, np.uint64)[0] >> np.uint64(SHIFT))
 

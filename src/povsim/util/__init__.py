@@ -1,1 +1,4 @@
-"""Utilities the other layers share: atomic files, JSON-safe values, hints, versions."""
+"""Utilities the other layers share.
+
+Atomic files, JSON-safe values, hints, versions, and package names imported on first use.
+"""

@@ -38,6 +38,10 @@ def povsim_version() -> str:
     return installed_version("povsim") or UNKNOWN_VERSION
 
 
+__version__ = povsim_version()
+"""Povsim's version, read once: ``povsim.__version__`` (imported from here on first use)."""
+
+
 def package_versions(packages: Iterable[str] = MODEL_PACKAGES) -> dict[str, str]:
     """Versions of povsim, Python and the given packages (those installed)."""
     versions = {"povsim": povsim_version(), "python": platform.python_version()}
