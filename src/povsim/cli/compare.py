@@ -66,8 +66,11 @@ def _print_headline(out: str, paths: dict[str, Path]) -> None:
 
     if "summary" in paths:
         summary = pd.read_csv(paths["summary"])
+        # the last year every scenario covers (common_year when they end apart)
+        statistic = "common_year" if (summary["statistic"] == "common_year").any() \
+            else "end_year"
         rows = summary[(summary["output"] == "headcount_rate")
-                       & (summary["statistic"] == "end_year")]
+                       & (summary["statistic"] == statistic)]
         if len(rows):
             reference = rows["scenario"].iloc[0]
             print(f"headcount rate in {rows['period'].iloc[0]} (% of persons), mean "
@@ -81,7 +84,7 @@ def _print_headline(out: str, paths: dict[str, Path]) -> None:
                             f"{fmt(r.diff_ci_high, sign=True)}] vs {reference}"
                 print(line)
     figures = [p.name for k, p in paths.items() if p.suffix == ".png"]
-    print(f"wrote {out}/: report.md, manifest.json, "
+    print(f"wrote {out}/: report.md, report.html, manifest.json, "
           + ", ".join(p.name for k, p in paths.items() if p.suffix == ".csv")
           + (f"; figures: {', '.join(figures)}" if figures else ""))
 
