@@ -36,6 +36,7 @@ from povsim.study.compare.words import (
     MUCH_LESS_MONEY,
     SPENT_SHARE_FLAG,
     TRANSFER_MAJORITY,
+    ranking,
     summary_findings,
 )
 from povsim.study.intervals import CONFIDENCE
@@ -165,25 +166,41 @@ def intro(result: ComparisonResult) -> list[Block]:
     ]
 
 
-def summary_section(result: ComparisonResult, summary: pd.DataFrame) -> list[Block]:
-    """The summary in words."""
-    comparison = result.comparison
-    groups = summary_findings(summary, comparison.names, start=comparison.start_year,
-                              end_years=comparison.end_years)
+def summary_blocks(summary: pd.DataFrame, scenarios: Sequence[str], *, start: int,
+                   end_years: dict[str, int]) -> list[Block]:
+    """The summary in words, under a "Summary" heading.
+
+    Args:
+        summary: The summary table with the derived values.
+        scenarios: Scenario names in order; the first is the reference.
+        start: The start year.
+        end_years: Each scenario's end year.
+
+    Returns:
+        The heading, what the summary flags, and per year summarised the scenarios
+        ranked by their headcount and a finding for each.
+    """
+    groups = summary_findings(summary, scenarios, start=start, end_years=end_years)
     blocks: list[Block] = [Heading("Summary")]
-    if not any(findings for _, findings in groups):
+    if not any(group.findings for group in groups):
         return [*blocks, Paragraph("The outputs have no headcount to summarise.")]
     blocks.append(Paragraph(
-        f"What each scenario changed against **{comparison.reference.name}**. A difference "
-        "is clear when its interval excludes zero. Flagged: a difference or a fall in "
-        f"poverty that rests on transfers (more than {TRANSFER_MAJORITY:.0%} of it is gone "
-        "before transfers, `headcount_pre_transfer`); a scenario that spent less than "
-        f"{SPENT_SHARE_FLAG:.0f}% of the funds it received; a scenario that did as well "
-        f"as the reference with less than {MUCH_LESS_MONEY:.0%} of its spending, or worse "
-        "with as much. Money is in national billions of yuan at 2010 prices."))
-    for heading, findings in groups:
-        if heading:
-            blocks.append(Heading(heading, 3))
+        f"What each scenario changed against **{scenarios[0]}**. A difference is clear when "
+        "its interval excludes zero. Flagged: a difference or a fall in poverty that rests "
+        f"on transfers (more than {TRANSFER_MAJORITY:.0%} of it is made or unmade by "
+        "transfers: compare `headcount_pre_transfer`); a scenario that spent less than "
+        f"{SPENT_SHARE_FLAG:.0f}% of the funds it received; a scenario that did as well as "
+        f"the reference with less than {MUCH_LESS_MONEY:.0%} of its spending, or worse with "
+        "as much. Money is in national billions of yuan at 2010 prices."))
+    for group in groups:
+        if group.heading:
+            blocks.append(Heading(group.heading, 3))
+        findings = group.findings
+        order = ranking(summary, [f.scenario for f in findings], group.statistic)
+        if order and len(findings) > 1:
+            year = "" if len({f.year for f in findings}) > 1 else f" in {findings[0].year}"
+            blocks.append(Paragraph(f"Percent of the population poor{year}, fewest first: "
+                                    f"{order}."))
         blocks.append(Bullets(tuple(f.text for f in findings)))
     return blocks
 
@@ -425,7 +442,9 @@ def build_report(result: ComparisonResult, summary: pd.DataFrame | None,
         rows = Rows(summary)
         chosen = list(outputs) if outputs is not None else report_outputs(
             result.comparison.scenarios, summary)
-        blocks += summary_section(result, summary)
+        blocks += summary_blocks(summary, result.comparison.names,
+                                 start=result.comparison.start_year,
+                                 end_years=result.comparison.end_years)
         blocks += scenarios_section(result)
         blocks += results_section(result, rows, chosen, written)
         blocks += transfers_section(result, rows, written)

@@ -272,9 +272,24 @@ def _transfers_of_fall(w: _Writer, summary: Summary, scenario: str, change: str,
               f"transfers fell {w.mean(before)} points.")
 
 
+def _against(w: _Writer, row, reference: str, compared: bool, less: str = "less") -> str:
+    """``, 12 [10, 14] billion less than baseline`` (or the same, or about as much)."""
+    if not compared or not _finite(row.diff):
+        return ""
+    if is_clear(row):
+        return f", {w.size(row)} billion {_more(row.diff, less)} than {reference}"
+    if is_same(row):
+        return f", the same as {reference}"
+    return f", about as much as {reference} ({w.signed(row)} billion)"
+
+
 def _money(w: _Writer, summary: Summary, scenario: str, reference: str, hc, end: str,
            total: str, year: int, compared: bool) -> None:
-    """What the scenario spent, against the reference, and the money it left unspent."""
+    """What the scenario received and spent, against the reference.
+
+    Then whether it did as well for much less money, or worse for as much; and the money it
+    left unspent.
+    """
     spent = summary.row(scenario, "cumulative_spending_national_billion", end)
     if spent is None:
         return
@@ -283,16 +298,17 @@ def _money(w: _Writer, summary: Summary, scenario: str, reference: str, hc, end:
     if spent.mean == 0 and (not _finite(spent.ci_high) or spent.ci_high == 0):
         w.say(f"It spent nothing on the campaign's measures ({period}).")
         return
-    sentence = f"It spent {w.mean(spent)} billion yuan ({period}, national, 2010 prices)"
-    ref = summary.row(reference, "cumulative_spending_national_billion", end)
-    if compared and _finite(spent.diff):
-        if is_clear(spent):
-            sentence += f", {w.size(spent)} billion {_more(spent.diff, 'less')} than {reference}"
-        elif is_same(spent):
-            sentence += f", the same as {reference}"
-        else:
-            sentence += f", about as much as {reference} ({w.signed(spent)} billion)"
+    sentence = "It "
+    if funds is not None:
+        against = _against(w, funds, reference, compared)
+        sentence += (f"received {w.mean(funds)} billion yuan ({period}, national, 2010 "
+                     f"prices){against}{',' if against else ''} and ")
+        sentence += f"spent {w.mean(spent)} billion{_against(w, spent, reference, compared)}"
+    else:
+        sentence += (f"spent {w.mean(spent)} billion yuan ({period}, national, 2010 prices)"
+                     f"{_against(w, spent, reference, compared)}")
     w.say(sentence + ".")
+    ref = summary.row(reference, "cumulative_spending_national_billion", end)
     if compared and ref is not None and ref.mean > 0:
         share = 100 * spent.mean / ref.mean
         much_less = is_clear(spent) and spent.diff < 0 and share < 100 * MUCH_LESS_MONEY
@@ -310,8 +326,7 @@ def _unspent(w: _Writer, summary: Summary, scenario: str, end: str, total: str,
              year: int) -> None:
     """Flag a scenario that spent much less than it received."""
     share = summary.row(scenario, "spent_share_of_funds", total)
-    received = summary.row(scenario, "new_funds_national_billion", total)
-    if share is None or received is None or share.mean >= SPENT_SHARE_FLAG:
+    if share is None or share.mean >= SPENT_SHARE_FLAG:
         return
     parts = []
     returned = summary.row(scenario, "unspent_funds_national_billion", total)
@@ -324,12 +339,44 @@ def _unspent(w: _Writer, summary: Summary, scenario: str, end: str, total: str,
     if leaked is not None and leaked.mean > 0:
         parts.append(f"{w.plain(leaked)} billion leaked")
     left = ("; " + ", ".join(parts)) if parts else ""
-    w.say(f"It spent only {w.mean(share)} percent of the {w.plain(received)} billion yuan it "
-          f"received{left}.")
+    w.say(f"It spent only {w.mean(share)} percent of the money it received{left}.")
+
+
+def ranking(table: pd.DataFrame, scenarios: Sequence[str], statistic: str) -> str:
+    """The scenarios by their headcount, fewest poor first: ``baseline 0.541, ...``.
+
+    Args:
+        table: The summary table.
+        scenarios: Scenario names (those to rank).
+        statistic: ``end_year`` or ``common_year``.
+
+    Returns:
+        The ranking as text ("" without headcounts).
+    """
+    rows = table[(table["output"] == "headcount_rate") & (table["statistic"] == statistic)
+                 & table["scenario"].isin(scenarios)].sort_values("mean", kind="stable")
+    return ", ".join(f"{r.scenario} {fmt(r.mean)} ({r.period})" if statistic == "end_year"
+                     and rows["period"].nunique() > 1 else f"{r.scenario} {fmt(r.mean)}"
+                     for r in rows.itertuples(index=False))
+
+
+@dataclass(frozen=True)
+class Group:
+    """Findings in one year (or each scenario's own end year), with their heading.
+
+    Attributes:
+        heading: Heading ("" when the scenarios end together: the only group).
+        statistic: ``end_year`` or ``common_year``: the summary rows they state.
+        findings: One finding per scenario.
+    """
+
+    heading: str
+    statistic: str
+    findings: tuple[Finding, ...]
 
 
 def summary_findings(table: pd.DataFrame, scenarios: Sequence[str], *, start: int,
-                     end_years: dict[str, int]) -> list[tuple[str, list[Finding]]]:
+                     end_years: dict[str, int]) -> list[Group]:
     """The summary in words: findings for every scenario, by the year summarised.
 
     Args:
@@ -339,21 +386,23 @@ def summary_findings(table: pd.DataFrame, scenarios: Sequence[str], *, start: in
         end_years: Each scenario's end year.
 
     Returns:
-        Groups of findings with their heading: one group (every scenario in its end
-        year) when the scenarios end together; else every scenario in the last year all
-        cover, then those that run longer in their own end year.
+        One group (every scenario in its end year) when the scenarios end together;
+        else every scenario in the last year all cover, then those that run longer in
+        their own end year. Scenarios without a headcount are left out.
     """
     summary = Summary(table)
     reference = scenarios[0]
     common = min(end_years.values())
-    if len(set(end_years.values())) == 1:
-        found = [describe(summary, s, reference, year=common, start=start, common=False)
-                 for s in scenarios]
-        return [("", [f for f in found if f.sentences])]
-    everyone = [describe(summary, s, reference, year=common, start=start, common=True)
-                for s in scenarios]
-    longer = [describe(summary, s, reference, year=end_years[s], start=start, common=False)
-              for s in scenarios if end_years[s] > common]
-    return [(f"In {common}, the last year every scenario simulates",
-             [f for f in everyone if f.sentences]),
-            ("At each scenario's own end year", [f for f in longer if f.sentences])]
+
+    def found(names: Sequence[str], *, shared: bool) -> tuple[Finding, ...]:
+        described = (describe(summary, s, reference, year=common if shared else end_years[s],
+                              start=start, common=shared and not together) for s in names)
+        return tuple(f for f in described if f.sentences)
+
+    together = len(set(end_years.values())) == 1
+    if together:
+        return [Group("", "end_year", found(scenarios, shared=False))]
+    longer = [s for s in scenarios if end_years[s] > common]
+    return [Group(f"In {common}, the last year every scenario simulates", "common_year",
+                  found(scenarios, shared=True)),
+            Group("At each scenario's own end year", "end_year", found(longer, shared=False))]
