@@ -30,7 +30,7 @@ from povsim.study.compare.document import (
     table,
 )
 from povsim.study.compare.figures import CAPTIONS
-from povsim.study.compare.tables import format_value
+from povsim.study.compare.tables import end_years, format_value
 from povsim.study.compare.text import fmt, with_interval
 from povsim.study.compare.words import (
     MUCH_LESS_MONEY,
@@ -118,6 +118,13 @@ class Rows:
         return with_interval(r.diff, r.diff_ci_low, r.diff_ci_high, sign=True)
 
 
+def end_years_of(result: ComparisonResult) -> dict[str, int]:
+    """Each scenario's last year: as its runs ran (as planned if none finished)."""
+    planned = result.comparison.end_years
+    ran = end_years(result.runs) if len(result.runs) else {}
+    return {name: ran.get(name, end) for name, end in planned.items()}
+
+
 def _seed_list(seeds: Sequence[int]) -> str:
     if len(seeds) > SEED_RANGE_FROM and list(seeds) == list(range(seeds[0],
                                                                    seeds[0] + len(seeds))):
@@ -149,8 +156,8 @@ def intro(result: ComparisonResult) -> list[Block]:
     comparison = result.comparison
     seeds = comparison.seeds
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    ends = comparison.end_years
-    years = (f"{comparison.start_year} (the initial state) to {comparison.end_year}"
+    ends = end_years_of(result)
+    years = (f"{comparison.start_year} (the initial state) to {max(ends.values())}"
              if len(set(ends.values())) == 1 else
              f"{comparison.start_year} (the initial state) to each scenario's end year ("
              + ", ".join(f"{name} {end}" for name, end in ends.items()) + ")")
@@ -210,7 +217,7 @@ def scenarios_section(result: ComparisonResult) -> list[Block]:
     comparison = result.comparison
     scenarios = comparison.scenarios
     reference = comparison.reference.name
-    ends = comparison.end_years
+    ends = end_years_of(result)
     blocks: list[Block] = [Heading("Scenarios"), table(
         ["scenario", "file", "extends", "households", "years", "description"],
         [[f"**{s.name}**" + (" (reference)" if s.name == reference else ""),
@@ -235,7 +242,7 @@ def scenarios_section(result: ComparisonResult) -> list[Block]:
 
 def _windows(result: ComparisonResult) -> list[tuple[str, str, str]]:
     """(title, end-year statistic, total statistic) of each set of results tables."""
-    ends = result.comparison.end_years
+    ends = end_years_of(result)
     common = min(ends.values())
     if len(set(ends.values())) == 1:
         return [(f"Results in {common}", "end_year", "total")]
@@ -258,7 +265,7 @@ def results_section(result: ComparisonResult, rows: Rows, outputs: Sequence[str]
     """Levels and paired differences of the key outputs, by output, one column a scenario."""
     names = result.comparison.names
     reference = names[0]
-    ends = result.comparison.end_years
+    ends = end_years_of(result)
     blocks: list[Block] = []
     for title, end, total in _windows(result):
         own = end == "end_year" and len(set(ends.values())) > 1
@@ -290,7 +297,7 @@ def transfers_section(result: ComparisonResult, rows: Rows,
     """Poverty before and after transfers, and the part of the fall transfers pay."""
     if not rows.has("transfer_lift"):
         return []
-    ends = result.comparison.end_years
+    ends = end_years_of(result)
     start = result.comparison.start_year
     body = [[f"**{n}**", f"{start}-{ends[n]}",
              *(rows.cell(n, output, statistic) for _, output, statistic in TRANSFER_COLUMNS)]
@@ -317,7 +324,7 @@ def money_section(result: ComparisonResult, rows: Rows,
     if not rows.has(national("spending_total")):
         return []
     names = result.comparison.names
-    ends = result.comparison.end_years
+    ends = end_years_of(result)
     start = result.comparison.start_year
     money = []
     for n in names:
@@ -444,7 +451,7 @@ def build_report(result: ComparisonResult, summary: pd.DataFrame | None,
             result.comparison.scenarios, summary)
         blocks += summary_blocks(summary, result.comparison.names,
                                  start=result.comparison.start_year,
-                                 end_years=result.comparison.end_years)
+                                 end_years=end_years_of(result))
         blocks += scenarios_section(result)
         blocks += results_section(result, rows, chosen, written)
         blocks += transfers_section(result, rows, written)
