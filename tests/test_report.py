@@ -27,7 +27,7 @@ from povsim.study.compare.figures.lines import plot_headcount
 from povsim.study.compare.figures.palette import MAX_DISTINCT, looks
 from povsim.study.compare.figures.style import WIDTH, figure, title
 from povsim.study.compare.index import write_index
-from povsim.study.compare.tables import summary_table
+from povsim.study.compare.tables import summary_table, yearly_differences
 from povsim.study.compare.text import fmt, format_interval
 from povsim.study.compare.words import SPENT_SHARE_FLAG, summary_findings
 from povsim.study.compare.write import write_comparison
@@ -432,3 +432,16 @@ def test_a_report_without_money_or_transfer_outputs_still_speaks(tmp_path):
     assert "0.5 [0.5, 0.5] percentage points more of the population poor in 2013 than a" \
         in bullet(text, "b")
     assert (tmp_path / "report.html").is_file()
+
+
+def test_yearly_differences_are_paired_by_seed_in_the_years_both_cover():
+    rows = [{"scenario": name, "seed": seed, "year": year,
+             "headcount_rate": 10.0 - (year - 2012) + seed * 3 + (name == "b") * 0.1 * year}
+            for seed in range(4) for name, end in (("a", 2014), ("b", 2016))
+            for year in range(2012, end + 1)]
+    diffs = yearly_differences(pd.DataFrame(rows), ["a", "b"], ["headcount_rate"])
+    assert set(diffs["scenario"]) == {"b"}
+    assert diffs["year"].tolist() == [2012, 2013, 2014]
+    assert diffs["mean"].to_numpy() == pytest.approx([201.2, 201.3, 201.4])
+    # the seed effect (3 points a seed) cancels: the intervals have no width
+    assert (diffs["ci_high"] - diffs["ci_low"]).to_numpy() == pytest.approx(0.0, abs=1e-9)

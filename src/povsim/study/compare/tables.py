@@ -113,6 +113,34 @@ def _totals_to(runs: pd.DataFrame, flows: Sequence[str], start: int,
     return table
 
 
+def yearly_differences(runs: pd.DataFrame, scenarios: Sequence[str],
+                       outputs: Sequence[str]) -> pd.DataFrame:
+    """Each scenario's difference from the reference by year, paired by seed.
+
+    Args:
+        runs: Yearly outputs of the runs.
+        scenarios: Scenario names in order; the first is the reference.
+        outputs: Outputs to difference.
+
+    Returns:
+        A tidy table like :func:`yearly_table` (scenario, year, output, unit, mean,
+        ci_low, ci_high, n), the mean and interval being those of the paired differences,
+        for every scenario but the reference and the years it shares with the reference.
+    """
+    outputs = [o for o in outputs if o in runs.columns]
+    keys = [*ID_COLUMNS, "year"]
+    reference = runs[runs["scenario"] == scenarios[0]][["seed", "year", *outputs]]
+    others = runs[runs["scenario"] != scenarios[0]][[*keys, *outputs]]
+    paired = others.merge(reference, on=["seed", "year"], suffixes=("", "__reference"))
+    diffs = paired[keys].copy()
+    for output in outputs:
+        diffs[output] = paired[output] - paired[f"{output}__reference"]
+    if diffs.empty:
+        return pd.DataFrame(columns=["scenario", "year", "output", "unit", "mean", "ci_low",
+                                     "ci_high", "n"])
+    return yearly_table(diffs, scenarios[1:], outputs)
+
+
 def per_run_values(runs: pd.DataFrame, outputs: Sequence[str] | None = None) -> pd.DataFrame:
     """Each run's summary values: the end-year value of every output, the total of flows.
 

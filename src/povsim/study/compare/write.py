@@ -18,6 +18,7 @@ from povsim.study.compare.tables import (
     parameter_table,
     summary_table,
     table_outputs,
+    yearly_differences,
     yearly_table,
 )
 from povsim.util.atomic import write_text
@@ -80,8 +81,10 @@ def write_comparison(result: ComparisonResult, out_dir: str | Path, *,
         for kind, table in (("yearly", yearly), ("summary", summary)):
             write_text(path(kind), table.to_csv(index=False, lineterminator="\n",
                                                 float_format=CSV_FLOAT_FORMAT))
-        figures = compare_plots.plot_comparison(yearly_all, full, national_by_year(runs),
-                                                names, out, n_seeds=len(comparison.seeds))
+        figures = compare_plots.plot_comparison(
+            yearly_all, full, national_by_year(runs), names, out,
+            n_seeds=len(comparison.seeds),
+            differences=yearly_differences(runs, names, ["headcount_rate"]))
         for kind, made in figures.items():
             if isinstance(made, Path):
                 written[kind] = made

@@ -42,8 +42,8 @@ CAPTIONS = {
 
 
 def plot_comparison(yearly: pd.DataFrame, summary: pd.DataFrame, national: pd.DataFrame,
-                    scenarios: Sequence[str], out: Path, *,
-                    n_seeds: int) -> dict[str, Path | str]:
+                    scenarios: Sequence[str], out: Path, *, n_seeds: int,
+                    differences: pd.DataFrame | None = None) -> dict[str, Path | str]:
     """Draw every figure the outputs allow.
 
     Args:
@@ -54,6 +54,8 @@ def plot_comparison(yearly: pd.DataFrame, summary: pd.DataFrame, national: pd.Da
         scenarios: Scenario names in order.
         out: Folder to write to.
         n_seeds: Seeds per scenario (for the titles).
+        differences: Yearly differences from the reference, paired by seed
+            (:func:`~povsim.study.compare.tables.yearly_differences`), for the headcount.
 
     Returns:
         By figure kind, the PNG written, or a note saying why the figure was skipped.
@@ -62,7 +64,7 @@ def plot_comparison(yearly: pd.DataFrame, summary: pd.DataFrame, national: pd.Da
     made: dict[str, Path | str] = {}
     if "headcount_rate" in have:
         made["headcount"] = plot_headcount(yearly, scenarios, out / FIGURES["headcount"],
-                                           n_seeds)
+                                           n_seeds, differences)
     if {"headcount_rate", "headcount_pre_transfer"} <= have:
         made["transfers"] = plot_transfers(yearly, scenarios, out / FIGURES["transfers"],
                                            n_seeds)

@@ -39,13 +39,38 @@ COST_TITLES = {"cost_per_exit": "per exit", "cost_per_sustained_exit": "per sust
 
 
 def plot_headcount(yearly: pd.DataFrame, scenarios: Sequence[str], path: Path,
-                   n_seeds: int) -> Path:
-    """Headcount rate over the years, one line and band per scenario, legend on the right."""
+                   n_seeds: int, differences: pd.DataFrame | None = None) -> Path:
+    """Headcount rate over the years, one line and band per scenario, legend on the right.
+
+    With ``differences`` (and more than one scenario) a second panel gives each
+    scenario's difference from the reference, paired by seed: its bands are far
+    narrower than the levels', and a scenario that departs from the reference only late
+    (a transition after 2020) shows at a readable scale.
+
+    Args:
+        yearly: Yearly table with ``headcount_rate``.
+        scenarios: Scenario names in order; the first is the reference.
+        path: PNG file to write.
+        n_seeds: Seeds per scenario (for the title's note).
+        differences: Paired yearly differences (``yearly_differences``) or ``None``.
+
+    Returns:
+        ``path``.
+    """
     palette = looks(scenarios)
-    fig, axes = figure(row_height=PANEL_HEIGHT * 1.4)
+    paired = differences is not None and len(scenarios) > 1 and len(differences) > 0
+    fig, axes = figure(1, 2 if paired else 1, row_height=PANEL_HEIGHT * 1.3, sharex=True)
     ax = axes[0, 0]
-    band_panel(ax, yearly, "headcount_rate", scenarios, palette)
+    band_panel(ax, yearly, "headcount_rate", scenarios, palette,
+               ylabel="percent of persons below the line")
     ax.set_ylim(bottom=0)
+    if paired:
+        ax.set_title("Headcount", fontsize="medium")
+        right = axes[0, 1]
+        right.axhline(0, color=palette[scenarios[0]].colour, linewidth=1.7)
+        band_panel(right, differences, "headcount_rate", scenarios[1:], palette,
+                   ylabel="percentage points")
+        right.set_title(f"Difference from {scenarios[0]}, paired by seed", fontsize="medium")
     title(fig, "Poverty headcount: percent of persons below the line", note(n_seeds))
     legend_right(fig, legend_handles(scenarios, palette))
     return save(fig, path)

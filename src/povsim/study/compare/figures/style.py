@@ -85,7 +85,7 @@ def label(output: str, unit: str) -> str:
 
 def year_axis(ax: Axes) -> None:
     """Label an axis of years with whole years."""
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.ticklabel_format(axis="x", useOffset=False, style="plain")
     ax.grid(alpha=0.3)
 
