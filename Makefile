@@ -40,7 +40,9 @@ MAIN_RUNS := --seeds 10 --workers 2
 MAIN_TITLE := The main job (make results)
 MAIN_INTRO := Two comparisons, 10 seeds each at 20,000 households: the campaign of \
   2013-2020 against growth alone, untargeted spending and single measures at equal money \
-  (campaign/, against the baseline); and the transition to 2030 with the support of \
+  (campaign/, against the baseline; each single measure gets the special funds of the \
+  baseline each year and returns what it cannot use, while the sector funds earmarked \
+  for the other measures stay with them); and the transition to 2030 with the support of \
   exited households kept, withdrawn or without monitoring (transition/, against the \
   transition as it happened).
 
