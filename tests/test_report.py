@@ -445,3 +445,19 @@ def test_yearly_differences_are_paired_by_seed_in_the_years_both_cover():
     assert diffs["mean"].to_numpy() == pytest.approx([201.2, 201.3, 201.4])
     # the seed effect (3 points a seed) cancels: the intervals have no width
     assert (diffs["ci_high"] - diffs["ci_low"]).to_numpy() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_rounding_is_no_difference():
+    money = "cumulative_spending_national_billion"
+    table = synthetic_summary([
+        ("ref", "headcount_rate", "end_year", 1.0, 0.0, 0.0),
+        ("ref", money, "end_year", 2000.0, 0.0, 0.0),
+        ("same", "headcount_rate", "end_year", 1.0, 2e-16, 1e-16),
+        ("same", money, "end_year", 2000.0, 2.7e-13, 1e-13),
+    ])
+    (group,) = summary_findings(table, ["ref", "same"], start=2012,
+                                end_years={"ref": 2020, "same": 2020})
+    text = group.findings[1].text
+    assert "the same headcount as ref in 2020, run for run" in text
+    assert "spent 2,000 [2,000, 2,000] billion yuan (to 2020, national, 2010 prices), the " \
+           "same as ref." in text

@@ -115,18 +115,24 @@ def level(row) -> str:
     return fmt(row.mean) + format_interval(row.ci_low, row.ci_high)
 
 
+SAME = 1e-9
+"""Differences this small relative to the value (rounding in sums of money) are none."""
+
+
 def is_same(row) -> bool:
-    """Whether a row equals the reference's in every run (a difference of exactly 0)."""
-    return row.diff == 0 and all(not _finite(x) or x == 0
-                                 for x in (row.diff_ci_low, row.diff_ci_high))
+    """Whether a row equals the reference's in every run (no difference but rounding)."""
+    tolerance = SAME * max(1.0, abs(row.mean)) if _finite(row.mean) else SAME
+    return _finite(row.diff) and all(not _finite(x) or abs(x) <= tolerance
+                                     for x in (row.diff, row.diff_ci_low, row.diff_ci_high))
 
 
 def is_clear(row) -> bool:
     """Whether a row's difference from the reference is clear.
 
-    Its interval excludes 0 (with one seed, no interval: the difference is not 0).
+    Its interval excludes 0 (with one seed, no interval: the difference is not 0), and it
+    is more than rounding.
     """
-    if not _finite(row.diff):
+    if not _finite(row.diff) or is_same(row):
         return False
     if _finite(row.diff_ci_low) and _finite(row.diff_ci_high):
         return row.diff_ci_low > 0 or row.diff_ci_high < 0
@@ -253,8 +259,8 @@ def _transfers_of_difference(w: _Writer, summary: Summary, hc, end: str) -> None
     elif abs(pre.diff) - abs(hc.diff) > TRANSFER_MAJORITY * abs(pre.diff):
         closed = 100 * (1 - hc.diff / pre.diff)
         w.say(f"Before transfers the difference is larger, {w.signed(pre)} percentage "
-              f"points: transfers make up {fmt(closed)} percent of it, so this result rests "
-              "on transfers being paid.")
+              f"points: transfers close {fmt(closed)} percent of that gap, so this result "
+              "rests on transfers being paid (without them the difference would be larger).")
 
 
 def _transfers_of_fall(w: _Writer, summary: Summary, scenario: str, change: str,
