@@ -50,7 +50,7 @@ results: setup
 	$(BIN)/povsim compare $(MAIN_CAMPAIGN:%=scenarios/%.toml) $(MAIN_RUNS) --out $(MAIN)/campaign
 	$(BIN)/povsim compare $(MAIN_TRANSITION:%=scenarios/%.toml) $(MAIN_RUNS) \
 	  --out $(MAIN)/transition
-	$(BIN)/python -c 'from povsim.study.compare.index import write_index; \
+	@$(BIN)/python -c 'from povsim.study.compare.index import write_index; \
 	  write_index("$(MAIN)", ["campaign", "transition"], title="$(MAIN_TITLE)", \
 	  intro="$(MAIN_INTRO)")'
 	@echo "wrote $(MAIN)/report.md and report.html (the summaries of both comparisons)"
