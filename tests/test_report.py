@@ -280,7 +280,7 @@ def test_the_html_report_has_every_figure_inline_and_fetches_nothing(campaign):
     assert sorted(base64.b64decode(data) for data in inline) == sorted(
         f.read_bytes() for f in figures)
     assert not re.search(r'(src|href)="(https?:)?//', page)
-    assert "<h2>Summary</h2>" in page
+    assert '<h2 id="summary">Summary</h2>' in page
     markdown = (campaign / "report.md").read_text()
     first = bullet(section(markdown, "Summary"), "growth")
     words = re.sub(r"\*\*|`", "", first[2:])
@@ -461,3 +461,13 @@ def test_rounding_is_no_difference():
     assert "the same headcount as ref in 2020, run for run" in text
     assert "spent 2,000 [2,000, 2,000] billion yuan (to 2020, national, 2010 prices), the " \
            "same as ref." in text
+
+
+def test_the_parameters_come_after_the_results_and_are_linked(campaign):
+    report = (campaign / "report.md").read_text()
+    assert report.index("## Parameters") > report.index("## Money")
+    assert "[Parameters](#parameters)" in section(report, "Scenarios")
+    assert "| `interventions.dibao.budget_share` |" in section(report, "Parameters")
+    page = (campaign / "report.html").read_text()
+    assert '<h2 id="parameters">Parameters</h2>' in page
+    assert '<a href="#parameters">Parameters</a>' in page

@@ -66,6 +66,12 @@ def inline(text: str) -> str:
     return "".join(out)
 
 
+def anchor(text: str) -> str:
+    """A heading's anchor as GitHub makes it: lower case, marks dropped, spaces as ``-``."""
+    plain = re.sub(r"[^\w\- ]", "", re.sub(r"[*`]", "", text).lower())
+    return plain.replace(" ", "-")
+
+
 def image_source(folder: Path, file: str) -> str:
     """A figure's ``src``: the PNG as a base64 data URI, or its file name if it is missing."""
     path = folder / file
@@ -77,7 +83,7 @@ def image_source(folder: Path, file: str) -> str:
 def _html_block(block: Block, folder: Path) -> str:
     match block:
         case Heading(text, level):
-            return f"<h{level}>{inline(text)}</h{level}>"
+            return f'<h{level} id="{anchor(text)}">{inline(text)}</h{level}>'
         case Paragraph(text):
             return f"<p>{inline(text)}</p>"
         case Bullets(items):

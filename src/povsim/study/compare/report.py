@@ -229,15 +229,25 @@ def scenarios_section(result: ComparisonResult) -> list[Block]:
     if questions:
         blocks += [Paragraph("Questions:"),
                    Bullets(tuple(f"**{s.name}**: {s.question}" for s in questions))]
-    differing = _differing_parameters(scenarios)
-    if differing:
-        blocks += [Paragraph("Parameters that differ between the scenarios (\"default\": "
-                             "not set):"),
-                   table(["parameter", *comparison.names], differing)]
     if comparison.overrides:
         sets = ", ".join(f"`{k} = {format_value(v)}`" for k, v in comparison.overrides.items())
         blocks.append(Paragraph(f"Applied to every scenario: {sets}."))
+    if _differing_parameters(scenarios):
+        blocks.append(Paragraph("The parameters that differ between the scenarios are listed "
+                                "under [Parameters](#parameters) below."))
     return blocks
+
+
+def parameters_section(result: ComparisonResult) -> list[Block]:
+    """The parameters that differ between the scenarios, one column a scenario."""
+    comparison = result.comparison
+    differing = _differing_parameters(comparison.scenarios)
+    if not differing:
+        return []
+    return [Heading("Parameters"),
+            Paragraph("Parameters that differ between the scenarios (\"default\": not set; "
+                      f"every parameter of every scenario is in `{FILES['parameters']}`):"),
+            table(["parameter", *comparison.names], differing)]
 
 
 def _windows(result: ComparisonResult) -> list[tuple[str, str, str]]:
@@ -462,5 +472,6 @@ def build_report(result: ComparisonResult, summary: pd.DataFrame | None,
     if notes:
         blocks += [Heading("Notes"), Bullets(tuple(notes))]
     blocks += failures_section(result)
+    blocks += parameters_section(result)
     blocks += reproducing_section(result, reproduce)
     return blocks
