@@ -114,8 +114,9 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     compare = sub.add_parser(
         "compare", help="run scenarios over many seeds; write tables, figures and a report",
         description="Run each scenario with the same seeds (common random numbers), then "
-        "write runs.csv, yearly.csv, summary.csv, figures, report.md and manifest.json. "
-        "The first scenario is the reference for differences. Each run is stored in "
+        "write runs.csv, yearly.csv, summary.csv, figures, report.md, report.html (the "
+        "figures inline) and manifest.json. The first scenario is the reference for "
+        "differences; scenarios may end in different years. Each run is stored in "
         "OUT/store as it finishes: an interrupted comparison continues with --resume.",
     )
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
