@@ -157,10 +157,12 @@ def test_report_shows_questions_results_figures_and_manifest(result, scenarios):
     assert report.startswith("# Comparison: small vs sicker")
     assert "How much does illness add to poverty?" in report
     assert f"## Results in {2012 + YEARS}" in report
-    assert "| `headcount_rate` | percent of persons | sicker |" in report
+    assert report.index("## Summary") < report.index("## Scenarios")
+    assert "| `headcount_rate` (percent of persons) | " in report
     inherited = format_value(BASE_ILLNESS)
     assert f"{{2012 = {inherited}, 2014 = 0.15}} |" in report
-    for figure in ("headcount.png", "flows.png", "causes.png"):
+    for figure in ("headcount.png", "flows.png", "causes.png", "transfers.png",
+                   "spending.png", "costs.png"):
         assert f"]({figure})" in report
     assert "povsim compare" in report
     assert "--seeds 2" in report
@@ -322,8 +324,9 @@ def test_missing_spending_outputs_skip_the_figure_with_a_note(tmp_path):
     written = write_comparison(ComparisonResult(comparison, runs, outcomes, 1.0), tmp_path)
     assert "spending" not in written
     report = (tmp_path / "report.md").read_text()
-    assert "No spending figure: the model's outputs have no `spending_total` and " \
-           "`cost_per_sustained_exit`" in report
+    assert "No spending figure: the model's outputs have no spending by intervention " \
+           "(`spending_*`, `cumulative_spending`" in report
+    assert "## Money" not in report  # nothing to say about money without its outputs
 
 
 def _double(item):

@@ -5,6 +5,7 @@ differ from the baseline only after 2020)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -114,7 +115,9 @@ def test_growth_only_is_the_baseline_without_the_campaign():
 def test_only_files_run_one_intervention_with_the_whole_budget(name):
     params = load_scenario(ONLY[name]).params
     baseline = load_scenario(BASELINE).params
-    assert params.budget == baseline.budget  # the same money as the baseline
+    # the same money as the baseline, none of it carried between years (no-measures.toml)
+    assert params.budget == replace(baseline.budget, carry_unused=False)
+    assert baseline.budget.carry_unused
     years = campaign_years(params)
     for year in years:
         assert running(params, year) <= {name}, year
@@ -122,6 +125,28 @@ def test_only_files_run_one_intervention_with_the_whole_budget(name):
     assert any(running(params, year) == {name} for year in years)
     iv = getattr(params.interventions, name)
     assert f"delivering from {iv.start_year}" in load_scenario(ONLY[name]).description
+
+
+def test_only_files_return_the_money_they_cannot_use_instead_of_carrying_it():
+    # only-employment delivers from 2016: the money of 2013-2015 and whatever the measure
+    # cannot use later is returned each year (unspent_funds), never carried.
+    model = small_model(ONLY["employment"])
+    model.run()
+    table = model.outputs().set_index("year")
+    campaign = table.loc[2013:]
+    assert (campaign["carried_funds"] == 0).all()
+    assert (table.loc[2013:2015, "spending_total"] == 0).all()
+    assert (table.loc[2013:2015, "unspent_funds"] > 0).all()
+    # every yuan that arrives is spent, leaked or returned in its own year
+    np.testing.assert_allclose(
+        campaign["new_funds"],
+        campaign["spending_total"] + campaign["leakage"] + campaign["unspent_funds"],
+        rtol=1e-9)
+    baseline = small_model(BASELINE)
+    baseline.run()
+    base = baseline.outputs().set_index("year")
+    assert (base["unspent_funds"] == 0).all()
+    assert (base.loc[2013:, "carried_funds"] > 0).any()
 
 
 @pytest.mark.parametrize(("name", "mode"), [("untargeted", "untargeted"),

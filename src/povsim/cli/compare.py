@@ -70,8 +70,11 @@ def _print_headline(out: str, paths: dict[str, Path]) -> None:
 
     if "summary" in paths:
         summary = pd.read_csv(paths["summary"])
+        # the last year every scenario covers (common_year when they end apart)
+        statistic = "common_year" if (summary["statistic"] == "common_year").any() \
+            else "end_year"
         rows = summary[(summary["output"] == "headcount_rate")
-                       & (summary["statistic"] == "end_year")]
+                       & (summary["statistic"] == statistic)]
         if len(rows):
             reference = rows["scenario"].iloc[0]
             print(f"headcount rate in {rows['period'].iloc[0]} (% of persons), mean "
@@ -85,7 +88,7 @@ def _print_headline(out: str, paths: dict[str, Path]) -> None:
                             f"{fmt(r.diff_ci_high, sign=True)}] vs {reference}"
                 print(line)
     figures = [p.name for k, p in paths.items() if p.suffix == ".png"]
-    print(f"wrote {out}/: report.md, manifest.json, "
+    print(f"wrote {out}/: report.md, report.html, manifest.json, "
           + ", ".join(p.name for k, p in paths.items() if p.suffix == ".csv")
           + (f"; figures: {', '.join(figures)}" if figures else ""))
 
@@ -115,8 +118,9 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     compare = sub.add_parser(
         "compare", help="run scenarios over many seeds; write tables, figures and a report",
         description="Run each scenario with the same seeds (common random numbers), then "
-        "write runs.csv, yearly.csv, summary.csv, figures, report.md and manifest.json. "
-        "The first scenario is the reference for differences. Each run is stored in "
+        "write runs.csv, yearly.csv, summary.csv, figures, report.md, report.html (the "
+        "figures inline) and manifest.json. The first scenario is the reference for "
+        "differences; scenarios may end in different years. Each run is stored in "
         "OUT/store as it finishes: an interrupted comparison continues with --resume.",
     )
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from povsim.study.calibration.validate import HEADCOUNT, Validation
-from povsim.study.compare.report import fmt, format_interval, markdown_table
+from povsim.study.compare.document import markdown_table
+from povsim.study.compare.text import fmt, format_interval
 from povsim.study.intervals import interval_half_width
 from povsim.util.atomic import atomic_path, write_text
 

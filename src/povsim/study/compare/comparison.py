@@ -45,15 +45,18 @@ FILES = {
     "summary": "summary.csv",
     "parameters": "parameters.csv",
     "headcount": "headcount.png",
+    "transfers": "transfers.png",
     "flows": "flows.png",
     "spending": "spending.png",
+    "costs": "costs.png",
     "causes": "causes.png",
     "errors": "errors.log",
     "manifest": "manifest.json",
     "report": "report.md",
+    "html": "report.html",
 }
-"""Files a comparison writes, by kind (``spending``, ``causes`` and ``errors`` only when
-there is something to show)."""
+"""Files a comparison writes, by kind (figures and ``errors`` only when there is something
+to show)."""
 
 INTERRUPTED = "KeyboardInterrupt: not run (the comparison was interrupted)"
 """Error recorded for the runs an interruption prevented."""
@@ -92,10 +95,20 @@ class Comparison:
         return self.reference.params.run.start_year
 
     @property
+    def end_years(self) -> dict[str, int]:
+        """Each scenario's last simulated year, by name (scenarios may end apart)."""
+        return {s.name: s.params.run.end_year if self.years is None
+                else s.params.run.start_year + self.years for s in self.scenarios}
+
+    @property
     def end_year(self) -> int:
-        """Last simulated year."""
-        run = self.reference.params.run
-        return run.end_year if self.years is None else run.start_year + self.years
+        """The last simulated year of any scenario."""
+        return max(self.end_years.values())
+
+    @property
+    def common_end_year(self) -> int:
+        """The last year every scenario simulates."""
+        return min(self.end_years.values())
 
     def experiment(self) -> ExperimentSpec:
         """The comparison as a sweep: its scenarios x its seeds, nothing varied."""
@@ -135,7 +148,7 @@ def prepare_comparison(
     check_seeds(seeds)
     scenarios = load_scenarios(paths, overrides)
     check_names(scenarios)
-    check_years(scenarios, years)
+    check_years(scenarios, years, same_end=False)
     return Comparison(tuple(scenarios), tuple(int(s) for s in seeds), years,
                       dict(overrides or {}))
 
@@ -157,13 +170,15 @@ def check_names(scenarios: Sequence[Scenario]) -> None:
 
 
 def check_years(scenarios: Sequence[Scenario], years: int | None, *,
-                hint: str = "give --years") -> None:
-    """Check that scenarios compared year by year cover the same years.
+                hint: str = "give --years", same_end: bool = True) -> None:
+    """Check that scenarios compared year by year start together (and end together).
 
     Args:
         scenarios: The scenarios.
         years: Years to simulate (``--years``), or ``None`` for each scenario's end year.
         hint: What else the user can do when the years differ (besides aligning them).
+        same_end: Whether the scenarios must also end in the same year (a comparison's
+            tables and report handle different end years; a validation does not).
 
     Raises:
         PovsimError: If ``years`` is out of range or the scenarios' years differ.
@@ -175,10 +190,12 @@ def check_years(scenarios: Sequence[Scenario], years: int | None, *,
                           "(the years every scenario covers)")
     starts = {start for start, _ in spans.values()}
     ends = {end for _, end in spans.values()}
-    if len(starts) > 1 or (years is None and len(ends) > 1):
+    if len(starts) > 1 or (same_end and years is None and len(ends) > 1):
         listed = ", ".join(f"{name} {a}-{b}" for name, (a, b) in spans.items())
-        raise PovsimError(f"scenarios to compare must cover the same years ({listed}); set "
-                          f"run.start_year and run.end_year alike, or {hint}")
+        what = "years" if same_end else "start year"
+        raise PovsimError(f"scenarios to compare must cover the same {what} ({listed}); set "
+                          f"run.start_year{' and run.end_year' if same_end else ''} alike, "
+                          f"or {hint}")
 
 
 # ------------------------------------------------------------------ running

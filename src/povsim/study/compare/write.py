@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from povsim.errors import PovsimError
 from povsim.study.compare import figures as compare_plots
-from povsim.study.compare import report
 from povsim.study.compare.comparison import FILES, ComparisonResult
+from povsim.study.compare.derived import derived_summary, national_by_year
+from povsim.study.compare.document import to_markdown
+from povsim.study.compare.html import to_html
+from povsim.study.compare.manifest import build_manifest, errors_log, to_json
+from povsim.study.compare.report import build_report, report_outputs
 from povsim.study.compare.tables import (
     parameter_table,
     summary_table,
     table_outputs,
+    yearly_differences,
     yearly_table,
 )
 from povsim.util.atomic import write_text
@@ -27,7 +34,10 @@ def write_comparison(result: ComparisonResult, out_dir: str | Path, *,
 
     Whatever completed is written even when some runs failed (their tracebacks go to
     ``errors.log``). The tables depend only on the scenarios, seeds and years, so a
-    rerun reproduces runs.csv, yearly.csv and summary.csv byte for byte.
+    rerun reproduces runs.csv, yearly.csv and summary.csv byte for byte. summary.csv
+    holds the outputs (those the scenarios name, or all) and the values the report
+    derives from them (:mod:`~povsim.study.compare.derived`); the report's summary in
+    words quotes its rows.
 
     Args:
         result: The runs.
@@ -59,18 +69,22 @@ def write_comparison(result: ComparisonResult, out_dir: str | Path, *,
     write_text(path("runs"), runs.to_csv(index=False, lineterminator="\n"))
     write_text(path("parameters"), parameter_table(comparison.scenarios).to_csv(
         index=False, lineterminator="\n"))
-    yearly = summary = None
+    full = outputs = None
     if len(runs):
-        outputs = table_outputs(comparison.scenarios, runs)
+        chosen = table_outputs(comparison.scenarios, runs)
         yearly_all = yearly_table(runs, names)
-        summary_all = summary_table(runs, names)
-        yearly = yearly_all[yearly_all["output"].isin(outputs)]
-        summary = summary_all[summary_all["output"].isin(outputs)]
+        derived = derived_summary(runs, names)
+        full = pd.concat([summary_table(runs, names), derived], ignore_index=True)
+        yearly = yearly_all[yearly_all["output"].isin(chosen)]
+        summary = full[full["output"].isin([*chosen, *derived["output"]])]
+        outputs = report_outputs(comparison.scenarios, summary[summary["output"].isin(chosen)])
         for kind, table in (("yearly", yearly), ("summary", summary)):
             write_text(path(kind), table.to_csv(index=False, lineterminator="\n",
                                                 float_format=CSV_FLOAT_FORMAT))
-        figures = compare_plots.plot_comparison(yearly_all, summary_all, names, out,
-                                                n_seeds=len(comparison.seeds))
+        figures = compare_plots.plot_comparison(
+            yearly_all, full, national_by_year(runs), names, out,
+            n_seeds=len(comparison.seeds),
+            differences=yearly_differences(runs, names, ["headcount_rate"]))
         for kind, made in figures.items():
             if isinstance(made, Path):
                 written[kind] = made
@@ -79,11 +93,12 @@ def write_comparison(result: ComparisonResult, out_dir: str | Path, *,
     else:
         notes.append("No run finished, so there are no tables or figures.")
     if result.failures:
-        write_text(path("errors"), report.errors_log(result))
-    manifest = report.build_manifest(result, command=command, reproduce=reproduce)
-    write_text(path("manifest"), report.to_json(manifest))
-    text = report.render_report(result, summary, written, notes, reproduce=reproduce)
-    write_text(path("report"), text)
+        write_text(path("errors"), errors_log(result))
+    write_text(path("manifest"), to_json(build_manifest(result, command=command,
+                                                        reproduce=reproduce)))
+    blocks = build_report(result, full, written, notes, outputs=outputs, reproduce=reproduce)
+    write_text(path("report"), to_markdown(blocks))
+    write_text(path("html"), to_html(blocks, out))
     for kind, name in FILES.items():  # results of an earlier comparison in the same folder
         if kind not in written:
             (out / name).unlink(missing_ok=True)
