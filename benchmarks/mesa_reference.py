@@ -401,7 +401,8 @@ class Household(mesa.Agent):
         """Per-capita income as the means test assesses it (before the dibao).
 
         The income cadres verified this year (verified now if not yet), less the
-        disregarded earnings, plus earnings imputed to idle able labour.
+        disregarded earnings, plus what the farm income falls short of the earnings
+        imputed to able members without off-farm work.
         """
         model = self.model
         d = model.p.interventions.dibao
@@ -409,7 +410,8 @@ class Household(mesa.Agent):
         income = self.known_pc
         if d.earnings_disregard > 0:
             income -= d.earnings_disregard * (self.farm_income + self.wage_income) / self.size
-        return income + max(self.idle_workers(), 0) * model.imputed_earnings / self.size
+        deemed = max(self.idle_workers(), 0) * model.imputed_earnings
+        return income + max(deemed - max(self.farm_income, 0.0), 0.0) / self.size
 
     def dibao_gap(self) -> float:
         """What the dibao tops up: the gap to the standard times members (0 if none)."""
@@ -687,11 +689,17 @@ class ReferenceModel(mesa.Model):
         followed = sorted(self.agents.select(
             lambda a: a.followed and (a.enrolled or a.stable_pc() < a.dibao_standard())),
             key=priority)
+        # households outside the register's support apply when their stable income is
+        # below their standard, with chance open_application_rate (in row order, last)
+        outside = sorted(self.agents.select(
+            lambda a: not (a.supported or a.followed or a.enrolled)
+            and self.draws.uniform(a, "dibao_application") < d.open_application_rate
+            and a.stable_pc() < a.dibao_standard()), key=lambda a: a.row)
         money = self.available * (1 + 1e-12)
         committed = 0.0
-        for a in supported + followed:  # everyone is means-tested on this year's income
+        for a in supported + followed + outside:  # all are means-tested on this year's income
             a.verify_this_year()
-        for a in supported + followed:
+        for a in supported + followed + outside:
             if a.enrolled:
                 continue
             gap = a.dibao_gap()

@@ -63,7 +63,10 @@ def _assert_same_amounts(theirs: np.ndarray, ours: np.ndarray, scale: np.ndarray
 def test_same_inputs_select_the_same_households():
     # Take-up and spot checks are drawn by povsim for candidates in its own order, so
     # they are not replayed: everyone offered the dibao takes it, no exit is checked.
-    same = {"interventions.dibao.take_up": 1.0, "exit.spot_check_rate": 0.0}
+    # Applications from outside the register are drawn by povsim for every household:
+    # everyone below the standard applies.
+    same = {"interventions.dibao.take_up": 1.0, "exit.spot_check_rate": 0.0,
+            "interventions.dibao.open_application_rate": 1.0}
     povsim = reference.povsim_start(7, 2000, **same)
     mesa = reference.ReferenceModel(reference.povsim_start(7, 2000, **same), rng=7,
                                     draws=reference.replayed_draws(povsim))

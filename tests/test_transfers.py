@@ -37,23 +37,28 @@ def test_the_backstop_follows_its_rules_every_year():
     assert seen > 200
 
 
-def test_the_means_test_imputes_earnings_to_idle_able_labour():
+def test_the_means_test_deems_able_members_without_offfarm_work_to_earn_the_imputed_wage():
+    # Farm work counts as work: able members without off-farm work are deemed to earn at
+    # least the imputed earnings, so only what the farm income falls short of it is added.
     model = PovertyModel(campaign(), rng=1)
     while model.year < 2016:
         model.step()
     dibao = model.interventions["dibao"]
+    hh = model.households
     rows = np.flatnonzero(model.registry.is_registered())
     idle = np.maximum(model.idle_workers(rows), 0)
-    assert (idle >= 1).any()
-    extra = dibao.assessed_income(rows) - model.registry.known_pc[rows]
-    size = model.households.size()[rows]
-    assert (extra[idle == 0] == 0).all()
-    assert (extra[idle >= 1] > 0).all()
-    per_worker = (extra * size)[idle >= 1] / idle[idle >= 1]
+    extra = (dibao.assessed_income(rows) - model.registry.known_pc[rows]) * hh.size()[rows]
     p = model.p
-    expected = p.interventions.dibao.imputed_earnings * (
+    imputed = p.interventions.dibao.imputed_earnings * (
         1 + p.economy.wage_growth) ** model.years_elapsed
-    np.testing.assert_allclose(per_worker, expected, rtol=1e-3)
+    farm = np.maximum(hh.farm_income[rows], 0)
+    short = idle * imputed > farm
+    assert (extra[idle == 0] == 0).all()
+    assert short.sum() > 5  # farms that fall short of the deemed earnings
+    assert (~short & (idle >= 1)).sum() > 5  # and farms that earn more
+    np.testing.assert_allclose(extra[short], (idle * imputed - farm)[short], rtol=1e-3,
+                               atol=1.0)
+    assert (extra[~short] == 0).all()
 
 
 def test_the_campaign_does_not_change_the_backstops_rules_in_2020():

@@ -38,6 +38,7 @@ STREAMS: tuple[str, ...] = (
     "behaviour",
     "exit",
     "agents",
+    "applications",
 )
 """Purposes with their own random stream. Append new ones at the end only: the
 position of a stream fixes its seed, so reordering would change every result."""

@@ -17,7 +17,9 @@ Each year:
    household; *untargeted* any household in random order. Measures that need active
    help go only to the households helped this year. The means-tested backstop, health
    cover and job placement also reach exited households whose support is kept, after
-   the supported. Within the budget allocation, households go in priority order.
+   the supported; the backstop also takes applications from households outside the
+   register (``interventions.dibao.open_application_rate``), last. Within the budget
+   allocation, households go in priority order.
 
 Priority order: with ``counties.designated_priority``, households of registered
 poor villages first, then of designated counties not yet exited, then the rest;
@@ -178,6 +180,7 @@ def prescribe_and_deliver(model: PovertyModel) -> None:
     assign_helpers(model, supported)
     reached = actively_helped(model, supported)
     followed = None  # exited households whose support is kept, after the supported
+    inside = None  # mask of the supported and the followed
     model.reached_this_year = len(reached)
     anyone = None
     for iv in running:
@@ -195,7 +198,11 @@ def prescribe_and_deliver(model: PovertyModel) -> None:
                 if followed is None:
                     followed = priority_order(model, np.flatnonzero(
                         reg.support_kept & (hh.reg_status == RegStatus.EXITED)))
-                pool = np.concatenate([pool, iv.seekers(followed)])
+                if inside is None:
+                    inside = reg.is_supported() | (
+                        reg.support_kept & (hh.reg_status == RegStatus.EXITED))
+                pool = np.concatenate([pool, iv.seekers(followed),
+                                       iv.applicants_outside(inside)])
             if mode == "by_cause":
                 calls = cause_calls_for(model, iv.name)
                 pool = pool[(hh.diagnosed_causes[pool] & calls) > 0]

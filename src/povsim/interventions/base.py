@@ -104,6 +104,17 @@ class Intervention:
         """
         return rows
 
+    def applicants_outside(self, inside: np.ndarray) -> np.ndarray:
+        """Households outside the register's support who apply this year, in row order.
+
+        Args:
+            inside: Mask of the households already in the pool (supported, or exited
+                with their support kept).
+
+        Default: none (only the register's households receive the intervention).
+        """
+        return np.zeros(0, np.int64)
+
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` may receive the intervention now (bool mask)."""
         raise NotImplementedError

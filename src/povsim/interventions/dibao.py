@@ -2,10 +2,15 @@
 
 Every year, supported households are means-tested, and exited households whose
 support is kept when they are enrolled or their stable income has fallen below their
-standard (they apply). Assessed per-capita income is the
-income cadres verified this year (before the dibao; a household not yet verified this
-year is verified by the means test), less the disregarded share of own
-earnings, plus earnings imputed to able members without work (the labour rule). A
+standard (they apply); households outside the register apply with chance
+``open_application_rate`` when their stable income is below their standard (the rural
+dibao is open to all), and are then means-tested and paid by the same rules. Assessed
+per-capita income is the income cadres verified this year (before the dibao; a
+household not yet verified this year is verified by the means test), less the
+disregarded share of own
+earnings, plus what the household's farm income falls short of the earnings imputed
+to its able members without off-farm work (the labour rule: they are deemed to earn
+at least ``imputed_earnings``; farm work counts as work). A
 household assessed below its county's standard is eligible; offered the dibao, it
 enrols with chance ``take_up``; the benefit fills the gap. A household without able
 working-age labour is tested against the higher extreme-poverty standard
@@ -56,9 +61,11 @@ class Dibao(Intervention):
     @override
     def describe(self) -> dict[str, str]:
         return {
-            "eligibility": "supported households whose assessed per-capita income (verified "
-                           "income, less earnings_disregard of earnings, plus "
-                           "imputed_earnings for each idle able labour unit) is below their "
+            "eligibility": "supported households, and households outside the register "
+                           "who apply (open_application_rate), whose assessed per-capita "
+                           "income (verified income, less earnings_disregard of earnings, "
+                           "plus what farm income falls short of imputed_earnings for each "
+                           "able labour unit without off-farm work) is below their "
                            "county's standard (support_ratio x the standard without able "
                            "labour); enrolled with chance take_up when offered",
             "unit_cost": "the gap (standard - assessed per-capita income) x members, a year",
@@ -92,7 +99,8 @@ class Dibao(Intervention):
 
         The income cadres verified this year -- households not yet verified this year
         are verified now (the means test's yearly review) -- less the disregarded
-        earnings, plus earnings imputed to idle able labour.
+        earnings, plus what farm income falls short of the earnings imputed to able
+        members without off-farm work.
         """
         model, p = self.model, self.params
         hh = model.households
@@ -108,7 +116,10 @@ class Dibao(Intervention):
         idle = np.maximum(model.idle_workers(rows), 0)
         imputed = np.float32(p.imputed_earnings) * growth_factor(
             model.p.economy.wage_growth, model.years_elapsed)
-        return income + idle * imputed / size
+        # able members without off-farm work farm: they are deemed to earn at least the
+        # imputed earnings, so only what their farm income falls short of it is added
+        shortfall = np.maximum(idle * imputed - np.maximum(hh.farm_income[rows], 0), 0)
+        return income + shortfall / size
 
     def eligible_now(self, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` pass the means test this year."""
@@ -124,6 +135,22 @@ class Dibao(Intervention):
         """
         below = self.model.households.stable_pc(rows) < self.standards(rows)
         return rows[below | self.enrolled[rows]]
+
+    @override
+    def applicants_outside(self, inside: np.ndarray) -> np.ndarray:
+        """Households outside the register's support who apply: stable income below standard.
+
+        Each not yet enrolled applies with chance ``open_application_rate`` a year when
+        its stable per-capita income is below its county's standard.
+        """
+        rate = self.params.open_application_rate
+        if rate <= 0:
+            return np.zeros(0, np.int64)
+        model = self.model
+        rows = np.flatnonzero(model.streams.applications.random(model.households.n) < rate)
+        rows = rows[~inside[rows] & ~self.enrolled[rows]]
+        below = model.households.stable_pc(rows) < self.standards(rows)
+        return rows[below]
 
     @override
     def eligible(self, rows: np.ndarray) -> np.ndarray:

@@ -167,6 +167,17 @@ class DibaoIntervention(InterventionParams):
         source="basic living standard of extreme-poverty support at least 1.3 times the local "
         "dibao standard (2016 State Council opinions)",
     )
+    open_application_rate: float = param(
+        0.0, unit="probability", low=0.0, high=1.0,
+        doc="Chance that a household outside the register's support (never registered, "
+        "removed, or exited with its support ended) whose stable per-capita income is "
+        "below its county's standard applies for the dibao in a year; applicants are "
+        "means-tested like registered households. The rural dibao is open to every rural "
+        "resident, not only to the register (0: only the register's households apply).",
+        source="rural dibao open to all rural residents (State Council 2007); 'everyone "
+        "eligible covered' drives from 2017; the rate is fitted to the headcount path "
+        "(experiments/calibrate-baseline.toml)",
+    )
     take_up: float = param(
         0.85, unit="probability", low=0.0, high=1.0,
         doc="Chance an eligible household offered the dibao is enrolled that year (take-up "

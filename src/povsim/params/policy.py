@@ -228,10 +228,13 @@ class CountyParams(Section):
         source="county exit standard: 3% in the west (seed 002)",
     )
     check_sample: int = param(
-        60, unit="households", low=1, high=100_000,
+        1000, unit="households", low=1, high=100_000,
         doc="Simulated households sampled by the third-party check of a county applying "
-        "to exit.",
-        source="assumption (a sample of a county's households)",
+        "to exit (all of them when the county has fewer). A small sample makes the check "
+        "a lottery: with 60 households, about 9 of them exited, a single wrong exit "
+        "fails a county whose true rate is well below the standard.",
+        source="third-party assessments surveyed on the order of a thousand households "
+        "a county (assumption for the number)",
     )
     check_max_error: float = param(
         0.02, unit="share", low=0.0, high=1.0,
