@@ -9,7 +9,7 @@ import pytest
 from povsim import PovertyModel
 from povsim.governance.places import registered_incidence
 from povsim.params.policy import INTERVENTION_NAMES
-from povsim.status import registered_as_poor
+from povsim.status import RegStatus, registered_as_poor
 from povsim.study.scenarios import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +71,7 @@ def registered(model):
     return registered_as_poor(model.households.reg_status)
 
 
-def test_with_perfect_observation_the_register_equals_the_poor_after_verification():
+def test_with_perfect_observation_the_sweep_leaves_the_register_with_every_poor_and_no_wrong_entry():
     model = PovertyModel(rng=2, **SMALL, **PERFECT, **{
         "identification.lookback_share": {2015: 1.0, 2016: 0.0},
         "identification.lookback_coverage": 1.0,
@@ -83,7 +83,32 @@ def test_with_perfect_observation_the_register_equals_the_poor_after_verificatio
     line = np.float32(model.p.run.poverty_line)
     poor = model.households.need_pc < line  # stable income when cadres identified
     assert poor.sum() > 100
-    assert np.array_equal(registered(model), poor)
+    on = registered(model)
+    assert not (poor & ~on).any()  # no poor household is missed
+    # and every registered household was poor when it was registered: the sweep struck
+    # out the quota's non-poor; those who have risen above the line since are left to exit
+    assert (model.registry.entry_pc[on] < line).all()
+    assert (on & ~poor).any()
+
+
+def test_the_sweep_strikes_out_the_wrongly_registered_not_those_whose_income_rose():
+    model = PovertyModel(rng=4, **SMALL, **{
+        "identification.lookback_share": {2015: 1.0, 2016: 0.0},
+        "identification.removal_margin": 1.2, "exit.start_year": 2100})
+    while model.year < 2014:
+        model.step()
+    reg, hh = model.registry, model.households
+    line = np.float32(model.p.run.poverty_line)
+    before = np.flatnonzero(registered(model))
+    wrong = before[reg.entry_pc[before] > 2 * line]  # far above the line when registered
+    model.step()  # 2015: the sweep
+    rose = before[(reg.entry_pc[before] < line) & (hh.stable_pc(before) > 2 * line)]
+    assert len(wrong) > 10
+    assert len(rose) > 10
+    struck_wrong = np.mean(hh.reg_status[wrong] == RegStatus.NEVER)
+    struck_rose = np.mean(hh.reg_status[rose] == RegStatus.NEVER)
+    assert struck_wrong > 0.5
+    assert struck_rose < 0.1
 
 
 def test_without_adjustment_the_register_only_shrinks_by_exits_and_deaths():

@@ -18,8 +18,10 @@ The register's life (identification parameters):
    share of errors; cadres record the causes. Registered poor villages are
    designated and get a first secretary and work team, and a workshop.
 2. **Look-back sweep** (``lookback_share`` by year): the register of a share of the
-   villages is re-verified: households verified above ``removal_margin`` x line,
-   and favoured kin the sweep catches, are struck out; the sweep's survey verifies
+   villages is re-verified: households whose income when they were registered, as
+   the sweep now sees it, was above ``removal_margin`` x line (wrongly registered),
+   and favoured kin the sweep catches, are struck out (households whose income has
+   risen since are not: they exit); the sweep's survey verifies
    unregistered households and adds those found poor.
 3. **Yearly income check**: every registered household is verified each year
    (its helper's and cadres' visits), which is what exit assessment builds on.
@@ -303,10 +305,14 @@ def sweep(model: PovertyModel) -> None:
     year = model.year
 
     registered = np.flatnonzero(in_swept & reg.is_registered())
-    observed = verify(model, registered)
+    verify(model, registered)
+    # the sweep re-examines the household as it was when registered (with what its
+    # survey now knows of it): those who were never poor were registered wrongly;
+    # those whose income has risen since are left to exit
+    then = reg.entry_pc[registered] * observation_factor(model, registered)
     favoured = reg.favoured[registered]
     caught = favoured & (rng.random(len(registered)) < p.lookback_favour_catch)
-    struck = (observed > line * np.float32(p.removal_margin)) & ~favoured
+    struck = (then > line * np.float32(p.removal_margin)) & ~favoured
     removed = registered[struck | caught]
     reg.set_status(removed, RegStatus.NEVER, year)
     reg.on_books[removed] = False

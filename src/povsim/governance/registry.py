@@ -87,6 +87,8 @@ class Registry:
         known_pc: Per-capita income as cadres last verified it (NaN: never).
         known_year: Year of that verification (-1: never).
         previous_known_pc: The verification before that (for sharp drops).
+        entry_pc: The household's true stable per-capita income in the year it was
+            last registered (what a look-back sweep re-examines).
         stable_years: Consecutive yearly exit assessments at or above the exit margin.
         exit_year: Year of the last certified exit (-1: none).
         fell_back: Truly poor in some year since the last certified exit.
@@ -113,6 +115,7 @@ class Registry:
     known_pc: np.ndarray
     known_year: np.ndarray
     previous_known_pc: np.ndarray
+    entry_pc: np.ndarray
     stable_years: np.ndarray
     exit_year: np.ndarray
     fell_back: np.ndarray
@@ -147,6 +150,7 @@ class Registry:
             known_pc=np.full(n, np.nan, np.float32),
             known_year=np.full(n, -1, np.int16),
             previous_known_pc=np.full(n, np.nan, np.float32),
+            entry_pc=np.full(n, np.nan, np.float32),
             stable_years=np.zeros(n, np.int8),
             exit_year=np.full(n, -1, np.int16),
             fell_back=np.zeros(n, bool),
@@ -184,6 +188,7 @@ class Registry:
         hh.reg_year[rows] = year
         if status in REGISTERED_STATES:
             self.on_books[rows] = True
+            self.entry_pc[rows] = hh.stable_pc(rows)
 
     def count_contact(self, rows: np.ndarray) -> None:
         """One more verification contact with each of ``rows``."""
@@ -213,6 +218,7 @@ class Registry:
         self.known_pc[rows] = np.nan
         self.known_year[rows] = -1
         self.previous_known_pc[rows] = np.nan
+        self.entry_pc[rows] = np.nan
         self.stable_years[rows] = 0
         self.exit_year[rows] = -1
         self.fell_back[rows] = False

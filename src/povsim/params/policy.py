@@ -121,8 +121,9 @@ class IdentificationParams(Section):
         0.0, unit="share of villages/year", low=0.0, high=1.0,
         by_year={2015: 0.5, 2016: 1.0, 2017: 0.0},
         doc="Share of the villages not yet swept whose whole register is re-verified this "
-        "year (the 'look back' sweep): registered households verified above "
-        "removal_margin x line are removed, and missed poor households found by the "
+        "year (the 'look back' sweep): registered households whose income when "
+        "registered is verified above removal_margin x line are removed, and missed poor "
+        "households found by the "
         "sweep's survey are added. The default sweeps half the villages in 2015 and the "
         "rest in 2016.",
         source="2015-2016 re-verification of the register (look back), which removed "
@@ -169,8 +170,9 @@ class IdentificationParams(Section):
     )
     removal_margin: float = param(
         1.6, unit="multiple of the line", low=0.0, high=10.0,
-        doc="Registered households verified above line x margin by a sweep are removed as "
-        "wrongly registered (those near the line stay and exit in time).",
+        doc="Registered households whose income when registered, as a sweep verifies it, "
+        "was above line x margin are removed as wrongly registered (those near the line "
+        "stay, and those whose income has risen since exit in time).",
         source="assumption: the sweep struck out the clearly ineligible, about 9.29 million "
         "of 89.6 million registered persons (a tenth)",
     )

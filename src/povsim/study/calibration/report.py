@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from povsim.study.calibration.process_figures import PROCESS_FIGURES
+from povsim.study.calibration.targets import DEFAULT_TARGETS
 from povsim.study.calibration.validate import HEADCOUNT, Validation
 from povsim.study.compare.document import markdown_table
 from povsim.study.compare.text import fmt, format_interval
@@ -25,8 +28,22 @@ FILES = {
     "headcount": "headcount.png",
     "causes": "causes.png",
     "targets": "targets.png",
+    **{key: name for key, name, _ in PROCESS_FIGURES},
 }
 """Files a validation writes."""
+
+KNOWN_GAPS = DEFAULT_TARGETS.parent / "known_gaps.toml"
+"""What the model lacks to meet each target it still misses (``[target] note = ...``)."""
+
+
+def known_gaps(path: Path = KNOWN_GAPS) -> dict[str, str]:
+    """The notes on targets the model misses, by target name (none if the file is absent)."""
+    if not path.is_file():
+        return {}
+    with path.open("rb") as f:
+        table = tomllib.load(f)
+    return {name: str(entry.get("note", "")) for name, entry in table.items()
+            if isinstance(entry, dict)}
 
 CAUSE_TARGETS = ("cause_share_illness", "cause_share_disability", "cause_share_lack_of_labour",
                  "cause_share_lack_of_skills", "cause_share_aged_65_plus")
@@ -171,12 +188,37 @@ def render(v: Validation, *, command: str = "") -> str:
               fmt(r.difference, sign=True) + format_interval(r.ci_low, r.ci_high, sign=True)]
              for r in effect.itertuples()])
         lines += [""]
+    lines += _missed_section(v)
     lines += ["## Figures", "",
               f"![headcount]({FILES['headcount']})", "",
               f"![causes]({FILES['causes']})", "",
               f"![targets]({FILES['targets']})", "",
+              "### How the model gets there", "",
+              "The register's stocks and gross flows beside the headcount; the designated "
+              "counties' exits; poverty before and after public transfers; the register's "
+              "identification errors (95% bands over seeds).", "",
+              *[line for key, name, _ in PROCESS_FIGURES
+                for line in (f"![{key}]({name})", "")],
               f"Every number is in `{FILES['table']}`.", ""]
     return "\n".join(lines)
+
+
+def _missed_section(v: Validation) -> list[str]:
+    """The checked targets still missed, each with what the model would need to meet it."""
+    missed = v.missed
+    if missed.empty:
+        return ["## Targets still missed", "", "None: every checked target is met.", ""]
+    notes = known_gaps()
+    lines = ["## Targets still missed", "",
+             "Each checked target outside its tolerance, and the mechanism the model would "
+             "need to meet it (from `data/known_gaps.toml`).", ""]
+    for _, r in missed.iterrows():
+        side = "above" if r["model"] > r["data"] else "below"
+        lines += [f"- **`{r['target']}` {r['year']}**: data {fmt(r['data'])} ± "
+                  f"{fmt(r['tolerance'])}, model {fmt(r['model'])}"
+                  f"{format_interval(r['ci_low'], r['ci_high'])} ({side}). "
+                  + (notes.get(r["target"]) or "No note on what is missing yet.")]
+    return [*lines, ""]
 
 
 def write_validation(v: Validation, out_dir: str | Path, *, command: str = "") -> dict[str, Path]:
@@ -188,5 +230,7 @@ def write_validation(v: Validation, out_dir: str | Path, *, command: str = "") -
     plot_headcount(v, paths["headcount"])
     plot_causes(v, paths["causes"])
     plot_targets(v, paths["targets"])
+    for key, _, draw in PROCESS_FIGURES:
+        draw(v, paths[key])
     write_text(paths["report"], render(v, command=command))
     return paths
