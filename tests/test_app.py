@@ -194,12 +194,30 @@ def test_run_until_is_checked_and_described(library):
     assert "run until 2025" in choice.describe()
 
 
+def test_the_readmes_minute_exercise_shows_more_returns_without_support_after_exit():
+    # README: with the baseline, moving "Years of support after exit" to 0 makes the
+    # returns run above the kept run's (the baseline keeps all support to 2025).
+    real = ScenarioLibrary(Path(__file__).resolve().parents[1] / "scenarios")
+    returns = {}
+    for years in (None, 0):
+        values = {**scenario_values(real, "baseline"), "households": 5000}
+        if years is not None:
+            values["support_years"] = years
+        model = Exploration(real, **values).model
+        while model.year < 2020:
+            model.step()
+        returns[years] = int(model.outputs()["returns_after_exit"].sum())
+    assert returns[0] > 1.3 * returns[None]
+
+
 def test_moved_levers_override_the_scenario(library):
     values = small_values(library, support_years=0, targeting="untargeted", monitoring=True,
                           budget=200.0, households=1000, seed=" 12 ")
     choice = choose(values, library)
     assert choice.seed == 12
     assert choice.overrides["post_exit.support_years"] == 0
+    # the baseline keeps all support to 2025: moving the lever replaces that rule
+    assert choice.overrides["post_exit.kept_through"] == 1990
     assert choice.overrides["monitoring.enabled"] is True
     assert choice.overrides["population.n_households"] == 1000
     for name in INTERVENTION_NAMES:

@@ -72,6 +72,9 @@ AS_IN_SCENARIO = "as in scenario"
 """Value of a lever that leaves the scenario's setting alone: the targeting lever's
 first choice, and the start value of a lever the scenario changes by year."""
 
+NO_KEPT_THROUGH = 1990
+"""``post_exit.kept_through`` meaning "no year to which all support is kept"."""
+
 LAST_YEAR_MAX = 2035
 """Latest year a run on the page can be played to (unless its scenario ends later)."""
 
@@ -99,6 +102,8 @@ class Lever:
         choices: Allowed values (selects).
         help: One line on what the lever does.
         live: Whether moving the lever changes the current run at once (no Reset).
+        implies: Other settings that come with moving the lever from its scenario's
+            value (path, value).
     """
 
     name: str
@@ -111,6 +116,7 @@ class Lever:
     choices: tuple[str, ...] = ()
     help: str = ""
     live: bool = False
+    implies: tuple[tuple[str, Any], ...] = ()
 
 
 def param_range(path: str) -> tuple[float | None, float | None]:
@@ -136,7 +142,10 @@ LEVERS: tuple[Lever, ...] = (
           *param_range("identification.favouritism"), 0.05,
           help="Chance a cadre registers non-poor kin."),
     Lever("support_years", "Years of support after exit", "int", ("post_exit.support_years",),
-          0, 10, 1, help="0 withdraws support at exit; 5 keeps it five years."),
+          0, 10, 1, help="0 withdraws support at exit; 5 keeps it five years. Moved, it "
+          "replaces the scenario's rule keeping all support to a fixed year (2025 in the "
+          "baseline's transition period).",
+          implies=(("post_exit.kept_through", NO_KEPT_THROUGH),)),
     Lever("monitoring", "Return-prevention monitoring", "flag", ("monitoring.enabled",),
           help="Watch exited and marginal households for income drops."),
     Lever("reimbursement", "Health reimbursement rate", "float",
@@ -453,6 +462,7 @@ def choose(values: Mapping[str, Any], library: ScenarioLibrary) -> Choice:
     for lever in LEVERS:
         if changes_scenario(params, lever, typed[lever.name]):
             overrides.update(dict.fromkeys(lever.paths, typed[lever.name]))
+            overrides.update(dict(lever.implies))
     if horizon(params) != params.run.end_year:
         overrides["run.end_year"] = horizon(params)
     return Choice(scenario, typed, typed["seed"], overrides, typed["last_year"])

@@ -76,17 +76,24 @@ def household_scale(runs: pd.DataFrame) -> pd.Series:
     return runs["seed"].map(per_run).astype(float)
 
 
+def register_start(runs: pd.DataFrame) -> int:
+    """The first year any run has a register (the last year if none has)."""
+    built = runs.loc[runs["registered_households"] > 0, "year"]
+    return int(built.min()) if len(built) else int(runs["year"].max())
+
+
 def plot_register(v: Validation, path: Path) -> None:
     """The register's stocks beside the headcount, and its gross flows, by year."""
     runs = v.runs
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4), constrained_layout=True)
+    built = runs[runs["year"] >= register_start(runs)]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6), constrained_layout=True)
     _band(left, runs, "poor_persons_million", "poor persons (below the line)", color="black")
-    _band(left, runs, "registered_persons_million", "on the register as poor",
+    _band(left, built, "registered_persons_million", "on the register as poor",
           color="tab:blue")
-    _band(left, runs, "on_books_persons_million", "ever registered (on the books)",
+    _band(left, built, "on_books_persons_million", "ever registered (on the books)",
           color="tab:gray", style="--")
-    _band(left, runs, "backstop_registered_persons_million",
-          "ever registered on the dibao or extreme-poverty support", color="tab:green",
+    _band(left, built, "backstop_registered_persons_million",
+          "ever registered, on the dibao or\nextreme-poverty support", color="tab:green",
           style=":")
     data = v.table[v.table["target"].isin(["registered_persons_million",
                                            "registered_remaining_million"])]
@@ -95,12 +102,12 @@ def plot_register(v: Validation, path: Path) -> None:
                       color="tab:blue", capsize=3, label="register, data")
     left.set_title("Stocks (national millions of persons)")
     _finish(left, "million persons")
-    scale = household_scale(runs)
+    scale = household_scale(built)
     colors = ("tab:blue", "tab:purple", "tab:red", "tab:green", "tab:orange")
     for (column, label), color in zip(REGISTER_FLOWS, colors, strict=True):
-        if column in runs:
-            _band(right, runs, column, label, color=color, scale=scale)
-    right.set_title("Gross flows of the register (national millions of households a year)")
+        if column in built:
+            _band(right, built, column, label, color=color, scale=scale)
+    right.set_title("Gross flows of the register (national)")
     _finish(right, "million households a year")
     _save(fig, path)
 
