@@ -171,6 +171,17 @@ def replay(log: list) -> dict[int, float]:
     return seconds
 
 
+HOUSEHOLDS_PER_VILLAGE = 333
+"""Village size of the large runs (a real administrative village has a few hundred)."""
+
+
+def villages_per_township(n: int) -> int:
+    """Villages per township that give ``n`` households about 333 a village (at least 3)."""
+    pop = Parameters().population
+    townships = pop.n_counties * pop.townships_per_county
+    return max(pop.villages_per_township, n // (townships * HOUSEHOLDS_PER_VILLAGE))
+
+
 def million(n: int, seed: int) -> dict:
     """povsim alone at ``n`` households, every intervention on (runs in a fresh process)."""
     import networkx
@@ -184,7 +195,7 @@ def million(n: int, seed: int) -> dict:
 
     networkx.Graph.__init__ = counted
     overrides = {"population.n_households": n,
-                 "population.villages_per_township": max(10, n // 2000),  # ~333 a village
+                 "population.villages_per_township": villages_per_township(n),
                  "monitoring.enabled": True}
     start = time.perf_counter()
     model = PovertyModel(rng=seed, **overrides)

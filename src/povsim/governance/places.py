@@ -4,7 +4,9 @@ A designated county exits when the persons it still has on the register as poor 
 below ``counties.exit_incidence`` of its persons (``exit_incidence_west`` in the
 west) and a third-party check of a sample of its households passes: the sampled
 exited households truly poor (wrong exits) and the sampled poor households never
-registered (missed poor) are each at most ``check_max_error`` of their bases. A
+registered (missed poor) are each at most ``check_max_error`` of their bases. Like
+the exit assessment, the check goes by a household's lasting (stable) income, not by
+one bad year. A
 poor village exits by its incidence alone (with a road and safe water when
 ``village_needs_road_and_water``). Exits are kept: a place that has exited stays out.
 """
@@ -84,7 +86,7 @@ def _check_passes(model: PovertyModel, county_of: np.ndarray,
     starts = np.searchsorted(county_of[order], np.arange(model.counties.n + 1))
     rng = model.streams.exit
     line = np.float32(model.p.run.poverty_line)
-    poor_now = hh.income_pc < line
+    poor_now = hh.stable_pc() < line  # the check looks at lasting income, not a bad year
     exited_ever = reg.has_exited()
     passes = np.ones(len(applying), bool)
     for k, county in enumerate(applying):

@@ -180,7 +180,7 @@ def prescribe_and_deliver(model: PovertyModel) -> None:
     assign_helpers(model, supported)
     reached = actively_helped(model, supported)
     followed = None  # exited households whose support is kept, after the supported
-    inside = None  # mask of the supported and the followed
+    inside = np.zeros(0, bool)  # mask of the supported and the followed
     model.reached_this_year = len(reached)
     anyone = None
     for iv in running:
@@ -196,12 +196,11 @@ def prescribe_and_deliver(model: PovertyModel) -> None:
             pool = reached if iv.needs_capacity else supported
             if iv.reaches_followed:
                 if followed is None:
-                    followed = priority_order(model, np.flatnonzero(
-                        reg.support_kept & (hh.reg_status == RegStatus.EXITED)))
-                if inside is None:
-                    inside = reg.is_supported() | (
-                        reg.support_kept & (hh.reg_status == RegStatus.EXITED))
-                pool = np.concatenate([pool, iv.seekers(followed),
+                    followed_mask = reg.support_kept & (hh.reg_status == RegStatus.EXITED)
+                    followed = np.flatnonzero(followed_mask)
+                    inside = reg.is_supported() | followed_mask
+                # ordering a subset gives the order its rows have in the whole
+                pool = np.concatenate([pool, priority_order(model, iv.seekers(followed)),
                                        iv.applicants_outside(inside)])
             if mode == "by_cause":
                 calls = cause_calls_for(model, iv.name)

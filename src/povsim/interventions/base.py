@@ -100,9 +100,10 @@ class Intervention:
     def seekers(self, rows: np.ndarray) -> np.ndarray:
         """Of exited households whose support is kept (``rows``), those who seek it this year.
 
-        Default: all of them.
+        Default: those eligible now (the others would be passed over at delivery, so
+        leaving them out changes nothing but the work of ordering them).
         """
-        return rows
+        return rows[self.eligible(rows)]
 
     def applicants_outside(self, inside: np.ndarray) -> np.ndarray:
         """Households outside the register's support who apply this year, in row order.
