@@ -15,7 +15,7 @@ from povsim.params import NO_CAMPAIGN
 from povsim.study.calibration.calibrate import calibrate
 from povsim.study.calibration.evaluations import Evaluator
 from povsim.study.calibration.record import write_calibration
-from povsim.study.calibration.report import write_validation
+from povsim.study.calibration.report import known_gaps, write_validation
 from povsim.study.calibration.spec import CalibrationSpec, FreeParameter, Stage, load_spec
 from povsim.study.calibration.targets import Target, load_targets, measure, select_targets
 from povsim.study.calibration.validate import validate
@@ -291,6 +291,14 @@ def test_points_rounding_to_the_same_whole_number_share_their_runs(monkeypatch):
     evaluator.close()
 
 
+def test_known_gaps_name_targets_of_the_target_table():
+    names = {t.name for t in load_targets()}
+    gaps = known_gaps()
+    assert gaps  # the project's file is read
+    assert set(gaps) <= names
+    assert all(len(note) > 80 for note in gaps.values())
+
+
 def test_validation_table_report_and_strict_exit(tmp_path):
     scenario = tmp_path / "small.toml"
     campaign = ROOT / "scenarios" / "campaign.toml"
@@ -310,6 +318,14 @@ def test_validation_table_report_and_strict_exit(tmp_path):
     report = paths["report"].read_text()
     assert "checked targets are met" in report
     assert "Held-out targets" in report
+    # the process behind the numbers, drawn
+    for key in ("register", "county_exits", "transfers", "identification"):
+        assert paths[key].suffix == ".png"
+        assert f"]({paths[key].name})" in report
+    # every missed target is named, with what the model lacks when a note says it
+    assert "## Targets still missed" in report
+    for row in v.missed.itertuples():
+        assert f"**`{row.target}` {row.year}**" in report
     code = main(["validate", str(scenario), "--seeds", "2", "--out", str(tmp_path / "cli"),
                  "--counterfactual", "none", "--strict", "--quiet"])
     assert code == (0 if v.missed.empty else 1)
