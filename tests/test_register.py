@@ -71,7 +71,7 @@ def registered(model):
     return registered_as_poor(model.households.reg_status)
 
 
-def test_with_perfect_observation_the_sweep_leaves_the_register_with_every_poor_and_no_wrong_entry():
+def test_with_perfect_observation_the_sweep_leaves_the_register_with_every_poor_and_no_wrong_entry():  # noqa: E501
     model = PovertyModel(rng=2, **SMALL, **PERFECT, **{
         "identification.lookback_share": {2015: 1.0, 2016: 0.0},
         "identification.lookback_coverage": 1.0,
