@@ -4,7 +4,7 @@ import pytest
 
 from povsim import ParameterError, Parameters, PovertyModel, PovsimError
 from povsim.agents import EnterpriseKind, TeamKind
-from povsim.causes import main_cause
+from povsim.governance.causes import main_cause
 from povsim.metrics import OUTPUTS, gini_coefficient, household_snapshot
 from povsim.metrics.frame import binned_income, bottom_mean_of_bins, gini_of_bins
 from povsim.metrics.poverty import POVERTY_OUTPUTS

@@ -35,9 +35,6 @@ from povsim.agents import (
     create_enterprises,
     create_village_teams,
 )
-from povsim.behaviour import behave
-from povsim.bookkeeping import YearFlows, start_status, update_status
-from povsim.budget import Budget
 from povsim.draws import Streams, YearDraws, draw_year
 from povsim.errors import PovsimError
 from povsim.governance.after_exit import follow_up_exits
@@ -47,7 +44,9 @@ from povsim.governance.places import places_exit
 from povsim.governance.prescription import prescribe_and_deliver, release_helpers
 from povsim.governance.registry import Registry
 from povsim.interventions import Intervention, build_interventions
-from povsim.jobs import Jobs
+from povsim.interventions.budget import Budget
+from povsim.interventions.jobs import Jobs
+from povsim.life.behaviour import behave
 from povsim.life.demography import age_households
 from povsim.life.health import illness_and_disability
 from povsim.life.income import (
@@ -60,6 +59,7 @@ from povsim.life.income import (
 from povsim.life.schooling import drop_out
 from povsim.life.shocks import YearShocks, draw_shocks
 from povsim.metrics import OutputCollector, model_reporters
+from povsim.metrics.bookkeeping import YearFlows, start_status, update_status
 from povsim.params import Parameters
 from povsim.status import RegStatus
 from povsim.world.counties import Counties, designate_counties

@@ -1,1 +1,4 @@
-"""Governance: the registry, identification, prescription, exit assessment, after exit."""
+"""Governance: the registry, identification, prescription, exit assessment, after exit.
+
+Also the causes of poverty cadres record (``causes``).
+"""

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from povsim.agents import EnterpriseKind, add_village_enterprises, create_work_teams
-from povsim.causes import derive_causes, main_cause
+from povsim.governance.causes import derive_causes, main_cause
 from povsim.governance.prescription import end_support
 from povsim.ordering import order_within_groups, ranks_in_groups
 from povsim.status import CAUSES, RegStatus, registered_as_poor

@@ -7,7 +7,7 @@ from typing import override
 import numpy as np
 
 from povsim.interventions.base import Intervention
-from povsim.jobs import match_in_order
+from povsim.interventions.jobs import match_in_order
 
 
 class Employment(Intervention):

@@ -1,5 +1,8 @@
 """Outputs: module-level reporters for Mesa's DataCollector, their registry, and snapshots.
 
+True poverty status and its flows are kept by ``bookkeeping``, which the model updates
+each year and the reporters read.
+
 Each reporter takes the model and returns one number for the current year; the
 poverty reporters share intermediate arrays through a per-year cache. Every output
 is documented in :data:`OUTPUTS` (name -> (reporter, unit)); the reporter's
@@ -8,7 +11,6 @@ docstring says what it measures.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ from povsim.metrics.policy import POLICY_OUTPUTS
 from povsim.metrics.poverty import POVERTY_OUTPUTS, gini_coefficient
 from povsim.metrics.register import REGISTER_OUTPUTS
 from povsim.metrics.snapshot import DERIVED_COLUMNS, household_snapshot
+from povsim.util.hints import did_you_mean
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -79,9 +82,7 @@ def model_reporters(names: Sequence[str] | None = None
         return {name: reporter for name, (reporter, _) in OUTPUTS.items()}
     unknown = [n for n in names if n not in OUTPUTS]
     if unknown:
-        hints = {n: difflib.get_close_matches(n, list(OUTPUTS), n=1) for n in unknown}
-        listed = ", ".join(f"{n!r}" + (f" (did you mean {h[0]!r}?)" if h else "")
-                           for n, h in hints.items())
+        listed = ", ".join(f"{n!r}{did_you_mean(n, OUTPUTS)}" for n in unknown)
         raise PovsimError(f"unknown output(s) {listed}; see `povsim outputs` for the list")
     chosen = ["year", *(n for n in dict.fromkeys(names) if n != "year")]
     return {name: OUTPUTS[name][0] for name in chosen}

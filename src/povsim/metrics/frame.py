@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from povsim.causes import causes_of
 from povsim.chunks import row_chunks
+from povsim.governance.causes import causes_of
 from povsim.governance.exit import guarantees_met
 from povsim.ordering import stable_order
 from povsim.status import CAUSES, RegStatus, registered_as_poor

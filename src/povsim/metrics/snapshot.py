@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from povsim.causes import derive_causes
+from povsim.governance.causes import derive_causes
 from povsim.status import CAUSE_NAMES, CAUSES, RegStatus
 from povsim.world.households import COLUMNS
 

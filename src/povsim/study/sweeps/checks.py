@@ -45,7 +45,7 @@ from povsim.study.sweeps.spec import (
     params_sha256,
     salib_missing_message,
 )
-from povsim.util.hints import did_you_mean, missing_file_hint, suggest
+from povsim.util.hints import did_you_mean, missing_file_hint
 from povsim.util.values import is_number, is_whole
 
 
@@ -396,9 +396,8 @@ class _SpecChecker:
                                                                       | {VALUES_KEY})):
                     walk(value, path + ".")
                 else:
-                    guess = suggest(path, infos)
-                    did = f" (did you mean {guess!r}?)" if guess else ""
-                    self.problem(f"[{table_name}] {path}", f"unknown parameter{did}; "
+                    self.problem(f"[{table_name}] {path}",
+                                 f"unknown parameter{did_you_mean(path, infos)}; "
                                  "`povsim params WORD` lists them")
 
         walk(table, "")
