@@ -12,6 +12,7 @@ import pytest
 from povsim import ParameterError, Parameters, PovsimError
 from povsim.cli import main
 from povsim.params import NO_CAMPAIGN
+from povsim.params.policy import INTERVENTION_NAMES
 from povsim.study.calibration.calibrate import calibrate
 from povsim.study.calibration.evaluations import Evaluator
 from povsim.study.calibration.record import write_calibration
@@ -147,11 +148,16 @@ def test_calibration_recovers_growth_from_the_headcount_path():
 
 def test_calibration_recovers_two_thresholds_from_two_cause_shares():
     # Thresholds on continuous quantities (skill, savings per member), so each share
-    # moves with its threshold. (Labour per member takes few distinct values, so its
-    # threshold is identified only between them; the registered poor's out-of-pocket
+    # moves with its threshold. Every measure goes to every registered household
+    # (package), so the recorded causes are labels only: by cause, they would also
+    # decide who gets which measure, and the shares would not move monotonically with
+    # the thresholds (at 3,000 households, 470 and 400 yuan give the same shares).
+    # (Labour per member takes few distinct values, so its threshold is identified
+    # only between them; the registered poor's out-of-pocket
     # spending, capped by their health cover, hardly reaches the illness threshold, so
     # that one is weakly identified by the illness share.)
-    base = Parameters().with_overrides(RECOVERY_POPULATION)
+    base = Parameters().with_overrides({**RECOVERY_POPULATION, **{
+        f"interventions.{name}.targeting": "package" for name in INTERVENTION_NAMES}})
     pairs = (("cause_share_lack_of_capital", "share_registered_lack_of_capital"),
              ("cause_share_lack_of_skills", "share_registered_lack_of_skills"))
 
