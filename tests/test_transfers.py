@@ -138,3 +138,25 @@ def test_money_not_spent_is_returned_not_carried_when_the_scenario_says_so():
     assert (out["carried_funds"] == 0).all()
     assert out["unspent_funds"].sum() > 0
     assert abs(model.budget.conservation_error()) < 1e-6 * model.budget.total_spent()
+
+
+def test_exit_plans_renovate_the_houses_of_households_ready_to_exit_first():
+    model = PovertyModel(campaign(), rng=3)
+    while model.year < 2016:
+        model.step()
+    housing, reg = model.interventions["housing"], model.registry
+    line = np.float32(model.p.run.poverty_line)
+    rows = np.flatnonzero(reg.is_registered())
+    rows = rows[housing.eligible(rows)]
+    ready = reg.known_pc[rows] >= line
+    assert ready.sum() > 3
+    assert (~ready).sum() > 3
+    order = housing.select(rows)
+    first = reg.known_pc[order] >= line
+    assert first[:ready.sum()].all()  # every household ready to exit comes first
+    assert not first[ready.sum():].any()
+    # within each group the priority order is kept
+    assert (np.diff(np.searchsorted(rows, order[:ready.sum()])) > 0).all()
+    poorest_first = PovertyModel(campaign(**{"interventions.housing.exit_ready_first": False}),
+                                 rng=3).interventions["housing"]
+    assert np.array_equal(poorest_first.select(rows), rows)

@@ -7,6 +7,7 @@ from typing import override
 import numpy as np
 
 from povsim.interventions.base import Intervention
+from povsim.ordering import stable_order_of_labels
 
 
 class Housing(Intervention):
@@ -22,7 +23,8 @@ class Housing(Intervention):
     @override
     def describe(self) -> dict[str, str]:
         return {
-            "eligibility": "households with an unsafe house",
+            "eligibility": "households with an unsafe house (those verified above the line, "
+                           "for whom it is the guarantee missing to exit, first)",
             "unit_cost": "unit_cost per house",
             "effect": "the house is safe (safe-housing guarantee); copay_share of the cost "
                       "becomes household debt",
@@ -34,6 +36,16 @@ class Housing(Intervention):
     @override
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         return ~self.model.households.safe_house[rows]
+
+    @override
+    def select(self, rows: np.ndarray) -> np.ndarray:
+        """With ``exit_ready_first``, households verified above the line come first."""
+        if not self.params.exit_ready_first or len(rows) == 0:
+            return rows
+        model = self.model
+        known = model.registry.known_pc[rows]
+        waiting = ~(known >= np.float32(model.p.run.poverty_line))  # unknown counts as poor
+        return rows[stable_order_of_labels(waiting.astype(np.int8))]
 
     @override
     def unit_costs(self, rows: np.ndarray) -> np.ndarray:

@@ -204,6 +204,15 @@ class HousingIntervention(InterventionParams):
         0.1, unit="share of cost", low=0.0, high=1.0,
         doc="Share of the cost the household pays (becomes debt).", source="assumption",
     )
+    exit_ready_first: bool = param(
+        True, unit="flag",
+        doc="Households whose verified income is already above the line (their house the "
+        "guarantee they lack to exit) are renovated first; the others follow in priority "
+        "order (False: priority order only, poorest first).",
+        source="exit plans: counties scheduled each year's exits and made good the "
+        "'three guarantees' (housing, schooling, medical care) of the households planned "
+        "to exit",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

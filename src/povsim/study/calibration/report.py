@@ -36,6 +36,10 @@ KNOWN_GAPS = DEFAULT_TARGETS.parent / "known_gaps.toml"
 """What the model lacks to meet each target it still misses (``[target] note = ...``)."""
 
 
+NO_NOTE = "No note on what is missing yet."
+"""Said of a missed target that :data:`KNOWN_GAPS` has no note on."""
+
+
 def known_gaps(path: Path = KNOWN_GAPS) -> dict[str, str]:
     """The notes on targets the model misses, by target name (none if the file is absent)."""
     if not path.is_file():
@@ -217,7 +221,7 @@ def _missed_section(v: Validation) -> list[str]:
         lines += [f"- **`{r['target']}` {r['year']}**: data {fmt(r['data'])} ± "
                   f"{fmt(r['tolerance'])}, model {fmt(r['model'])}"
                   f"{format_interval(r['ci_low'], r['ci_high'])} ({side}). "
-                  + (notes.get(r["target"]) or "No note on what is missing yet.")]
+                  + " ".join(notes.get(r["target"], NO_NOTE).split())]
     return [*lines, ""]
 
 
