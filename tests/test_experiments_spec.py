@@ -112,6 +112,20 @@ replications = 0
      "[policies.a/b]: 'a/b': allowed: letters, digits"),
     ({"analyses": [{"output": "headcount_rate"}]}, "sensitivity analysis needs a sobol or "
                                                     "morris design"),
+    *[({"experiment": {"name": name}},
+       f"experiment.name: {name!r}: allowed: letters, digits, '-', '_' and '.', starting "
+       "with a letter or digit") for name in ("", "x\n", "a\nb", "x" * 101)],
+    ({"figures": [{"kind": "heatmap", "x": "health.p_illness", "y": "health.p_illness",
+                   "output": "headcount_rate"}],
+      "parameters": {"health.p_illness": [0.1, 0.2]}},
+     "figures[0].y: 'health.p_illness': the same as x"),
+    ({"figures": [{"kind": "lines", "x": "health.p_illness", "by": "health.p_illness",
+                   "output": "headcount_rate"}],
+      "parameters": {"health.p_illness": [0.1, 0.2]}},
+     "figures[0].by: 'health.p_illness': the same as x"),
+    ({"figures": [{"kind": "lines", "x": ["health.p_illness"], "output": "headcount_rate"}],
+      "parameters": {"health.p_illness": [0.1, 0.2]}},
+     "figures[0].x: ['health.p_illness']: must be a factor"),
 ])
 def test_spec_mistakes_have_clear_messages(tables, message):
     with pytest.raises(PovsimError, match="nothing was run") as caught:

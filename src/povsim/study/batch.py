@@ -45,6 +45,8 @@ class BatchReport:
         executor: Where the runs executed (``"local, 2 workers"``).
         workers: Runs the executor executed at a time.
         interrupted: Whether Ctrl-C stopped the session early.
+        rejected: Run files found damaged or of another batch when the session started,
+            by run id, with what was wrong: moved to ``rejected/`` and run again.
     """
 
     root: Path
@@ -56,6 +58,7 @@ class BatchReport:
     executor: str = ""
     workers: int = 1
     interrupted: bool = False
+    rejected: dict[int, str] = field(default_factory=dict)
 
     @property
     def stored(self) -> int:
@@ -106,18 +109,21 @@ def run_batch(specs: Sequence[RunSpec], store: ResultStore,
         PovsimError: For a folder another live batch holds, a bad executor or number of
             workers, or a missing extra.
     """
-    with open_executor(executor, workers, scheduler) as pool, store.lock():
+    with store.lock(), open_executor(executor, workers, scheduler) as pool:
         store.remove_temporary()
         if manifest is not None:
             store.write_manifest(manifest)
         ids = {spec.run.run_id for spec in specs}
-        report = BatchReport(store.root, len(specs), skipped=len(store.finished() & ids),
-                             executor=pool.describe(), workers=pool.workers)
+        good, rejected = store.verify({spec.run.run_id: spec.run.labels() for spec in specs},
+                                      set_aside=True)
+        report = BatchReport(store.root, len(specs), skipped=len(good & ids),
+                             executor=pool.describe(), workers=pool.workers,
+                             rejected=rejected)
         session = _start_session(store, report, command) if store.exists() else None
         started = time.perf_counter()
         try:
             execute_runs(specs, store, pool, progress=progress, desc=desc,
-                         parameters=parameters)
+                         parameters=parameters, verified=good)
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
@@ -132,10 +138,13 @@ def run_batch(specs: Sequence[RunSpec], store: ResultStore,
 def execute_runs(specs: Sequence[RunSpec], store: ResultStore, pool: Executor, *,
                  progress: bool = False, desc: str = "runs",
                  parameters: Callable[[PlannedRun], dict[str, Any]] = values_of,
-                 stored: Callable[[RunRecord], None] | None = None) -> None:
+                 stored: Callable[[RunRecord], None] | None = None,
+                 verified: set[int] | None = None) -> None:
     """Execute the runs the store lacks through an open executor, storing each one.
 
-    The caller holds the store (see :meth:`ResultStore.lock`).
+    The caller holds the store (see :meth:`ResultStore.lock`). A stored run is skipped
+    only when its file is verified (:meth:`ResultStore.verify`); a damaged one, or one
+    of another batch, is set aside and run again.
 
     Args:
         specs: The runs.
@@ -145,13 +154,17 @@ def execute_runs(specs: Sequence[RunSpec], store: ResultStore, pool: Executor, *
         desc: Label of the progress bar.
         parameters: The parameters a failed run records.
         stored: Called with the record of each run stored now (to use its table at once).
+        verified: The stored runs already verified (verified here if ``None``).
 
     Raises:
         KeyboardInterrupt: On Ctrl-C, after storing what had finished.
     """
     from tqdm.auto import tqdm
 
-    done = store.finished() & {spec.run.run_id for spec in specs}
+    if verified is None:
+        verified, _ = store.verify({spec.run.run_id: spec.run.labels() for spec in specs},
+                                   set_aside=True)
+    done = verified & {spec.run.run_id for spec in specs}
     failed = 0
     bar = tqdm(total=len(specs), initial=len(done), desc=desc, unit="run",
                disable=not progress, smoothing=PROGRESS_SMOOTHING)

@@ -30,13 +30,13 @@ from povsim.study.compare.tables import ID_COLUMNS, summary_table, yearly_table
 from povsim.study.executors import ExecutorLike
 from povsim.study.scenarios import Scenario, load_scenarios
 from povsim.study.seeds import check_seeds
-from povsim.study.store import ResultStore
+from povsim.study.store import COMPARISON_STORE, ResultStore
 from povsim.study.sweeps.spec import ExperimentSpec
 
 EXPERIMENT_NAME = "compare"
 """Name of a comparison's sweep (in its store's manifest)."""
 
-STORE = "store"
+STORE = COMPARISON_STORE
 """Folder of a comparison's result store, inside its output folder."""
 
 FILES = {
@@ -319,17 +319,18 @@ def run_comparison(comparison: Comparison, *, store: str | Path | None = None,
     planned = plan_runs(spec, design)
     with tempfile.TemporaryDirectory(prefix="povsim-compare-") as tmp:
         folder = Path(store) if store is not None else Path(tmp) / STORE
-        if not resume:
-            start_afresh(ResultStore(folder))
-        started = time.perf_counter()
-        report = run_sweep(spec, folder, executor=executor, workers=workers,
-                           scheduler=scheduler, resume=resume, progress=progress,
-                           command=command, design=design)
-        seconds = time.perf_counter() - started
         kept = ResultStore(folder)
-        runs = kept.load().drop(columns=["run_id", "policy", "point", "replication"],
-                                errors="ignore")
-        times = kept.seconds()
+        with kept.lock():       # nothing else may write here from the check to the end
+            if not resume:
+                start_afresh(kept)
+            started = time.perf_counter()
+            report = run_sweep(spec, folder, executor=executor, workers=workers,
+                               scheduler=scheduler, resume=resume, progress=progress,
+                               command=command, design=design)
+            seconds = time.perf_counter() - started
+            runs = kept.load(run_ids=[run.run_id for run in planned]).drop(
+                columns=["run_id", "policy", "point", "replication"], errors="ignore")
+            times = kept.seconds()
     failed = {f["run_id"]: f for f in report.failures}
     outcomes = tuple(
         RunOutcome(run.scenario, run.seed, times[run.run_id]) if run.run_id in times

@@ -93,8 +93,7 @@ class _SpecChecker:
                              f"{did_you_mean(key, EXPERIMENT_FIELDS)}; allowed: "
                              f"{', '.join(EXPERIMENT_FIELDS)}")
         name = self.text(experiment, "name", default_name)
-        if name:
-            self.name("experiment.name", name, "the output folder")
+        self.name("experiment.name", name, "the output folder results/<name>")
         scenarios = self.scenarios(experiment, base_dir)
         base = scenarios[0].params if scenarios else Parameters()
         seed = self.integer(experiment, "seed", 0, low=0)
@@ -148,7 +147,7 @@ class _SpecChecker:
 
     def name(self, where: str, value: Any, names: str) -> None:
         """Check a name that becomes a file or folder name (no paths, no dots first)."""
-        if not isinstance(value, str) or not NAME_PATTERN.match(value):
+        if not isinstance(value, str) or not NAME_PATTERN.fullmatch(value):
             self.problem(where, f"{value!r}: allowed: letters, digits, '-', '_' and '.', "
                          f"starting with a letter or digit (it names {names})")
 
@@ -541,10 +540,15 @@ class _SpecChecker:
             needed = ("x", "y") if kind == "heatmap" else ("x",)
             for axis in (*needed, *(("by",) if "by" in figure else ())):
                 value = figure.get(axis)
-                if value not in axes:
+                if not isinstance(value, str) or value not in axes:
                     self.problem(f"{where}.{axis}", f"{value!r}: must be a factor of this "
                                  f"experiment or {' or '.join(DESIGN_COLUMNS)}; allowed: "
                                  f"{', '.join(axes)}")
+            for axis in ("y", "by"):
+                if axis in figure and figure.get(axis) == figure.get("x") \
+                        and (axis == "y" or kind != "heatmap"):
+                    self.problem(f"{where}.{axis}", f"{figure[axis]!r}: the same as x; "
+                                 f"allowed: another of {', '.join(axes)}")
             outputs = figure.get("outputs", [figure["output"]] if "output" in figure else [])
             if not isinstance(outputs, list) or not outputs:
                 self.problem(where, "needs output = \"name\" (or outputs = [...] for lines)")
