@@ -286,3 +286,20 @@ def test_common_seeds_pair_replications_across_points_and_policies():
         assert r.seed == spawn_seeds(9, 3)[r.replication]
     assert [(r.policy, r.point, r.replication) for r in runs[:4]] == [
         ("a", 0, 0), ("a", 0, 1), ("a", 0, 2), ("a", 1, 0)]
+
+
+@pytest.mark.parametrize("text", [
+    "[" + ".".join(["constants"] + ["a"] * 3000) + "]\nx = 1\n",
+    "[uncertainties]\n" + '"health.p_illness" = ' + "{a = " * 3000 + "1" + "}" * 3000 + "\n",
+])
+def test_a_spec_nested_absurdly_deep_is_a_clear_error(tmp_path, text):
+    path = spec_file(tmp_path, text)
+    with pytest.raises(PovsimError, match=f"{path}: .*nested .*allowed: at most 16"):
+        load_spec(path)
+
+
+def test_a_spec_path_the_system_refuses_is_a_clear_error(tmp_path):
+    with pytest.raises(PovsimError, match=r"not a usable file path \(contains a NUL byte\)"):
+        load_spec("a\x00b.toml")
+    with pytest.raises(PovsimError, match="experiment spec not found"):
+        load_spec(tmp_path / ("z" * 3000))

@@ -10,7 +10,6 @@ problem at once, each naming the file and the field (see
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from povsim.study.calibration.targets import (
 )
 from povsim.study.seeds import DEFAULT_SEEDS
 from povsim.util.hints import did_you_mean
+from povsim.util.tomlfile import read_toml
 
 METHODS = ("nelder-mead",)
 """Minimisers available to a stage."""
@@ -128,16 +128,8 @@ def load_spec(path: str | Path) -> CalibrationSpec:
         PovsimError: For a missing or unreadable file.
         ParameterError: Listing every problem in it (each naming the file and the field).
     """
+    doc = read_toml(path, "calibration spec")
     p = Path(path)
-    if not p.is_file():
-        raise PovsimError(f"calibration spec not found: {p}")
-    raw = p.read_bytes()
-    try:
-        doc = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PovsimError(f"{p}: not UTF-8 text: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise PovsimError(f"{p}: not valid TOML: {exc}") from exc
     file = str(p)
     cal = doc.get("calibration")
     if not isinstance(cal, Mapping):
@@ -165,7 +157,7 @@ def load_spec(path: str | Path) -> CalibrationSpec:
         name=str(cal["name"]), base=(here / str(cal["scenario"])).resolve(),
         out=(here / str(cal["out"])).resolve(), seeds=tuple(seeds), stages=tuple(stages),
         overrides=overrides, description=cal.get("description", ""),
-        spec_path=p, spec_sha256=hashlib.sha256(raw).hexdigest(),
+        spec_path=p, spec_sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
     )
 
 

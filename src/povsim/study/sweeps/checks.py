@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,8 @@ from povsim.study.sweeps.spec import (
     params_sha256,
     salib_missing_message,
 )
-from povsim.util.hints import did_you_mean, missing_file_hint, suggest
+from povsim.util.hints import did_you_mean, suggest
+from povsim.util.tomlfile import read_toml
 from povsim.util.values import is_number, is_whole
 
 
@@ -622,16 +622,9 @@ def load_spec(path: str | Path) -> ExperimentSpec:
     Raises:
         PovsimError: For a missing or malformed file, or listing every problem in it.
     """
+    tables = read_toml(path, "experiment spec")
     p = Path(path)
-    if not p.is_file():
-        raise PovsimError(f"experiment spec not found: {p}{missing_file_hint(p)}")
-    try:
-        text = p.read_text(encoding="utf-8")
-        tables = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PovsimError(f"{p}: not valid TOML: {exc}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PovsimError(f"{p}: cannot read the file: {exc}") from exc
+    text = p.read_text(encoding="utf-8")
     return parse_spec(tables, source=str(p), base_dir=p.parent, default_name=p.stem,
                       text=text)
 
