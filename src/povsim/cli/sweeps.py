@@ -157,7 +157,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     sessions = manifest.get("sessions", [])
     last = sessions[-1] if sessions else {}
     print(f"{manifest.get('experiment')}: {len(finished)} of {planned} runs stored, "
-          f"{len(failed)} failed, {len(bad)} damaged, "
+          f"{len(failed)} failed, " + (f"{len(bad)} damaged, " if bad else "") +
           f"{planned - len(finished) - len(failed) - len(bad)} to do "
           f"(design {manifest['design']['kind']}, {manifest['design']['points']} points; "
           f"master seed {manifest.get('master_seed')}; last session: "

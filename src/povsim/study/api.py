@@ -39,7 +39,7 @@ from povsim.errors import PovsimError
 from povsim.params import Parameters
 from povsim.study.executors import ExecutorLike
 from povsim.study.scenarios import Scenario, load_scenario
-from povsim.study.seeds import DEFAULT_SEEDS, consecutive_seeds
+from povsim.study.seeds import DEFAULT_SEEDS, check_seed, consecutive_seeds
 from povsim.study.sweeps.checks import load_spec, parse_spec
 from povsim.study.sweeps.spec import ExperimentSpec
 
@@ -84,13 +84,19 @@ def run(scenario: ScenarioLike = None, seed: int = 0, years: int | None = None,
 
     Raises:
         ParameterError: For an unknown parameter or an invalid value (all listed).
+        PovsimError: For a seed or years out of range, or a run too large for this
+            machine's memory.
     """
     from povsim.study.outcomes import by_year, summarise
-    from povsim.study.runs import simulate
+    from povsim.study.resources import check_memory
+    from povsim.study.runs import check_years, simulate
 
     params = resolve_params(scenario)
     if overrides:
         params = params.with_overrides(overrides)
+    seed = check_seed(seed, "seed =")
+    years = check_years(years, params, "years =")
+    check_memory(params.population.n_households, where="use a machine with more memory")
     table = simulate(params, seed, years=years)
     return {**summarise(table), **by_year(table)}
 

@@ -22,7 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from povsim.study.executors import ExecutionFailure, Executor, ExecutorLike, open_executor
+from povsim.study.executors import (
+    ExecutionFailure,
+    Executor,
+    ExecutorLike,
+    default_workers,
+    open_executor,
+)
+from povsim.study.resources import CLUSTER_HINT, check_memory
 from povsim.study.runs import PlannedRun, RunRecord, RunSpec, execute
 from povsim.study.store import ResultStore
 
@@ -107,9 +114,16 @@ def run_batch(specs: Sequence[RunSpec], store: ResultStore,
 
     Raises:
         PovsimError: For a folder another live batch holds, a bad executor or number of
-            workers, or a missing extra.
+            workers, a missing extra, or runs that would not fit in this machine's
+            memory (on an executor of this machine; checked before any run starts).
     """
+    largest = max((households(spec) for spec in specs), default=0)
+    if isinstance(executor, str) and not (executor == "dask" and scheduler):
+        at_once = 1 if executor == "serial" else (workers or default_workers())
+        check_memory(largest, min(at_once, len(specs)), where=CLUSTER_HINT)
     with store.lock(), open_executor(executor, workers, scheduler) as pool:
+        if not isinstance(executor, str) and not pool.remote:
+            check_memory(largest, min(pool.workers, len(specs)), where=CLUSTER_HINT)
         store.remove_temporary()
         if manifest is not None:
             store.write_manifest(manifest)
@@ -133,6 +147,12 @@ def run_batch(specs: Sequence[RunSpec], store: ResultStore,
             if session is not None:
                 _end_session(store, session, report)
     return report
+
+
+def households(spec: RunSpec) -> int:
+    """Households of a run (a sweep may vary them as a factor)."""
+    value = spec.run.values.get("population.n_households", spec.params.population.n_households)
+    return int(value) if isinstance(value, int | float) else spec.params.population.n_households
 
 
 def execute_runs(specs: Sequence[RunSpec], store: ResultStore, pool: Executor, *,

@@ -259,13 +259,16 @@ class ResultStore:
         or (no checksum recorded: a batch killed between writing the file and its
         checksum, or a store of an older povsim) when it reads as a whole Parquet file;
         and when its labels (run id, scenario, policy, point, replication, seed) are
-        those of the planned run. A good file without a checksum gets one.
+        those of the planned run. A good file without a checksum gets one when
+        ``set_aside`` (the batch that holds the store checks it).
 
         Args:
             expected: The labels of each planned run, by run id; files of runs not in
                 it are neither checked nor counted. Every stored run if ``None`` (only
                 their integrity is checked then).
-            set_aside: Move every bad file to ``rejected/`` (it is then run again).
+            set_aside: Move every bad file to ``rejected/`` (it is then run again), and
+                record the checksum of good files that have none (only the batch that
+                holds the store may: see :meth:`lock`).
 
         Returns:
             The ids of the good files, and what is wrong with each bad one by id.
@@ -295,7 +298,7 @@ class ResultStore:
                     shown = ", ".join(f"{k} {labels.get(k)!r} (planned {want[k]!r})"
                                       for k in differ)
                     return f"of another batch ({shown})"
-            if run_id not in recorded:
+            if run_id not in recorded and set_aside:      # the writer adopts it
                 self._record_checksum(run_id, digest)
             return None
 
@@ -435,6 +438,7 @@ class ResultStore:
             finally:
                 _HELD[key] -= 1
             return
+        created = [p for p in (self.root, *self.root.parents) if not p.exists()]
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -447,6 +451,11 @@ class ResultStore:
         finally:
             del _HELD[key]
             _release(self.root / LOCK, fd)
+            for folder in created:      # a batch refused before it wrote anything leaves none
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break               # not empty: it holds what the batch wrote
 
 
 _HELD: dict[str, int] = {}

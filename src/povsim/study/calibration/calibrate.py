@@ -52,7 +52,8 @@ from povsim.study.calibration.targets import (
     Target,
     measure,
 )
-from povsim.study.executors import ExecutorLike, open_executor
+from povsim.study.executors import ExecutorLike, default_workers, open_executor
+from povsim.study.resources import CLUSTER_HINT, check_memory
 from povsim.study.scenarios import load_scenario
 from povsim.study.store import ResultStore
 
@@ -236,6 +237,10 @@ def calibrate(spec: CalibrationSpec | str | Path, *, workers: int | None = 1,
     fitting = params.with_overrides(spec.overrides, file=file) if spec.overrides else params
     if executor is None:
         executor = "serial" if workers == 1 else "local"
+    if isinstance(executor, str) and not (executor == "dask" and scheduler):
+        at_once = 1 if executor == "serial" else (workers or default_workers())
+        check_memory(fitting.population.n_households, min(at_once, len(spec.seeds)),
+                     where=CLUSTER_HINT)
     with open_executor(executor, workers, scheduler) as pool, \
             tempfile.TemporaryDirectory(prefix="povsim-calibration-") as tmp:
         kept = ResultStore(store if store is not None else tmp)

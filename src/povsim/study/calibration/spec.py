@@ -23,7 +23,8 @@ from povsim.study.calibration.targets import (
     load_targets,
     select_targets,
 )
-from povsim.study.seeds import DEFAULT_SEEDS
+from povsim.study.resources import MAX_RUNS
+from povsim.study.seeds import DEFAULT_SEEDS, SEED_HELP, check_seeds, consecutive_seeds
 from povsim.util.hints import did_you_mean
 from povsim.util.tomlfile import read_toml
 
@@ -171,12 +172,17 @@ def _unknown_fields(prefix: str, table: Mapping[str, Any], known: Sequence[str],
 
 def _seeds(seeds: Any, file: str) -> tuple[list[int], list[Problem]]:
     """The seeds of ``calibration.seeds``: a positive count or a list of seeds."""
-    if isinstance(seeds, int) and not isinstance(seeds, bool) and seeds > 0:
-        return list(range(seeds)), []
-    if isinstance(seeds, list) and seeds and all(isinstance(s, int) for s in seeds):
-        return seeds, []
-    return [0], [Problem("calibration.seeds", seeds,
-                         "a positive number of seeds or a list of seeds", file)]
+    allowed = (f"a number of seeds from 1 to {MAX_RUNS:,}, or a list of distinct seeds, "
+               f"each {SEED_HELP}")
+    try:
+        if isinstance(seeds, int) and not isinstance(seeds, bool):
+            return consecutive_seeds(seeds), []
+        if isinstance(seeds, list):
+            check_seeds(seeds)
+            return seeds, []
+    except PovsimError:
+        pass
+    return [0], [Problem("calibration.seeds", seeds, f"allowed: {allowed}", file)]
 
 
 def _fitting_overrides(overrides: Any, file: str) -> tuple[dict[str, Any], list[Problem]]:

@@ -28,6 +28,7 @@ import pandas as pd
 from povsim.errors import PovsimError
 from povsim.study.compare.tables import ID_COLUMNS, summary_table, yearly_table
 from povsim.study.executors import ExecutorLike
+from povsim.study.resources import check_runs
 from povsim.study.scenarios import Scenario, load_scenarios
 from povsim.study.seeds import check_seeds
 from povsim.study.store import COMPARISON_STORE, ResultStore
@@ -145,6 +146,7 @@ def prepare_comparison(
     """
     if not paths:
         raise PovsimError("give at least one scenario file to compare")
+    check_runs(len(paths) * len(seeds), f"{len(paths)} scenario(s) x {len(seeds)} seeds")
     check_seeds(seeds)
     scenarios = load_scenarios(paths, overrides)
     check_names(scenarios)

@@ -19,9 +19,10 @@ from typing import Any
 from povsim.errors import ParameterError, PovsimError
 from povsim.params import Parameters
 from povsim.params.spec import param_infos
+from povsim.study.resources import MAX_RUNS
 from povsim.study.scenarios import Scenario, flatten_tables, load_scenario
-from povsim.study.seeds import check_seeds
-from povsim.study.sweeps.designs import MORRIS_LEVELS
+from povsim.study.seeds import SEED_HELP, check_seed, check_seeds
+from povsim.study.sweeps.designs import MORRIS_LEVELS, planned_points
 from povsim.study.sweeps.spec import (
     ANALYSIS_FIELDS,
     DEFAULT_POLICY,
@@ -96,7 +97,7 @@ class _SpecChecker:
         self.name("experiment.name", name, "the output folder results/<name>")
         scenarios = self.scenarios(experiment, base_dir)
         base = scenarios[0].params if scenarios else Parameters()
-        seed = self.integer(experiment, "seed", 0, low=0)
+        seed = self.master_seed(experiment)
         replications = self.integer(experiment, "replications", 1, low=1)
         common_seeds = self.flag(experiment, "common_seeds", False)
         seeds = self.seeds(experiment)
@@ -126,6 +127,10 @@ class _SpecChecker:
         analyses = self.analyses(tables, design, kept, (start_year, end_year))
         if self.problems:
             return None
+        self.size(design, samples, options, factors, len(scenarios), len(policies),
+                  replications, bool(seeds))
+        if self.problems:
+            return None
         return {
             "name": name, "description": self.text(experiment, "description", ""),
             "question": self.text(experiment, "question", ""),
@@ -136,6 +141,24 @@ class _SpecChecker:
             "outputs": tuple(outputs), "figures": tuple(figures),
             "analyses": tuple(analyses),
         }
+
+    def size(self, design: str, samples: int | None, options: Mapping[str, Any],
+             factors: list[Factor], scenarios: int, policies: int, replications: int,
+             given_seeds: bool) -> None:
+        """Refuse a spec of more runs than a batch may have, before anything is made."""
+        points = planned_points(design, factors, samples, options)
+        runs = points * scenarios * policies * replications
+        if runs > MAX_RUNS:
+            reps = "seeds" if given_seeds else "replications"
+            field = f"experiment.{reps}" if replications >= points else (
+                "the factors' values and steps" if design == "grid"
+                else "experiment.samples")
+            self.problem(field, f"{runs:,} runs = {points:,} design points x "
+                         f"{scenarios} scenario(s) x {policies} polic"
+                         f"{'y' if policies == 1 else 'ies'} x {replications:,} {reps}; "
+                         f"allowed: at most {MAX_RUNS:,} runs a sweep (planning a million "
+                         "takes a minute and 1.3 GB): fewer replications, steps or samples, "
+                         "or several sweeps")
 
     # -------------------------------------------------------------- simple fields
     def table(self, tables: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -166,6 +189,14 @@ class _SpecChecker:
                          f"least {low}")
             return default
         return int(value)
+
+    def master_seed(self, experiment: Mapping[str, Any]) -> int:
+        value = experiment.get("seed", 0)
+        try:
+            return check_seed(value, "")
+        except PovsimError:
+            self.problem("experiment.seed", f"{value!r}: allowed: {SEED_HELP}")
+            return 0
 
     def seeds(self, experiment: Mapping[str, Any]) -> tuple[int, ...]:
         """Given seeds (``seeds = [0, 1, 2]``): they replace seed, replications, common_seeds."""
