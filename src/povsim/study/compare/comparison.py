@@ -16,6 +16,7 @@ engine: any executor, a result store, ``resume`` after an interruption or a kill
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -36,6 +37,9 @@ from povsim.study.sweeps.spec import ExperimentSpec
 
 EXPERIMENT_NAME = "compare"
 """Name of a comparison's sweep (in its store's manifest)."""
+
+STAGING_PREFIX = ".povsim-writing-"
+"""Name of the hidden folder a comparison's files are written into before they move."""
 
 STORE = COMPARISON_STORE
 """Folder of a comparison's result store, inside its output folder."""
@@ -217,6 +221,56 @@ def start_afresh(store: ResultStore) -> None:
                 "stored); add --resume (resume=True) to continue it, or choose another "
                 "--out folder (or remove this one) to start afresh")
     store.clear()
+
+
+def check_output_folder(out: str | Path, *, resume: bool = False,
+                        overwrite: bool = False) -> Path:
+    """Check that a comparison may write into ``out``, before anything runs.
+
+    The folder must be writable. Without ``resume`` it must be empty, unless
+    ``overwrite`` allows replacing what a comparison wrote there: its files are then
+    removed now (other files stay), and its store is replaced when the runs start. A
+    store of runs that did not finish is never replaced (see :func:`start_afresh`).
+
+    Args:
+        out: The output folder (created if missing).
+        resume: Continue the comparison in the folder.
+        overwrite: Replace the comparison in the folder.
+
+    Returns:
+        The folder.
+
+    Raises:
+        PovsimError: If the folder cannot be written, holds unfinished runs (without
+            ``resume``), or is not empty (without ``resume`` or ``overwrite``).
+    """
+    from povsim.util.atomic import check_writable
+
+    folder = check_writable(out, "--out")
+    if resume:
+        return folder
+    store = ResultStore(folder / STORE)
+    if store.exists():
+        planned = store.read_manifest().get("planned_runs")
+        done = len(store.finished())
+        if planned is not None and done < planned:
+            start_afresh(store)                     # says why, and what to do
+    for leftover in folder.glob(f"{STAGING_PREFIX}*"):  # of a comparison killed writing
+        shutil.rmtree(leftover, ignore_errors=True)
+    held = sorted(entry.name for entry in folder.iterdir()
+                  if entry.name != STORE or store.exists() or store.finished())
+    if held and not overwrite:
+        listed = ", ".join(held[:SHOWN_FILES]) + (", ..." if len(held) > SHOWN_FILES else "")
+        raise PovsimError(f"{folder} is not empty (it holds {listed}); add --overwrite "
+                          "(overwrite=True) to replace the comparison in it (other files "
+                          "stay), --resume to continue it, or choose another --out folder")
+    for name in FILES.values():
+        (folder / name).unlink(missing_ok=True)
+    return folder
+
+
+SHOWN_FILES = 6
+"""Files of a folder named in a message."""
 
 
 @dataclass(frozen=True)
