@@ -370,7 +370,9 @@ class PovertyModel(mesa.Model):
     def open_budget(self) -> None:
         """Receive the year's funds and split them among the running interventions."""
         self.registry.counts.reset()
-        self.registry.start_registered = int(np.count_nonzero(self.registry.is_registered()))
+        self.registry.registered_at_start = self.registry.is_registered()
+        self.registry.start_registered = int(np.count_nonzero(
+            self.registry.registered_at_start))
         self.registry.start_monitored = int(np.count_nonzero(
             self.households.reg_status == RegStatus.MONITORED))
         year = self.year
