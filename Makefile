@@ -48,9 +48,10 @@ MAIN_INTRO := Two comparisons, 10 seeds each at 20,000 households: the campaign 
   transition as it happened).
 
 results: setup
-	$(BIN)/povsim compare $(MAIN_CAMPAIGN:%=scenarios/%.toml) $(MAIN_RUNS) --out $(MAIN)/campaign
+	$(BIN)/povsim compare $(MAIN_CAMPAIGN:%=scenarios/%.toml) $(MAIN_RUNS) --out $(MAIN)/campaign \
+	  --overwrite
 	$(BIN)/povsim compare $(MAIN_TRANSITION:%=scenarios/%.toml) $(MAIN_RUNS) \
-	  --out $(MAIN)/transition
+	  --out $(MAIN)/transition --overwrite
 	@$(BIN)/python -c 'from povsim.study.compare.index import write_index; \
 	  write_index("$(MAIN)", ["campaign", "transition"], title="$(MAIN_TITLE)", \
 	  intro="$(MAIN_INTRO)")'

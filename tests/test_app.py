@@ -4,7 +4,12 @@ rendered with Solara's test utilities (``solara.render`` and ``rc.find``)."""
 from __future__ import annotations
 
 import base64
+import os
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import matplotlib.colors
@@ -961,6 +966,42 @@ def test_povsim_app_starts_solara_with_the_scenarios(monkeypatch, tmp_path):
     assert command[command.index("--host") + 1] == "localhost"
     assert "--production" in command
     assert started["env"][SCENARIOS_ENV] == str(tmp_path.resolve())
+
+
+SERVE_WITH_A_SLEEPER = """
+import sys
+from povsim.app import serve
+serve.missing_modules = lambda: []
+serve.server_command = lambda *args, **kwargs: [sys.executable, "-c",
+    "import os, time; print(os.getpid(), flush=True); time.sleep(120)"]
+sys.exit(serve.serve(port=8799))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_stopped_povsim_app_stops_its_server(signum):
+    app = subprocess.Popen([sys.executable, "-c", SERVE_WITH_A_SLEEPER],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        server = int(app.stdout.readline())             # the server runs
+        os.kill(app.pid, signum)                        # systemctl stop, a closed terminal
+        assert app.wait(timeout=30) == 128 + signum
+        assert "Traceback" not in app.stderr.read()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and process_exists(server):
+            time.sleep(0.05)
+        assert not process_exists(server)               # nothing left on the port
+    finally:
+        app.kill()
+        app.wait()
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process runs (a zombie, waiting for its parent to collect it, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 @pytest.mark.parametrize(("args", "message"), [

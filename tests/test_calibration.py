@@ -382,6 +382,74 @@ def test_validate_checks_targets_seeds_and_counterfactual_before_running(tmp_pat
         validate(scenario, seeds=range(2), counterfactual=longer, progress=False)
 
 
+def test_a_target_file_with_a_byte_order_mark_loads(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (TARGET_HEADER + "headcount_rate,2013,8.5,percent,0.7,x\n")
+                     .encode())
+    assert [t.key for t in load_targets(path)] == ["headcount_rate@2013"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (TARGET_HEADER, "no targets (a header and no rows)"),
+    ("", "missing columns ['target', 'year', 'value', 'unit', 'tolerance', 'source'] in its "
+         "first line (empty)"),
+    (" target , year,value,unit,tolerance,source\nheadcount_rate,2013,8.5,percent,0.7,x\n",
+     None),
+    (TARGET_HEADER + "headcount_rate,2013,8.5,percent,0.7,\"" + "x" * 200_000 + "\"\n",
+     "line 2: not readable as CSV: field larger than field limit"),
+])
+def test_target_files_without_targets_or_unreadable_are_clear_errors(tmp_path, text, message):
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    if message is None:
+        assert len(load_targets(path)) == 1
+        return
+    with pytest.raises(PovsimError) as err:
+        load_targets(path)
+    assert f"{path}" in str(err.value)
+    assert message in str(err.value)
+
+
+def test_target_years_the_runs_cannot_measure_are_refused_with_file_and_line(tmp_path,
+                                                                            no_runs):
+    path = tmp_path / "t.csv"
+    path.write_text(TARGET_HEADER + "headcount_rate,2010,8.5,percent,0.7,x\n"
+                    "headcount_rate,2013,8.5,percent,0.7,x\n"
+                    "central_poverty_funds_growth,2013,20,percent a year,,x\n"
+                    "lookback_added_million,2014,1,million,,x\n"
+                    "rural_mean_income,2500,1,yuan,,x\n")
+    with pytest.raises(PovsimError) as err:
+        validate(_small_scenario(tmp_path), seeds=range(2), targets=path, progress=False)
+    text = str(err.value)
+    assert text.startswith("4 targets in years the runs cannot measure:")
+    assert f"{path}, line 2: headcount_rate@2010: year 2010: allowed: a year from 2012 to " \
+           "2100 (the runs of small start in 2012" in text
+    assert f"{path}, line 4: central_poverty_funds_growth@2013: year 2013: allowed: a year " \
+           "from 2014 to 2100" in text
+    assert f"{path}, line 5: lookback_added_million@2014: year 2014: allowed: a year from " \
+           "2015" in text
+    assert f"{path}, line 6: rural_mean_income@2500" in text
+
+
+def test_a_validation_against_targets_without_causes_writes_its_report(tmp_path, capsys):
+    path = tmp_path / "t.csv"
+    path.write_text(TARGET_HEADER + "headcount_rate,2014,7.2,percent,0.7,x\n"
+                    "rural_mean_income,2016,9000,yuan,,x\n")
+    scenario = _small_scenario(tmp_path, extra="[population]\nn_households = 1000\n"
+                               "villages_per_township = 3\n")
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "causes.png").write_bytes(b"an earlier validation's")
+    code = main(["validate", str(scenario), "--seeds", "2", "--targets", str(path), "--out",
+                 str(out), "--counterfactual", "none", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    report = (out / "validation.md").read_text()
+    assert "![headcount](headcount.png)" in report
+    assert "causes.png" not in report
+    assert not (out / "causes.png").exists()
+    assert (out / "targets.png").stat().st_size > 0
+
+
 @pytest.mark.parametrize(("option", "message"), [
     (["--seeds", "0"], "--seeds 0: allowed: a whole number of at least 1"),
     (["--workers", "0"], "--workers 0: allowed: a whole number of at least 1"),

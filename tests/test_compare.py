@@ -400,3 +400,108 @@ def test_a_finished_batch_is_replaced_and_an_unfinished_one_is_kept(tmp_path):
     start_afresh(store)
     assert not store.exists()
     assert store.finished() == set()
+
+
+# ------------------------------------------------------------------ folders it writes
+def test_a_comparison_refuses_a_folder_that_is_not_empty_unless_told(result, scenarios,
+                                                                      tmp_path, capsys):
+    out = tmp_path / "again"
+    assert compare(scenarios, out) == 0
+    (out / "notes.txt").write_text("mine")
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert compare(scenarios, out) == 2
+    err = capsys.readouterr().err
+    assert f"{out} is not empty (it holds " in err
+    assert "add --overwrite" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    (out / "report.html").unlink()         # an earlier comparison's file, not rewritten
+    assert compare(scenarios, out, "--overwrite") == 0
+    assert (out / "notes.txt").read_text() == "mine"   # other files stay
+    assert (out / "report.html").exists()
+    for name in TABLES:
+        assert (out / name).read_bytes() == (result / name).read_bytes(), name
+    assert not list(out.glob(".povsim-writing-*"))
+
+
+def test_an_interrupted_comparison_writes_no_report_of_runs_it_never_ran(
+        result, scenarios, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "interrupted"
+    real = ResultStore.write_run
+    calls = []
+
+    def ctrl_c_after_the_first_run(store, run_id, data):
+        calls.append(run_id)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(store, run_id, data)
+
+    monkeypatch.setattr(ResultStore, "write_run", ctrl_c_after_the_first_run)
+    assert compare(scenarios, out) == 130
+    err = capsys.readouterr().err
+    assert f"1 of {2 * SEEDS} runs are stored in {out / 'store'}, and no report was written" \
+        in err
+    assert sorted(p.name for p in out.iterdir()) == ["store"]
+    monkeypatch.setattr(ResultStore, "write_run", real)
+    assert compare(scenarios, out, "--resume") == 0
+    for name in TABLES:
+        assert (out / name).read_bytes() == (result / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(("out", "message"), [
+    ("/proc/povsim-test", "cannot create the output folder /proc/povsim-test (--out)"),
+    ("/proc/self", "cannot write in the output folder /proc/self (--out)"),
+    ("", "--out '': allowed: a path (not empty text)"),
+])
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_run(
+        scenarios, capsys, monkeypatch, out, message):
+    import povsim.study.sweeps.engine as engine
+
+    def no_runs(*args, **kwargs):
+        raise AssertionError("a run started before the folder was checked")
+
+    monkeypatch.setattr(engine, "run_sweep", no_runs)
+    assert main(["compare", *map(str, scenarios), "--out", out, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_a_full_disk_while_writing_a_comparison_is_a_clear_error_that_keeps_the_runs(
+        result, scenarios, tmp_path, capsys, monkeypatch):
+    import errno
+
+    out = tmp_path / "full"
+    real = Path.write_text
+
+    def full(path, *args, **kwargs):
+        if path.name.startswith(".summary."):     # its temporary, written first
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    assert compare(scenarios, out) == 2
+    err = capsys.readouterr().err
+    assert "summary.csv: No space left on device" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["store"]   # no half of a report
+    assert len(ResultStore(out / "store").finished()) == 2 * SEEDS
+    monkeypatch.setattr(Path, "write_text", real)
+    assert compare(scenarios, out, "--resume") == 0
+    assert (out / "summary.csv").read_bytes() == (result / "summary.csv").read_bytes()
+
+
+@pytest.mark.parametrize("command", [["results"], ["analyze", "--output", "headcount_rate"]])
+def test_sweep_commands_on_a_comparison_folder_point_at_its_store(result, capsys, command):
+    assert main([command[0], str(result), *command[1:]]) == 2
+    err = capsys.readouterr().err
+    assert f"{result} holds no sweep" in err
+    assert f"whose runs are stored in {result / 'store'}: give that folder" in err
+    assert main(["results", str(result / "store")]) == 0
+    assert f"compare: {2 * SEEDS} of {2 * SEEDS} runs stored" in capsys.readouterr().out
+
+
+def test_a_listing_cut_short_by_its_reader_is_not_an_error():
+    done = subprocess.run(f"{sys.executable} -m povsim params | head -1", shell=True,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.startswith("run.start_year")
+    assert done.stderr == ""

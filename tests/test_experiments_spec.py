@@ -112,6 +112,20 @@ replications = 0
      "[policies.a/b]: 'a/b': allowed: letters, digits"),
     ({"analyses": [{"output": "headcount_rate"}]}, "sensitivity analysis needs a sobol or "
                                                     "morris design"),
+    *[({"experiment": {"name": name}},
+       f"experiment.name: {name!r}: allowed: letters, digits, '-', '_' and '.', starting "
+       "with a letter or digit") for name in ("", "x\n", "a\nb", "x" * 101)],
+    ({"figures": [{"kind": "heatmap", "x": "health.p_illness", "y": "health.p_illness",
+                   "output": "headcount_rate"}],
+      "parameters": {"health.p_illness": [0.1, 0.2]}},
+     "figures[0].y: 'health.p_illness': the same as x"),
+    ({"figures": [{"kind": "lines", "x": "health.p_illness", "by": "health.p_illness",
+                   "output": "headcount_rate"}],
+      "parameters": {"health.p_illness": [0.1, 0.2]}},
+     "figures[0].by: 'health.p_illness': the same as x"),
+    ({"figures": [{"kind": "lines", "x": ["health.p_illness"], "output": "headcount_rate"}],
+      "parameters": {"health.p_illness": [0.1, 0.2]}},
+     "figures[0].x: ['health.p_illness']: must be a factor"),
 ])
 def test_spec_mistakes_have_clear_messages(tables, message):
     with pytest.raises(PovsimError, match="nothing was run") as caught:
@@ -272,3 +286,20 @@ def test_common_seeds_pair_replications_across_points_and_policies():
         assert r.seed == spawn_seeds(9, 3)[r.replication]
     assert [(r.policy, r.point, r.replication) for r in runs[:4]] == [
         ("a", 0, 0), ("a", 0, 1), ("a", 0, 2), ("a", 1, 0)]
+
+
+@pytest.mark.parametrize("text", [
+    "[" + ".".join(["constants"] + ["a"] * 3000) + "]\nx = 1\n",
+    "[uncertainties]\n" + '"health.p_illness" = ' + "{a = " * 3000 + "1" + "}" * 3000 + "\n",
+])
+def test_a_spec_nested_absurdly_deep_is_a_clear_error(tmp_path, text):
+    path = spec_file(tmp_path, text)
+    with pytest.raises(PovsimError, match=f"{path}: .*nested .*allowed: at most 16"):
+        load_spec(path)
+
+
+def test_a_spec_path_the_system_refuses_is_a_clear_error(tmp_path):
+    with pytest.raises(PovsimError, match=r"not a usable file path \(contains a NUL byte\)"):
+        load_spec("a\x00b.toml")
+    with pytest.raises(PovsimError, match="experiment spec not found"):
+        load_spec(tmp_path / ("z" * 3000))

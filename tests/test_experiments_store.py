@@ -254,21 +254,46 @@ def test_a_sweep_folder_is_not_reused_by_mistake(tmp_path):
         run_sweep(other, tmp_path / "out", executor="serial", resume=True)
 
 
+HOLD_FOLDER = """
+import sys, time
+from povsim.study.store import ResultStore
+with ResultStore(sys.argv[1]).lock():
+    print("holding", flush=True)
+    time.sleep(30)
+"""
+
+
 def test_a_live_sweep_holds_its_folder(tmp_path):
     spec = load_spec(write_spec(tmp_path))
     out = tmp_path / "out"
     run_sweep(spec, out, executor="serial")
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_FOLDER, str(out)],
+                              stdout=subprocess.PIPE, text=True)
     try:
-        (out / "sweep.lock").write_text(json.dumps({"pid": sleeper.pid,
-                                                    "host": os.uname().nodename}))
-        with pytest.raises(PovsimError, match=f"another sweep \\(process {sleeper.pid}\\)"):
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(PovsimError, match=f"another sweep \\(process {holder.pid}\\)"):
             run_sweep(spec, out, executor="serial", resume=True)
     finally:
-        sleeper.kill()
-        sleeper.wait()
+        holder.kill()
+        holder.wait()
     report = run_sweep(spec, out, executor="serial", resume=True)   # a dead holder: taken over
     assert report.complete
+
+
+def test_a_stale_lock_whose_process_id_was_reused_does_not_block_resume(tmp_path):
+    spec = load_spec(write_spec(tmp_path))
+    out = tmp_path / "out"
+    run_sweep(spec, out, executor="serial")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:   # a killed sweep's lock file, its process id now another (live) program's
+        (out / "sweep.lock").write_text(json.dumps({"pid": other.pid,
+                                                    "host": os.uname().nodename}))
+        report = run_sweep(spec, out, executor="serial", resume=True)
+    finally:
+        other.kill()
+        other.wait()
+    assert report.complete
+    assert not (out / "sweep.lock").exists()
 
 
 def test_executors_are_chosen_by_name_with_clear_errors():
@@ -304,3 +329,87 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch, capsys
     assert status == 2
     assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in \
         capsys.readouterr().err
+
+
+def test_a_sweep_into_a_folder_of_other_files_removes_only_its_own(serial_table, tmp_path):
+    out = tmp_path / "clone"                     # povsim sweep SPEC --out . in a clone
+    (out / "runs").mkdir(parents=True)
+    keep = {".gitignore": "results/\n", ".python-version": "3.12.1\n", "README.md": "#\n",
+            "runs/.gitkeep": "", ".manifest.json.swp": "x"}
+    for name, text in keep.items():
+        (out / name).write_text(text)
+    leftover = out / "runs" / ".run-000001.1234-0a1b2c3d.parquet"   # a killed sweep's
+    leftover.write_bytes(b"half a file")
+    report = run_sweep(load_spec(write_spec(tmp_path)), out, executor="serial")
+    assert report.complete
+    assert {name: (out / name).read_text() for name in keep} == keep
+    assert not leftover.exists()
+    pd.testing.assert_frame_equal(load_results(out), serial_table)
+
+
+def test_two_sweeps_of_different_specs_started_together_never_mix(tmp_path):
+    out = tmp_path / "shared"
+    commands = []
+    for replications in (2, 3):
+        folder = tmp_path / f"spec{replications}"
+        folder.mkdir()
+        spec = write_spec(folder, samples=4, replications=replications, years=1,
+                          households=300)
+        commands.append([sys.executable, "-m", "povsim", "sweep", str(spec), "--out",
+                         str(out), "--executor", "serial", "--quiet", "--no-figures"])
+    processes = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True) for c in commands]
+    results = [(p.wait(timeout=KILL_TIMEOUT), p.stderr.read()) for p in processes]
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [0, 2], results
+    refused = next(err for status, err in results if status == 2)
+    assert "another sweep" in refused or "already holds a sweep" in refused
+    store = ResultStore(out)
+    manifest = store.read_sweep_manifest()
+    good, bad = store.verify(store.planned_labels())
+    assert not bad
+    assert good == set(range(manifest["planned_runs"])) == store.finished()
+
+
+def test_a_run_file_of_another_spec_is_run_again_not_skipped(serial_table, tmp_path):
+    spec = load_spec(write_spec(tmp_path))
+    out, other = tmp_path / "out", tmp_path / "other"
+    run_sweep(spec, out, executor="serial")
+    (tmp_path / "b").mkdir()
+    run_sweep(load_spec(write_spec(tmp_path / "b", replications=3)), other, executor="serial")
+    foreign = (other / "runs" / f"{run_name(3)}.parquet").read_bytes()   # another seed
+    (out / "runs" / f"{run_name(3)}.parquet").write_bytes(foreign)
+    (out / "runs.sha256").unlink()                   # nothing to tell it by but its labels
+    report = run_sweep(spec, out, executor="serial", resume=True)
+    assert (report.skipped, report.finished) == (11, 1)
+    assert "of another batch" in report.rejected[3]
+    assert (out / "rejected" / f"{run_name(3)}.parquet").read_bytes() == foreign   # kept
+    pd.testing.assert_frame_equal(load_results(out), serial_table)
+
+
+@pytest.mark.parametrize("ledger", [True, False], ids=["checksum", "no-checksum"])
+def test_a_truncated_run_file_is_reported_and_run_again(serial_table, tmp_path, capsys,
+                                                        ledger):
+    from povsim.cli import main
+
+    spec_path = write_spec(tmp_path)
+    out = tmp_path / "out"
+    run_sweep(load_spec(spec_path), out, executor="serial")
+    if not ledger:                  # killed between writing the file and its checksum
+        (out / "runs.sha256").unlink()
+    path = out / "runs" / f"{run_name(5)}.parquet"
+    path.write_bytes(path.read_bytes()[:100])
+    assert main(["results", str(out), "--csv", str(tmp_path / "all.csv")]) == 0
+    said = capsys.readouterr().out
+    assert "11 of 12 runs stored, 0 failed, 1 damaged, 0 to do" in said
+    assert f"damaged: run 5 ({path})" in said
+    assert len(pd.read_csv(tmp_path / "all.csv")) == 11 * 3       # the good runs, no crash
+    with pytest.raises(PovsimError, match=f"the run file {path} is damaged"):
+        load_results(out)
+    status = main(["sweep", str(spec_path), "--out", str(out), "--executor", "serial",
+                   "--resume"])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    assert "1 stored run file(s) were damaged" in err
+    assert "run 5: damaged" in err
+    pd.testing.assert_frame_equal(load_results(out), serial_table)

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from povsim import PovertyModel
+from povsim import Parameters, PovertyModel
 from povsim.governance.places import registered_incidence
 from povsim.params.policy import INTERVENTION_NAMES
 from povsim.status import RegStatus, registered_as_poor
@@ -202,18 +202,32 @@ def test_the_register_stock_equals_last_year_plus_inflows_minus_outflows():
     assert out["removals"].sum() > 0
 
 
-def test_exit_rate_is_exits_over_the_registered_at_the_start_of_the_year():
-    model = PovertyModel(rng=7, **SMALL)
-    rates, expected = [], []
+@pytest.mark.parametrize(("scenario", "overrides"), [
+    (None, {}),
+    ("baseline", {"population.n_households": 5000}),
+    # households registered in a year may exit in it: not counted against the start's
+    ("fake-exits", {"population.n_households": 5000, "exit.min_years_registered": 0}),
+])
+def test_exit_rate_is_the_percent_of_the_start_of_year_register_that_exits(scenario,
+                                                                           overrides):
+    params = load_scenario(ROOT / "scenarios" / f"{scenario}.toml").params \
+        if scenario else Parameters()
+    model = PovertyModel(params.with_overrides({**SMALL, **overrides}), rng=1 if scenario
+                         else 7)
+    rates, expected, later = [], [], 0
     while model.running:
-        start = int(registered(model).sum())
+        at_start = registered(model).copy()
         model.step()
+        exited = model.registry.exit_year == model.year        # certified this year
         row = model.outputs().iloc[-1]
-        if start:
+        later += int(np.count_nonzero(exited & ~at_start))
+        if at_start.any():
             rates.append(row["exit_rate"])
-            expected.append(100 * row["exits_registered"] / start)
+            expected.append(100 * np.count_nonzero(exited & at_start) / at_start.sum())
     assert rates == pytest.approx(expected)
     assert max(rates) <= 100
+    if scenario == "fake-exits":
+        assert later > 0                   # exits of the year's registrations happened
 
 
 def test_a_county_exits_when_its_register_incidence_falls_below_its_threshold():

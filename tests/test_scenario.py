@@ -245,6 +245,60 @@ def test_extends_cycle_is_reported(tmp_path):
     assert "loops back" in problems_of(itself)
 
 
+@pytest.mark.parametrize(("extends", "why"), [
+    ("x" * 5000 + ".toml", "longer than 4096 characters"),
+    ("a\x00b.toml", "contains a NUL byte"),
+    ("d" * 300 + ".toml", "parent file not found"),       # a name the system finds too long
+])
+def test_an_extends_path_the_system_refuses_is_a_problem_of_the_file(tmp_path, extends, why):
+    written = extends.replace("\x00", "\\u0000")             # TOML's escape of a NUL
+    child = write(tmp_path, "child.toml", f'[scenario]\nextends = "{written}"\n')
+    text = problems_of(child)
+    assert f"{child}: scenario.extends = " in text
+    assert why in text
+    assert len(text) < 1000                                  # the path is cut in the message
+
+
+def test_an_extends_chain_longer_than_allowed_is_refused_quickly(tmp_path):
+    from povsim.study.scenarios import MAX_EXTENDS
+
+    for i in range(MAX_EXTENDS + 1):
+        write(tmp_path, f"c{i}.toml", f'[scenario]\nextends = "c{i + 1}.toml"\n'
+              if i < MAX_EXTENDS else "[health]\np_illness = 0.05\n")
+    assert len(load_scenario(tmp_path / "c1.toml").chain) == MAX_EXTENDS
+    text = problems_of(tmp_path / "c0.toml")
+    assert f"{tmp_path / f'c{MAX_EXTENDS - 1}.toml'}: scenario.extends = 'c{MAX_EXTENDS}.toml': " \
+           f"the extends chain is longer than {MAX_EXTENDS} files" in text
+
+
+@pytest.mark.parametrize("text", [
+    "[health]\np_illness = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n",
+    "[health]\np_illness = " + "[" * 5000 + "]" * 5000 + "\n",
+    "[" + ".".join(["interventions"] + ["a"] * 5000) + "]\nx = 1\n",
+    "[health]\np_illness = " + "{a = " * 20 + "1" + "}" * 20 + "\n",
+])
+def test_tables_nested_absurdly_deep_are_a_clear_error(tmp_path, text):
+    path = write(tmp_path, "deep.toml", text)
+    with pytest.raises(PovsimError, match=f"{path}: .*nested .*allowed: at most 16"):
+        load_scenario(path)
+
+
+def test_a_year_key_that_only_looks_like_digits_is_a_problem(tmp_path):
+    path = write(tmp_path, "a.toml", '[health]\np_illness = {"²" = 0.1, "٢٠١٦" = 0.1}\n')
+    text = problems_of(path)
+    assert f"{path}: health.p_illness[²]: year keys must be whole years like 2016" in text
+    assert f"{path}: health.p_illness[٢٠١٦]: year keys must be whole years" in text
+
+
+def test_a_scenario_path_the_system_refuses_is_a_clear_error(tmp_path):
+    with pytest.raises(PovsimError, match="not a usable file path \\(contains a NUL byte\\)"):
+        load_scenario("a\x00b.toml")
+    with pytest.raises(PovsimError, match="not a usable file path \\(empty\\)"):
+        load_scenario("")
+    with pytest.raises(PovsimError, match="scenario file not found"):
+        load_scenario(tmp_path / ("y" * 3000))
+
+
 def test_problems_in_parent_and_child_are_reported_together(tmp_path):
     parent = write(tmp_path, "parent.toml", "[health]\np_illness = 2\n")
     child = write(tmp_path, "child.toml",

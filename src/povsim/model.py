@@ -61,7 +61,9 @@ from povsim.life.shocks import YearShocks, draw_shocks
 from povsim.metrics import OutputCollector, model_reporters
 from povsim.metrics.bookkeeping import YearFlows, start_status, update_status
 from povsim.params import Parameters
+from povsim.params.spec import YEAR_LIMITS
 from povsim.status import RegStatus
+from povsim.util.values import is_whole
 from povsim.world.counties import Counties, designate_counties
 from povsim.world.households import ALL, Households, Rows
 from povsim.world.network import VillageNetwork, build_network
@@ -368,7 +370,9 @@ class PovertyModel(mesa.Model):
     def open_budget(self) -> None:
         """Receive the year's funds and split them among the running interventions."""
         self.registry.counts.reset()
-        self.registry.start_registered = int(np.count_nonzero(self.registry.is_registered()))
+        self.registry.registered_at_start = self.registry.is_registered()
+        self.registry.start_registered = int(np.count_nonzero(
+            self.registry.registered_at_start))
         self.registry.start_monitored = int(np.count_nonzero(
             self.households.reg_status == RegStatus.MONITORED))
         year = self.year
@@ -512,8 +516,17 @@ class PovertyModel(mesa.Model):
         Args:
             years: Number of years to simulate.
             progress: Show a tqdm progress bar over years.
+
+        Raises:
+            PovsimError: If ``years`` is not a whole number from 1 to the years left
+                until the last year a run can reach.
         """
-        remaining = self.params.run.end_year - self.year if years is None else years
+        if years is not None:
+            last = YEAR_LIMITS[1] - self.year
+            if not is_whole(years) or not 1 <= years <= last:
+                raise PovsimError(f"years = {years!r}: allowed: a whole number from 1 to "
+                                  f"{last} (a run reaches {YEAR_LIMITS[1]} at the latest)")
+        remaining = self.params.run.end_year - self.year if years is None else int(years)
         if progress:
             from tqdm.auto import tqdm
 

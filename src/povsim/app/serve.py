@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from povsim.errors import PovsimError
@@ -62,7 +66,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, scenarios: str | N
         open_browser: Open the page in a browser once the server runs.
 
     Returns:
-        The server's exit status.
+        The server's exit status; after SIGTERM or SIGHUP (the server stopped first),
+        128 plus the signal's number.
 
     Raises:
         PovsimError: If the ``app`` extra is missing, the port is out of range or the
@@ -86,13 +91,59 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, scenarios: str | N
     print(f"povsim app: starting the page at http://{host}:{port} (Ctrl-C stops it)",
           file=sys.stderr)
     process = subprocess.Popen(server_command(host, port, open_browser), env=env)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
+    with _stopped_by(STOP_SIGNALS) as stopped:
         try:
-            process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        raise
+            return process.wait()
+        except (KeyboardInterrupt, _Stop):
+            _stop_server(process)
+            if stopped:
+                return SIGNAL_STATUS + stopped[0]
+            raise
+
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+"""Signals that stop ``povsim app`` and its server (as Ctrl-C does): a service manager's
+stop, a closed terminal."""
+
+SIGNAL_STATUS = 128
+"""Exit status after a signal: 128 plus its number (the shell convention)."""
+
+
+class _Stop(Exception):  # noqa: N818 - a signal, not an error
+    """Raised in the main thread by a stop signal (see :func:`_stopped_by`)."""
+
+
+@contextmanager
+def _stopped_by(signals: tuple[int, ...]) -> Iterator[list[int]]:
+    """Turn the given signals into :class:`_Stop` while the block runs.
+
+    Without this, SIGTERM ends ``povsim app`` at once and leaves its server running on
+    the port. Yields a list that holds the signal's number once one arrived.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received          # only the main thread may handle signals
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        received.append(signum)
+        if len(received) == 1:      # a second signal while the server stops changes nothing
+            raise _Stop(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    try:
+        yield received
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _stop_server(process: subprocess.Popen) -> None:
+    """Stop the server: ask, then kill after :data:`STOP_SECONDS`."""
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

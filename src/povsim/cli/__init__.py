@@ -14,6 +14,7 @@ imports none of them).
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from collections.abc import Sequence
@@ -72,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.command_line = shlex.join(["povsim", *argv])
     try:
+        check_paths(args)
         return args.func(args)
     except PovsimError as exc:
         print(f"povsim: error: {exc}", file=sys.stderr)
@@ -79,6 +81,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("povsim: interrupted", file=sys.stderr)
         return INTERRUPTED_STATUS
+    except BrokenPipeError:
+        # the reader left (povsim params | head): nothing more to say, and no traceback
+        # when Python flushes standard output on exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE_STATUS
+
+
+PATH_OPTIONS = ("out", "store", "csv", "parquet", "scenarios")
+"""Options naming a folder or file to write (``--scenarios`` of the app: to read)."""
+
+BROKEN_PIPE_STATUS = 128 + 13
+"""Exit status when standard output's reader left (128 + SIGPIPE, the shell convention)."""
+
+
+def check_paths(args: argparse.Namespace) -> None:
+    """Refuse a path option given as empty text (``--out ""`` would mean this folder).
+
+    Raises:
+        PovsimError: Naming the option.
+    """
+    for name in PATH_OPTIONS:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and not value.strip():
+            raise PovsimError(f"--{name} {value!r}: allowed: a path (not empty text)")
 
 
 if __name__ == "__main__":  # pragma: no cover

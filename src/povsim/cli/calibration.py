@@ -29,8 +29,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from povsim.study.calibration.report import write_validation
     from povsim.study.calibration.validate import validate
     from povsim.study.compare.comparison import STORE
+    from povsim.util.atomic import check_writable
 
     seeds = seeds_of(args)
+    check_writable(args.out)
     counterfactual = args.counterfactual
     if counterfactual is None and Path(DEFAULT_COUNTERFACTUAL).is_file():
         counterfactual = DEFAULT_COUNTERFACTUAL

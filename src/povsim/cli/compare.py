@@ -23,12 +23,18 @@ from povsim.cli.options import (
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """``povsim compare``: run the comparison (resumable), then write its results."""
-    from povsim.study.compare.comparison import STORE, prepare_comparison, run_comparison
+    from povsim.study.compare.comparison import (
+        STORE,
+        check_output_folder,
+        prepare_comparison,
+        run_comparison,
+    )
     from povsim.study.compare.write import write_comparison
 
     seeds = seeds_of(args)
     comparison = prepare_comparison(args.scenarios, seeds=seeds, years=args.years,
                                     overrides=overrides_of(args))
+    check_output_folder(args.out, resume=args.resume, overwrite=args.overwrite)
     runs = len(comparison.scenarios) * len(seeds)
     executor = executor_of(args)
     if not args.quiet:
@@ -42,12 +48,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
                             resume=args.resume, progress=show_progress(args),
                             command=args.command_line)
     reproduce = reproduce_command(args)
-    paths = write_comparison(result, args.out, command=args.command_line, reproduce=reproduce)
-    if result.interrupted:
+    if result.interrupted:    # no report of seeds that never ran: the runs stay in the store
         done = len(result.outcomes) - len(result.failures)
-        print(f"povsim: interrupted; the {done} finished runs were written to {args.out}; "
-              f"continue with: {reproduce} --resume", file=sys.stderr)
+        print(f"povsim: interrupted; {done} of {len(result.outcomes)} runs are stored in "
+              f"{Path(args.out) / STORE}, and no report was written; continue with: "
+              f"{reproduce} --resume", file=sys.stderr)
         return INTERRUPTED_STATUS
+    paths = write_comparison(result, args.out, command=args.command_line, reproduce=reproduce)
     if not args.quiet:
         _print_headline(args.out, paths)
     failures = result.failures
@@ -129,7 +136,11 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     add_executor_options(compare, resume="continue the comparison in --out, running only "
                          "the runs not stored (after Ctrl-C, a kill or failed runs)")
     compare.add_argument("--out", default="results/compare",
-                         help="output folder (default results/compare)")
+                         help="output folder (default results/compare); it must be empty "
+                         "unless --resume or --overwrite")
+    compare.add_argument("--overwrite", action="store_true",
+                         help="replace the comparison already in --out (its report, tables, "
+                         "figures and finished runs; other files stay)")
     compare.add_argument("--years", type=int, default=None,
                          help="years to simulate (default: to the scenarios' end year)")
     compare.add_argument("--set", action="append", metavar="PATH=VALUE",

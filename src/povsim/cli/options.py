@@ -19,7 +19,7 @@ from typing import Any
 
 from povsim.errors import PovsimError
 from povsim.study.executors import DEFAULT_EXECUTOR, EXECUTORS
-from povsim.study.seeds import DEFAULT_SEEDS, consecutive_seeds
+from povsim.study.seeds import DEFAULT_SEEDS, check_seed, consecutive_seeds
 
 INTERRUPTED_STATUS = 130
 """Exit status after Ctrl-C (128 + SIGINT, the shell convention)."""
@@ -114,13 +114,12 @@ def check_seed_options(args: argparse.Namespace) -> None:
     Raises:
         PovsimError: Naming the first option out of range and its allowed values.
     """
+    from povsim.study.resources import check_workers
+
     if args.seeds < 1:
         raise PovsimError(f"--seeds {args.seeds}: allowed: a whole number of at least 1")
-    if args.workers is not None and args.workers < 1:
-        raise PovsimError(f"--workers {args.workers}: allowed: a whole number of at least 1")
-    if args.seed_start < 0:
-        raise PovsimError(f"--seed-start {args.seed_start}: allowed: a whole number of at "
-                          "least 0")
+    check_workers(args.workers)
+    check_seed(args.seed_start, "--seed-start")
 
 
 def seeds_of(args: argparse.Namespace) -> list[int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 from povsim.cli.options import overrides_of, print_notes, show_progress
 from povsim.errors import PovsimError
@@ -17,20 +16,23 @@ PROGRESS_MIN_HOUSEHOLDS = 100_000
 def cmd_run(args: argparse.Namespace) -> int:
     """``povsim run``: one scenario, one seed; write its table, summary and figure."""
     from povsim.model import PovertyModel
+    from povsim.study.resources import check_memory
     from povsim.study.run_files import write_run
+    from povsim.study.runs import check_years
     from povsim.study.scenarios import load_scenario
+    from povsim.study.seeds import check_seed
+    from povsim.util.atomic import check_writable
 
+    check_seed(args.seed, "--seed")
     scenario = load_scenario(args.scenario)
     if not args.quiet:
         print_notes([scenario])
     overrides = overrides_of(args)
     params = scenario.params.with_overrides(overrides, file="--set") if overrides \
         else scenario.params
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PovsimError(f"cannot create the output folder {out}: {exc}") from exc
+    check_years(args.years, params)
+    check_memory(params.population.n_households, where="use a machine with more memory")
+    out = check_writable(args.out)
     started = time.perf_counter()
     model = PovertyModel(params, rng=args.seed)
     setup = time.perf_counter() - started

@@ -109,6 +109,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                        progress=show_progress(args),
                        command=getattr(args, "command_line", ""),
                        design=design)
+    print_rejected(report.rejected, out)
     if report.interrupted:
         print(f"povsim: interrupted; {report.stored} of {report.planned} runs are stored in "
               f"{out}; continue with: povsim sweep {args.spec} --out {out} --resume",
@@ -132,32 +133,47 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_rejected(rejected: dict[int, str], out: Path) -> None:
+    """Say which stored run files a resumed batch set aside to run again, and why."""
+    if not rejected:
+        return
+    print(f"povsim: note: {len(rejected)} stored run file(s) were damaged or of another "
+          f"batch; moved to {out / 'rejected'} and run again:", file=sys.stderr)
+    for run_id, reason in sorted(rejected.items())[:FAILURES_SHOWN]:
+        print(f"  - run {run_id}: {reason}", file=sys.stderr)
+
+
 def cmd_results(args: argparse.Namespace) -> int:
     """``povsim results``: how far a sweep is; export; redraw figures."""
     from povsim.study.store import ResultStore
     from povsim.study.sweeps.engine import draw_products
-    from povsim.util.atomic import atomic_path
+    from povsim.util.atomic import atomic_path, check_writable
 
     store = ResultStore(args.folder)
-    manifest = store.read_manifest()
-    finished, failed = store.finished(), store.failed()
+    manifest = store.read_sweep_manifest()
+    finished, bad = store.verify(store.planned_labels())
+    failed = store.failed() - set(bad)
     planned = int(manifest.get("planned_runs", 0))
     sessions = manifest.get("sessions", [])
     last = sessions[-1] if sessions else {}
     print(f"{manifest.get('experiment')}: {len(finished)} of {planned} runs stored, "
-          f"{len(failed)} failed, {planned - len(finished) - len(failed)} to do "
+          f"{len(failed)} failed, " + (f"{len(bad)} damaged, " if bad else "") +
+          f"{planned - len(finished) - len(failed) - len(bad)} to do "
           f"(design {manifest['design']['kind']}, {manifest['design']['points']} points; "
           f"master seed {manifest.get('master_seed')}; last session: "
           f"{last.get('status', 'none')})")
     for record in store.failures()[:FAILURES_SHOWN]:
         print(f"  failed: run {record['run_id']} (seed {record['seed']}): {record['error']}")
+    for run_id, reason in sorted(bad.items())[:FAILURES_SHOWN]:
+        print(f"  damaged: run {run_id} ({store.run_path(run_id)}): {reason}; the sweep's "
+              "command with --resume runs it again")
     if args.csv or args.parquet:
-        table = store.load()
+        table = store.load(run_ids=finished)
         for path, kind in ((args.csv, "csv"), (args.parquet, "parquet")):
             if not path:
                 continue
             target = Path(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            check_writable(target.parent, f"--{kind}")
             with atomic_path(target) as tmp:
                 if kind == "csv":
                     table.to_csv(tmp, index=False, lineterminator="\n")

@@ -81,6 +81,7 @@ def assess_exits(model: PovertyModel) -> None:
     reg.fake_exit[certified] = fake[~caught]
     c = reg.counts
     c.exits += len(certified)
+    c.exits_of_start += int(np.count_nonzero(reg.registered_at_start[certified]))
     c.pressured_exits += len(pressured)
     c.fake_exits += int(fake[~caught].sum())
     c.reversed_exits += int(caught.sum())

@@ -45,6 +45,7 @@ class RegistryCounts:
     registered_new: int = 0
     returns: int = 0
     exits: int = 0
+    exits_of_start: int = 0
     removed: int = 0
     dissolved: int = 0
     added_by_sweep: int = 0
@@ -108,6 +109,8 @@ class Registry:
         cumulative_cleared: Monitored households whose risk was cleared so far.
         start_registered: Registered households at the start of this year.
         start_monitored: Households monitored at the start of this year.
+        registered_at_start: Whether each household was registered at the start of this
+            year (a row taken by a new household during the year is not).
     """
 
     error_z: np.ndarray
@@ -134,6 +137,7 @@ class Registry:
     cumulative_cleared: int = 0
     start_registered: int = 0
     start_monitored: int = 0
+    registered_at_start: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     @classmethod
     def empty(cls, n: int, n_villages: int, rng: np.random.Generator) -> Registry:
@@ -160,6 +164,7 @@ class Registry:
             ever_flagged=np.zeros(n, bool),
             support_kept=np.zeros(n, bool),
             swept_village=np.zeros(n_villages, bool),
+            registered_at_start=np.zeros(n, bool),
         )
 
     def bind(self, model: PovertyModel) -> None:
@@ -227,3 +232,4 @@ class Registry:
         self.on_books[rows] = False
         self.ever_flagged[rows] = False
         self.support_kept[rows] = False
+        self.registered_at_start[rows] = False

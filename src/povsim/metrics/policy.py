@@ -59,8 +59,13 @@ def exits_registered(model: PovertyModel) -> int:
 
 
 def exit_rate(model: PovertyModel) -> float:
-    """Certified exits this year as a percent of registered households at the start of it."""
-    return _pct(model.registry.counts.exits, model.registry.start_registered)
+    """Percent of the households registered at the start of the year certified as exited in it.
+
+    Households registered during the year and exiting in it (possible when
+    ``exit.min_years_registered`` is 0) are in neither the numerator nor the denominator,
+    so the rate is at most 100.
+    """
+    return _pct(model.registry.counts.exits_of_start, model.registry.start_registered)
 
 
 def fake_exits(model: PovertyModel) -> int:

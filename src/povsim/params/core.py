@@ -260,8 +260,8 @@ class PopulationParams(Section):
         0.35, unit="log points", low=0.0, high=3.0, yearly=False,
         doc="Lower log productivity at remoteness 1.", source=ASSUMPTION,
     )
-    land_mean: float = param(
-        6.0, unit="mu/household", low=0.0, high=1e4, yearly=False,
+    land_mean: float = param(  # above 0: farm income scales with land / land_mean
+        6.0, unit="mu/household", low=0.01, high=1e4, yearly=False,
         doc="Mean contracted land per household.",
         source="about 2.3 mu of arable land per rural person (Ministry of Agriculture)",
     )

@@ -325,9 +325,14 @@ def coerce(info: ParamInfo, value: Any) -> Any:
 
 
 def _parse_year(key: Any) -> int | None:
+    """The year a year table's key names, or ``None``.
+
+    Only the digits 0-9 make a year: ``"²"`` is a digit to ``str.isdigit`` but not a
+    number to ``int``.
+    """
     if is_whole(key):
         return int(key)
-    if isinstance(key, str) and key.strip().isdigit():
+    if isinstance(key, str) and key.strip().isascii() and key.strip().isdigit():
         return int(key)
     return None
 

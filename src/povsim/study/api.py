@@ -39,7 +39,7 @@ from povsim.errors import PovsimError
 from povsim.params import Parameters
 from povsim.study.executors import ExecutorLike
 from povsim.study.scenarios import Scenario, load_scenario
-from povsim.study.seeds import DEFAULT_SEEDS, consecutive_seeds
+from povsim.study.seeds import DEFAULT_SEEDS, check_seed, consecutive_seeds
 from povsim.study.sweeps.checks import load_spec, parse_spec
 from povsim.study.sweeps.spec import ExperimentSpec
 
@@ -84,13 +84,19 @@ def run(scenario: ScenarioLike = None, seed: int = 0, years: int | None = None,
 
     Raises:
         ParameterError: For an unknown parameter or an invalid value (all listed).
+        PovsimError: For a seed or years out of range, or a run too large for this
+            machine's memory.
     """
     from povsim.study.outcomes import by_year, summarise
-    from povsim.study.runs import simulate
+    from povsim.study.resources import check_memory
+    from povsim.study.runs import check_years, simulate
 
     params = resolve_params(scenario)
     if overrides:
         params = params.with_overrides(overrides)
+    seed = check_seed(seed, "seed =")
+    years = check_years(years, params, "years =")
+    check_memory(params.population.n_households, where="use a machine with more memory")
     table = simulate(params, seed, years=years)
     return {**summarise(table), **by_year(table)}
 
@@ -184,7 +190,7 @@ def sweep(spec: str | Path | ExperimentSpec | None = None, *,
 
 def compare(scenarios: Sequence[str | Path], *, seeds: int | Sequence[int] = DEFAULT_SEEDS,
             years: int | None = None, overrides: Mapping[str, Any] | None = None,
-            out: str | Path | None = None, resume: bool = False,
+            out: str | Path | None = None, resume: bool = False, overwrite: bool = False,
             executor: ExecutorLike | None = None, workers: int | None = 1,
             scheduler: str | None = None, progress: bool = False) -> ComparisonResult:
     """Compare scenarios over the same seeds: a sweep of scenarios x seeds, and its tables.
@@ -197,6 +203,8 @@ def compare(scenarios: Sequence[str | Path], *, seeds: int | Sequence[int] = DEF
         out: Folder to write the tables, figures, report and manifest to (and the runs,
             in ``out/store``); nothing is written but a temporary store if ``None``.
         resume: Keep the runs already stored in ``out`` and run only the others.
+        overwrite: Replace the comparison already in ``out`` (which must otherwise be
+            empty, unless ``resume``).
         executor: Where runs execute (see :func:`sweep`); by default in this process for
             one worker, else a local pool.
         workers: Worker processes (the CPUs available if ``None``).
@@ -208,22 +216,32 @@ def compare(scenarios: Sequence[str | Path], *, seeds: int | Sequence[int] = DEF
 
     Raises:
         PovsimError: Listing every problem with the scenarios or options (before any
-            run), or failed runs (after the others are kept).
-        KeyboardInterrupt: If interrupted; with ``out``, finished runs stay stored.
+            run; an ``out`` that is not empty without ``resume`` or ``overwrite``), or
+            failed runs (after the others are kept).
+        KeyboardInterrupt: If interrupted; with ``out``, finished runs stay stored and no
+            report is written.
     """
-    from povsim.study.compare.comparison import STORE, prepare_comparison, run_comparison
+    from povsim.study.compare.comparison import (
+        STORE,
+        check_output_folder,
+        prepare_comparison,
+        run_comparison,
+    )
     from povsim.study.compare.write import write_comparison
 
     chosen = consecutive_seeds(seeds) if isinstance(seeds, int) else list(seeds)
     comparison = prepare_comparison(scenarios, seeds=chosen, years=years, overrides=overrides)
+    if out is not None:
+        check_output_folder(out, resume=resume, overwrite=overwrite)
     store = Path(out) / STORE if out is not None else None
     result = run_comparison(comparison, store=store, executor=executor, workers=workers,
                             scheduler=scheduler, resume=resume, progress=progress)
-    if out is not None:
-        write_comparison(result, out)
     if result.interrupted:
         raise KeyboardInterrupt("comparison interrupted" + (
-            f"; the finished runs are stored in {store}" if store else ""))
+            f"; the finished runs are stored in {store} (no report was written; continue "
+            "with resume=True)" if store else ""))
+    if out is not None:
+        write_comparison(result, out)
     if result.failures:
         first = result.failures[0]
         raise PovsimError(f"{len(result.failures)} of {len(result.outcomes)} runs failed; "

@@ -22,7 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from povsim.study.executors import ExecutionFailure, Executor, ExecutorLike, open_executor
+from povsim.study.executors import (
+    ExecutionFailure,
+    Executor,
+    ExecutorLike,
+    default_workers,
+    open_executor,
+)
+from povsim.study.resources import CLUSTER_HINT, check_memory
 from povsim.study.runs import PlannedRun, RunRecord, RunSpec, execute
 from povsim.study.store import ResultStore
 
@@ -45,6 +52,8 @@ class BatchReport:
         executor: Where the runs executed (``"local, 2 workers"``).
         workers: Runs the executor executed at a time.
         interrupted: Whether Ctrl-C stopped the session early.
+        rejected: Run files found damaged or of another batch when the session started,
+            by run id, with what was wrong: moved to ``rejected/`` and run again.
     """
 
     root: Path
@@ -56,6 +65,7 @@ class BatchReport:
     executor: str = ""
     workers: int = 1
     interrupted: bool = False
+    rejected: dict[int, str] = field(default_factory=dict)
 
     @property
     def stored(self) -> int:
@@ -104,20 +114,30 @@ def run_batch(specs: Sequence[RunSpec], store: ResultStore,
 
     Raises:
         PovsimError: For a folder another live batch holds, a bad executor or number of
-            workers, or a missing extra.
+            workers, a missing extra, or runs that would not fit in this machine's
+            memory (on an executor of this machine; checked before any run starts).
     """
-    with open_executor(executor, workers, scheduler) as pool, store.lock():
+    largest = max((households(spec) for spec in specs), default=0)
+    if isinstance(executor, str) and not (executor == "dask" and scheduler):
+        at_once = 1 if executor == "serial" else (workers or default_workers())
+        check_memory(largest, min(at_once, len(specs)), where=CLUSTER_HINT)
+    with store.lock(), open_executor(executor, workers, scheduler) as pool:
+        if not isinstance(executor, str) and not pool.remote:
+            check_memory(largest, min(pool.workers, len(specs)), where=CLUSTER_HINT)
         store.remove_temporary()
         if manifest is not None:
             store.write_manifest(manifest)
         ids = {spec.run.run_id for spec in specs}
-        report = BatchReport(store.root, len(specs), skipped=len(store.finished() & ids),
-                             executor=pool.describe(), workers=pool.workers)
+        good, rejected = store.verify({spec.run.run_id: spec.run.labels() for spec in specs},
+                                      set_aside=True)
+        report = BatchReport(store.root, len(specs), skipped=len(good & ids),
+                             executor=pool.describe(), workers=pool.workers,
+                             rejected=rejected)
         session = _start_session(store, report, command) if store.exists() else None
         started = time.perf_counter()
         try:
             execute_runs(specs, store, pool, progress=progress, desc=desc,
-                         parameters=parameters)
+                         parameters=parameters, verified=good)
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
@@ -129,13 +149,22 @@ def run_batch(specs: Sequence[RunSpec], store: ResultStore,
     return report
 
 
+def households(spec: RunSpec) -> int:
+    """Households of a run (a sweep may vary them as a factor)."""
+    value = spec.run.values.get("population.n_households", spec.params.population.n_households)
+    return int(value) if isinstance(value, int | float) else spec.params.population.n_households
+
+
 def execute_runs(specs: Sequence[RunSpec], store: ResultStore, pool: Executor, *,
                  progress: bool = False, desc: str = "runs",
                  parameters: Callable[[PlannedRun], dict[str, Any]] = values_of,
-                 stored: Callable[[RunRecord], None] | None = None) -> None:
+                 stored: Callable[[RunRecord], None] | None = None,
+                 verified: set[int] | None = None) -> None:
     """Execute the runs the store lacks through an open executor, storing each one.
 
-    The caller holds the store (see :meth:`ResultStore.lock`).
+    The caller holds the store (see :meth:`ResultStore.lock`). A stored run is skipped
+    only when its file is verified (:meth:`ResultStore.verify`); a damaged one, or one
+    of another batch, is set aside and run again.
 
     Args:
         specs: The runs.
@@ -145,13 +174,17 @@ def execute_runs(specs: Sequence[RunSpec], store: ResultStore, pool: Executor, *
         desc: Label of the progress bar.
         parameters: The parameters a failed run records.
         stored: Called with the record of each run stored now (to use its table at once).
+        verified: The stored runs already verified (verified here if ``None``).
 
     Raises:
         KeyboardInterrupt: On Ctrl-C, after storing what had finished.
     """
     from tqdm.auto import tqdm
 
-    done = store.finished() & {spec.run.run_id for spec in specs}
+    if verified is None:
+        verified, _ = store.verify({spec.run.run_id: spec.run.labels() for spec in specs},
+                                   set_aside=True)
+    done = verified & {spec.run.run_id for spec in specs}
     failed = 0
     bar = tqdm(total=len(specs), initial=len(done), desc=desc, unit="run",
                disable=not progress, smoothing=PROGRESS_SMOOTHING)

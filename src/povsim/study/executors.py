@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from povsim.errors import PovsimError
+from povsim.study.resources import check_workers
 
 EXECUTORS = ("serial", "local", "dask")
 """Executor names accepted by :func:`make_executor` and ``povsim sweep --executor``."""
@@ -88,6 +89,8 @@ class Executor(ABC):
 
     name: str = ""
     workers: int = 1
+    remote: bool = False
+    """Whether the runs execute on other machines (whose memory povsim does not know)."""
 
     @abstractmethod
     def map_unordered(self, fn: Callable[[Any], Any],
@@ -239,8 +242,7 @@ class LocalPoolExecutor(FuturesExecutor):
 
     def __init__(self, workers: int | None = None, start_method: str = START_METHOD):
         workers = workers or default_workers()
-        if workers < 1:
-            raise PovsimError(f"workers = {workers}: allowed: a whole number of at least 1")
+        check_workers(workers, "workers =")
         context = multiprocessing.get_context(start_method)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                    initializer=_init_worker)
@@ -307,6 +309,7 @@ class DaskExecutor(Executor):
         self.scheduler = scheduler
         self._cluster = None
         self._owns_client = client is None
+        self.remote = client is not None or bool(scheduler)
         if client is not None:
             self._client = client
             self.scheduler = getattr(client.scheduler, "address", None) or "a Client"
@@ -321,6 +324,7 @@ class DaskExecutor(Executor):
             self.workers = _client_slots(self._client)
         else:
             self.workers = workers or default_workers()
+            check_workers(self.workers, "workers =")
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
                                          processes=True, dashboard_address=None)
             self._client = Client(self._cluster)
@@ -390,8 +394,7 @@ def make_executor(name: str = DEFAULT_EXECUTOR, workers: int | None = None,
     """
     if name not in EXECUTORS:
         raise PovsimError(f"unknown executor {name!r}; allowed: {', '.join(EXECUTORS)}")
-    if workers is not None and workers < 1:
-        raise PovsimError(f"--workers {workers}: allowed: a whole number of at least 1")
+    check_workers(workers)
     if scheduler and name != "dask":
         raise PovsimError(f"--scheduler applies to the dask executor only (got --executor "
                           f"{name}); add --executor dask")

@@ -29,7 +29,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from povsim.errors import PovsimError
 from povsim.params import Parameters
+from povsim.params.spec import YEAR_LIMITS
+from povsim.util.values import is_whole
 
 ID_COLUMNS = ("run_id", "scenario", "policy", "point", "replication", "seed")
 """Columns identifying a run in stored results, before the factor columns and ``year``."""
@@ -120,6 +123,31 @@ class RunRecord:
     def ok(self) -> bool:
         """Whether the run finished."""
         return self.error is None
+
+
+def check_years(years: object, params: Parameters, what: str = "--years") -> int | None:
+    """Check the years a run is asked to simulate (``--years``, ``years=``).
+
+    Args:
+        years: Years to simulate, or ``None`` for the scenario's end year.
+        params: The run's parameters (its start year).
+        what: The option or argument that gave the years, for the message.
+
+    Returns:
+        The years as a Python integer (``None`` unchanged).
+
+    Raises:
+        PovsimError: Unless ``years`` is ``None`` or a whole number from 1 to the years
+            from the start year to the last a run can reach.
+    """
+    if years is None:
+        return None
+    last = YEAR_LIMITS[1] - params.run.start_year
+    if not is_whole(years) or not 1 <= years <= last:
+        raise PovsimError(f"{what} {years!r}: allowed: a whole number from 1 to {last} (from "
+                          f"the start year {params.run.start_year}; a run reaches "
+                          f"{YEAR_LIMITS[1]} at the latest)")
+    return int(years)
 
 
 def simulate(params: Parameters, seed: int, *, scenario: str = "",

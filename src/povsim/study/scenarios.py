@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,12 +44,19 @@ from typing import TYPE_CHECKING, Any
 from povsim.errors import ParameterError, PovsimError, Problem
 from povsim.params import Parameters, is_schedule
 from povsim.params.spec import YearSchedule, flatten, iter_sections, param_infos
-from povsim.util.hints import did_you_mean, missing_file_hint
+from povsim.util.hints import did_you_mean
+from povsim.util.tomlfile import PATH_SHOWN, is_file, path_problem, shown
+from povsim.util.tomlfile import read_toml as read_toml_file
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
 
 META_TABLE = "scenario"
+
+MAX_EXTENDS = 32
+"""Longest ``extends`` chain: a file and the files it extends, one after another. The
+library's longest is 4; a chain of hundreds takes minutes to check and thousands would
+exhaust Python's recursion."""
 
 @dataclass(frozen=True, slots=True)
 class MetaField:
@@ -183,17 +189,10 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         The parsed tables.
 
     Raises:
-        PovsimError: If the file is missing, unreadable or not valid TOML.
+        PovsimError: If the path cannot name a file, or the file is missing, unreadable,
+            not valid TOML or nested too deep (see :func:`povsim.util.tomlfile.read_toml`).
     """
-    p = Path(path)
-    if not p.is_file():
-        raise PovsimError(f"scenario file not found: {p}{missing_file_hint(p)}")
-    try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise PovsimError(f"{p}: not valid TOML: {exc}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PovsimError(f"{p}: cannot read the file: {exc}") from exc
+    return read_toml_file(path, "scenario file")
 
 
 def file_sha256(path: str | Path) -> str:
@@ -403,6 +402,9 @@ def load_scenario(path: str | Path, base: Parameters | None = None) -> Scenario:
         PovsimError: For a missing or malformed file.
         ParameterError: Listing every problem in the file and the files it extends.
     """
+    bad = path_problem(path)
+    if bad:
+        raise PovsimError(f"scenario file {shown(path)!r}: not a usable file path ({bad})")
     return _load(Path(path), base or Parameters(), ())[0]
 
 
@@ -424,18 +426,26 @@ def _load(path: Path, base: Parameters,
     parent_path: Path | None = None
     extends = meta.get("extends")
     if extends is not None:
-        parent_path = Path(os.path.normpath(path.parent / extends))
+        where = f"{META_TABLE}.extends"
+        bad = path_problem(extends)
+        parent_path = None if bad else Path(os.path.normpath(path.parent / extends))
         loop = [*descendants, path]
-        resolved = [p.resolve() for p in loop]
-        if parent_path.resolve() in resolved:
-            start = resolved.index(parent_path.resolve())
-            cycle = " -> ".join(str(p) for p in [*loop[start:], parent_path])
-            problems.append(Problem(f"{META_TABLE}.extends", extends,
-                                    f"the extends chain loops back: {cycle}", file))
-        elif not parent_path.is_file():
-            problems.append(Problem(f"{META_TABLE}.extends", extends,
-                                    f"parent file not found: {parent_path} (the path is "
-                                    f"relative to {path.parent})", file))
+        cycle = None if parent_path is None else _cycle(loop, parent_path)
+        if bad:
+            problems.append(Problem(where, _short(extends), f"not a usable file path ({bad}); "
+                                    "allowed: the path of a scenario file, relative to this "
+                                    "one", file))
+        elif cycle:
+            problems.append(Problem(where, extends, f"the extends chain loops back: {cycle}",
+                                    file))
+        elif len(loop) >= MAX_EXTENDS:
+            problems.append(Problem(where, extends, f"the extends chain is longer than "
+                                    f"{MAX_EXTENDS} files (from {loop[0]}); allowed: at most "
+                                    f"{MAX_EXTENDS} files, each extending the next", file))
+        elif not is_file(parent_path):
+            problems.append(Problem(where, _short(extends),
+                                    f"parent file not found: {shown(parent_path)} (the path "
+                                    f"is relative to {path.parent})", file))
         else:
             try:
                 parent, parent_tables = _load(parent_path, base, (*descendants, path))
@@ -475,6 +485,24 @@ def _load(path: Path, base: Parameters,
         notes=tuple(notes),
     )
     return scenario, tables
+
+
+def _short(text: str) -> str:
+    """A value for a message: as it is, or cut when it is very long."""
+    return text if len(text) <= PATH_SHOWN else shown(text)
+
+
+def _cycle(loop: Sequence[Path], parent: Path) -> str | None:
+    """``a -> b -> a`` if ``parent`` is already in the chain ``loop``, else ``None``."""
+    try:
+        resolved = [p.resolve() for p in loop]
+        target = parent.resolve()
+    except (OSError, RuntimeError, ValueError):   # a symlink loop, a path the system refuses
+        resolved, target = list(loop), parent
+    if target not in resolved:
+        return None
+    start = resolved.index(target)
+    return " -> ".join(str(p) for p in [*loop[start:], parent])
 
 
 def replacement_note(path: str, schedule: YearSchedule, file: Path, parent_file: Path | None,

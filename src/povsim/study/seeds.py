@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from numbers import Integral
 
 from povsim.errors import PovsimError
+from povsim.study.resources import check_runs
 
 SEED_BITS = 63
 """Bits of a run seed: a non-negative integer below 2**63 (fits an int64 column)."""
@@ -29,6 +30,31 @@ STATE_BITS = 64
 
 SHIFT = STATE_BITS - SEED_BITS
 """Low bits dropped from the drawn word to make a run seed."""
+
+MAX_SEED = 2**SEED_BITS - 1
+"""The largest seed: every seed, given or spawned, is a whole number from 0 to this, so
+that it is the same integer in every table (a signed 64-bit column) and file."""
+
+SEED_HELP = f"a whole number from 0 to {MAX_SEED} (2**{SEED_BITS} - 1)"
+"""The allowed seeds, in words."""
+
+
+def check_seed(seed: object, what: str = "seed") -> int:
+    """Check one seed (a run's, or a master seed).
+
+    Args:
+        seed: The seed; numpy's integers count as whole numbers, booleans do not.
+        what: The option or field that gave it, for the message (``--seed``).
+
+    Returns:
+        The seed as a Python integer.
+
+    Raises:
+        PovsimError: If it is not a whole number from 0 to :data:`MAX_SEED`.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= seed <= MAX_SEED:
+        raise PovsimError(f"{what} {seed!r}: allowed: {SEED_HELP}")
+    return int(seed)
 
 
 def spawn_seeds(master: int, n: int) -> list[int]:
@@ -92,21 +118,32 @@ def consecutive_seeds(count: int, start: int = 0) -> list[int]:
 
     Returns:
         ``[start, start + 1, ..., start + count - 1]``.
+
+    Raises:
+        PovsimError: If ``count`` is below 1 or above the runs a batch may have, or the
+            seeds leave the allowed range (checked before any list is made).
     """
-    return list(range(start, start + count))
+    if isinstance(count, bool) or not isinstance(count, Integral) or count < 1:
+        raise PovsimError(f"--seeds {count!r}: allowed: a whole number of at least 1")
+    check_runs(int(count), f"--seeds {count}")
+    first = check_seed(start, "--seed-start")
+    if first + count - 1 > MAX_SEED:
+        raise PovsimError(f"--seed-start {start} with --seeds {count}: the last seed would be "
+                          f"{first + count - 1}; allowed: seeds up to {MAX_SEED} "
+                          f"(2**{SEED_BITS} - 1): --seed-start at most {MAX_SEED - count + 1}")
+    return list(range(first, first + int(count)))
 
 
 def check_seeds(seeds: Sequence[int]) -> None:
     """Check the seeds of runs compared by seed (one per replication).
 
     Raises:
-        PovsimError: If there are none, some repeat, or one is not a whole number of at
-            least 0.
+        PovsimError: If there are none, some repeat, or one is not a whole number from 0
+            to :data:`MAX_SEED`.
     """
     if not seeds:
         raise PovsimError("give at least one seed (--seeds 1 or more)")
-    bad = [s for s in seeds if isinstance(s, bool) or not isinstance(s, Integral) or s < 0]
-    if bad:
-        raise PovsimError(f"seed {bad[0]!r}: allowed: a whole number of at least 0")
+    for seed in seeds:
+        check_seed(seed)
     if len(set(seeds)) != len(seeds):
         raise PovsimError(f"seeds must differ from each other, got {list(seeds)}")

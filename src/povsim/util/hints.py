@@ -45,4 +45,5 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 def missing_file_hint(path: Path) -> str:
     """`` (did you mean x.toml?)`` for a missing file named without a suffix, or ""."""
-    return f" (did you mean {path.with_suffix('.toml')}?)" if not path.suffix else ""
+    return f" (did you mean {path.with_suffix('.toml')}?)" if path.name and not path.suffix \
+        else ""

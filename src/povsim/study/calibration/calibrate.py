@@ -50,9 +50,11 @@ from povsim.study.calibration.evaluations import Evaluator, typed_values
 from povsim.study.calibration.spec import CalibrationSpec, FreeParameter, Stage, load_spec
 from povsim.study.calibration.targets import (
     Target,
+    check_target_years,
     measure,
 )
-from povsim.study.executors import ExecutorLike, open_executor
+from povsim.study.executors import ExecutorLike, default_workers, open_executor
+from povsim.study.resources import CLUSTER_HINT, check_memory
 from povsim.study.scenarios import load_scenario
 from povsim.study.store import ResultStore
 
@@ -226,16 +228,23 @@ def calibrate(spec: CalibrationSpec | str | Path, *, workers: int | None = 1,
         The calibration result.
 
     Raises:
-        PovsimError: If ``store`` holds another calibration's runs (with ``resume``), or
-            for a bad executor.
+        PovsimError: If ``store`` holds another calibration's runs (with ``resume``), for a
+            bad executor, a target in a year the runs do not reach, or runs too large for
+            this machine's memory (all before any run).
     """
     if not isinstance(spec, CalibrationSpec):
         spec = load_spec(spec)
     params = base if base is not None else load_scenario(spec.base).params
     file = str(spec.spec_path) if spec.spec_path else None
     fitting = params.with_overrides(spec.overrides, file=file) if spec.overrides else params
+    check_target_years([t for st in spec.stages for t in st.targets], fitting.run.start_year,
+                       "the calibration's runs", fitting.run.end_year)
     if executor is None:
         executor = "serial" if workers == 1 else "local"
+    if isinstance(executor, str) and not (executor == "dask" and scheduler):
+        at_once = 1 if executor == "serial" else (workers or default_workers())
+        check_memory(fitting.population.n_households, min(at_once, len(spec.seeds)),
+                     where=CLUSTER_HINT)
     with open_executor(executor, workers, scheduler) as pool, \
             tempfile.TemporaryDirectory(prefix="povsim-calibration-") as tmp:
         kept = ResultStore(store if store is not None else tmp)

@@ -20,7 +20,7 @@ from povsim.study.calibration.validate import HEADCOUNT, Validation
 from povsim.study.compare.document import markdown_table
 from povsim.study.compare.text import fmt, format_interval
 from povsim.study.intervals import interval_half_width
-from povsim.util.atomic import atomic_path, write_text
+from povsim.util.atomic import atomic_path, check_writable, write_text
 
 FILES = {
     "table": "validation.csv",
@@ -142,8 +142,15 @@ def _row(r: pd.Series) -> list[str]:
             within, r["measure"]]
 
 
-def render(v: Validation, *, command: str = "") -> str:
-    """The validation report in Markdown."""
+def render(v: Validation, *, command: str = "",
+           figures: tuple[str, ...] = ("headcount", "causes", "targets")) -> str:
+    """The validation report in Markdown.
+
+    Args:
+        v: The validation.
+        command: The command line that ran it.
+        figures: The figures written beside the report (by kind, see :data:`FILES`).
+    """
     from povsim.util.versions import povsim_version
 
     t = v.table
@@ -156,9 +163,11 @@ def render(v: Validation, *, command: str = "") -> str:
         f"{len(v.seeds)} seeds ({min(v.seeds)} to {max(v.seeds)}), {households:,} households, "
         f"scenario file `{v.scenario.path}`" + (f"; command `{command}`" if command else "") + ".",
         "",
-        f"**{met} of {len(checked)} checked targets are met.** Root mean squared error of the "
-        f"headcount path (mean over seeds against the data, 2012-2020): "
-        f"**{v.headcount_rmse():.3f} percentage points**.", "",
+        f"**{met} of {len(checked)} checked targets are met.** " + (
+            f"Root mean squared error of the headcount path (mean over seeds against the "
+            f"data, 2012-2020): **{v.headcount_rmse():.3f} percentage points**."
+            if math.isfinite(v.headcount_rmse()) else "The target file has no headcount "
+            "targets, so there is no error of the headcount path."), "",
         "The model is measured on each target's own definition (column *measure*); the "
         "interval is the 95% interval of the mean over seeds; a target is met when the mean "
         "lies within its tolerance (one-sided, marked >=, for the data's \"at least\").", "",
@@ -193,11 +202,10 @@ def render(v: Validation, *, command: str = "") -> str:
              for r in effect.itertuples()])
         lines += [""]
     lines += _missed_section(v)
-    lines += ["## Figures", "",
-              f"![headcount]({FILES['headcount']})", "",
-              f"![causes]({FILES['causes']})", "",
-              f"![targets]({FILES['targets']})", "",
-              "### How the model gets there", "",
+    lines += ["## Figures", ""]
+    for kind in figures:
+        lines += [f"![{kind}]({FILES[kind]})", ""]
+    lines += ["### How the model gets there", "",
               "The register's stocks and gross flows beside the headcount; the designated "
               "counties' exits; poverty before and after public transfers; the register's "
               "identification errors (95% bands over seeds).", "",
@@ -227,14 +235,20 @@ def _missed_section(v: Validation) -> list[str]:
 
 def write_validation(v: Validation, out_dir: str | Path, *, command: str = "") -> dict[str, Path]:
     """Write the table, figures and report of a validation to ``out_dir``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_writable(out_dir)
     paths = {kind: out / name for kind, name in FILES.items()}
     write_text(paths["table"], v.table.to_csv(index=False, float_format="%.6g"))
-    plot_headcount(v, paths["headcount"])
-    plot_causes(v, paths["causes"])
-    plot_targets(v, paths["targets"])
+    targets = v.table["target"]
+    drawn = {"headcount": plot_headcount,
+             "causes": plot_causes if targets.isin(CAUSE_TARGETS).any() else None,
+             "targets": plot_targets if v.table["kind"].eq("checked").any() else None}
+    for kind, plot in drawn.items():
+        if plot is not None:
+            plot(v, paths[kind])
+        else:                   # nothing to draw: no figure, and none of an earlier run
+            paths.pop(kind).unlink(missing_ok=True)
     for key, _, draw in PROCESS_FIGURES:
         draw(v, paths[key])
-    write_text(paths["report"], render(v, command=command))
+    figures = tuple(kind for kind, plot in drawn.items() if plot is not None)
+    write_text(paths["report"], render(v, command=command, figures=figures))
     return paths

@@ -10,7 +10,6 @@ problem at once, each naming the file and the field (see
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,8 +23,10 @@ from povsim.study.calibration.targets import (
     load_targets,
     select_targets,
 )
-from povsim.study.seeds import DEFAULT_SEEDS
+from povsim.study.resources import MAX_RUNS
+from povsim.study.seeds import DEFAULT_SEEDS, SEED_HELP, check_seeds, consecutive_seeds
 from povsim.util.hints import did_you_mean
+from povsim.util.tomlfile import read_toml
 
 METHODS = ("nelder-mead",)
 """Minimisers available to a stage."""
@@ -128,16 +129,8 @@ def load_spec(path: str | Path) -> CalibrationSpec:
         PovsimError: For a missing or unreadable file.
         ParameterError: Listing every problem in it (each naming the file and the field).
     """
+    doc = read_toml(path, "calibration spec")
     p = Path(path)
-    if not p.is_file():
-        raise PovsimError(f"calibration spec not found: {p}")
-    raw = p.read_bytes()
-    try:
-        doc = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PovsimError(f"{p}: not UTF-8 text: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise PovsimError(f"{p}: not valid TOML: {exc}") from exc
     file = str(p)
     cal = doc.get("calibration")
     if not isinstance(cal, Mapping):
@@ -165,7 +158,7 @@ def load_spec(path: str | Path) -> CalibrationSpec:
         name=str(cal["name"]), base=(here / str(cal["scenario"])).resolve(),
         out=(here / str(cal["out"])).resolve(), seeds=tuple(seeds), stages=tuple(stages),
         overrides=overrides, description=cal.get("description", ""),
-        spec_path=p, spec_sha256=hashlib.sha256(raw).hexdigest(),
+        spec_path=p, spec_sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
     )
 
 
@@ -179,12 +172,17 @@ def _unknown_fields(prefix: str, table: Mapping[str, Any], known: Sequence[str],
 
 def _seeds(seeds: Any, file: str) -> tuple[list[int], list[Problem]]:
     """The seeds of ``calibration.seeds``: a positive count or a list of seeds."""
-    if isinstance(seeds, int) and not isinstance(seeds, bool) and seeds > 0:
-        return list(range(seeds)), []
-    if isinstance(seeds, list) and seeds and all(isinstance(s, int) for s in seeds):
-        return seeds, []
-    return [0], [Problem("calibration.seeds", seeds,
-                         "a positive number of seeds or a list of seeds", file)]
+    allowed = (f"a number of seeds from 1 to {MAX_RUNS:,}, or a list of distinct seeds, "
+               f"each {SEED_HELP}")
+    try:
+        if isinstance(seeds, int) and not isinstance(seeds, bool):
+            return consecutive_seeds(seeds), []
+        if isinstance(seeds, list):
+            check_seeds(seeds)
+            return seeds, []
+    except PovsimError:
+        pass
+    return [0], [Problem("calibration.seeds", seeds, f"allowed: {allowed}", file)]
 
 
 def _fitting_overrides(overrides: Any, file: str) -> tuple[dict[str, Any], list[Problem]]:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,9 @@ import pandas as pd
 
 from povsim.errors import PovsimError
 from povsim.params import Parameters
+from povsim.params.spec import YEAR_LIMITS
 from povsim.util.hints import did_you_mean
+from povsim.util.tomlfile import is_file, path_problem, shown
 
 TARGET_COLUMNS = ("target", "year", "value", "unit", "tolerance", "source")
 """Columns every target file needs."""
@@ -52,6 +54,8 @@ class Target:
         unit: Its unit (a unit with "at least" makes the check one-sided).
         tolerance: Allowed distance from the value; ``None``: reported, not checked.
         source: Where the value comes from.
+        where: The file and line it was read from (``targets.csv, line 7``), for
+            messages; empty for a target made in Python.
     """
 
     name: str
@@ -60,6 +64,7 @@ class Target:
     unit: str
     tolerance: float | None
     source: str
+    where: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if self.tolerance is not None and not self.tolerance > 0:
@@ -111,34 +116,50 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
         PovsimError: If the file is missing or malformed (listing every bad row, by line
             and column), or names an unknown target or a ``name@year`` twice.
     """
+    bad = path_problem(path)
+    if bad:
+        raise PovsimError(f"target file {shown(path)!r}: not a usable file path ({bad})")
     p = Path(path)
-    if not p.is_file():
-        raise PovsimError(f"target file not found: {p}")
+    if not is_file(p):
+        raise PovsimError(f"target file not found: {shown(p)}")
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")      # a byte order mark is not a column
     except UnicodeDecodeError as exc:
         raise PovsimError(f"{p}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it "
                           "as UTF-8") from exc
+    except OSError as exc:
+        raise PovsimError(f"{p}: cannot read the file: {exc.strerror or exc}") from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in TARGET_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise PovsimError(f"{p}: missing columns {missing}; needed: {list(TARGET_COLUMNS)}")
     targets: list[Target] = []
     problems: list[str] = []
     first_line: dict[str, int] = {}
-    for row in reader:
-        where = f"{p}, line {reader.line_num}"
-        target, found = _parse_row(row, where)
-        problems += found
-        if target is None:
-            continue
-        if target.key in first_line:
-            problems.append(f"{where}: {target.key} again (first on line "
-                            f"{first_line[target.key]}); allowed: each target name and year "
-                            "once")
-            continue
-        first_line[target.key] = reader.line_num
-        targets.append(target)
+    try:
+        header = [str(c).strip() for c in reader.fieldnames or []]
+        missing = [c for c in TARGET_COLUMNS if c not in header]
+        if missing:
+            raise PovsimError(f"{p}: missing columns {missing} in its first line "
+                              f"{', '.join(header) or '(empty)'}; needed: "
+                              f"{list(TARGET_COLUMNS)}")
+        reader.fieldnames = header
+        for row in reader:
+            where = f"{p}, line {reader.line_num}"
+            target, found = _parse_row(row, where)
+            problems += found
+            if target is None:
+                continue
+            if target.key in first_line:
+                problems.append(f"{where}: {target.key} again (first on line "
+                                f"{first_line[target.key]}); allowed: each target name and "
+                                "year once")
+                continue
+            first_line[target.key] = reader.line_num
+            targets.append(target)
+    except csv.Error as exc:
+        raise PovsimError(f"{p}, line {reader.line_num + 1}: not readable as CSV: {exc}") \
+            from exc
+    if not targets and not problems:
+        raise PovsimError(f"{p}: no targets (a header and no rows); allowed: one row a "
+                          f"target, with {', '.join(TARGET_COLUMNS)}")
     if problems:
         raise PovsimError(problems[0] if len(problems) == 1 else "\n".join(
             [f"{len(problems)} problems in the target file {p}:",
@@ -175,7 +196,7 @@ def _parse_row(row: dict[str | None, Any], where: str) -> tuple[Target | None, l
     if problems:
         return None, problems
     return Target(name, year, value, row["unit"].strip(), tolerance,
-                  row["source"].strip()), []
+                  row["source"].strip(), where), []
 
 
 def _number[N: (int, float)](row: dict[str | None, Any], column: str, kind: type[N],
@@ -384,6 +405,70 @@ MEASURE_NOTES: dict[str, str] = {
                          "income is not)",
 }
 """What each measure computes, for reports."""
+
+
+FIRST_YEARS: dict[str, int] = {
+    "central_poverty_funds_growth": FUNDS_GROWTH_FROM + 1,
+    "poor_area_income_growth_gap": INCOME_GROWTH_FROM + 1,
+    "lookback_removed_million": LOOKBACK_FROM,
+    "lookback_added_million": LOOKBACK_FROM,
+}
+"""The first year each measure that starts from a given year can be taken in (a growth
+from 2013 needs a later year; sums from 2015 need 2015)."""
+
+PARAMETER_MEASURES = ("microloan_max", "inpatient_reimbursement", "central_transition_funds",
+                      "central_poverty_funds_growth")
+"""Measures of parameter values, not of the runs' outputs: any year a run can reach."""
+
+
+def target_years(name: str, start_year: int) -> tuple[int, int]:
+    """The years a target can name for runs that start in ``start_year``.
+
+    Output measures need a simulated year (the start year's state or later); measures
+    from a given year (growth since 2013, sums since 2015) need a later one; and no run
+    reaches past :data:`~povsim.params.spec.YEAR_LIMITS` (the runs of a validation are
+    run on to the last year a target names).
+
+    Returns:
+        The first and last allowed year.
+    """
+    first = YEAR_LIMITS[0] if name in PARAMETER_MEASURES else start_year
+    if name == "poor_area_income_growth_gap":
+        first = max(start_year, INCOME_GROWTH_FROM) + 1
+    elif name in FIRST_YEARS:
+        first = max(first, FIRST_YEARS[name])
+    return first, YEAR_LIMITS[1]
+
+
+def check_target_years(targets: Sequence[Target], start_year: int, runs: str,
+                       end_year: int | None = None) -> None:
+    """Refuse targets in years the runs cannot measure them, before anything runs.
+
+    Args:
+        targets: The targets (with the file and line each came from).
+        start_year: The start year of the runs.
+        runs: What runs, for the message (``the runs of baseline``).
+        end_year: The last year the runs reach, if they are not run on to the targets'
+            years (as a validation's are); output measures must lie within it.
+
+    Raises:
+        PovsimError: Listing every target out of range with its file and line.
+    """
+    problems = []
+    for t in targets:
+        first, last = target_years(t.name, start_year)
+        if end_year is not None and t.name not in PARAMETER_MEASURES:
+            last = end_year
+        if not first <= t.year <= last:
+            where = f"{t.where}: " if t.where else ""
+            reach = f"end in {end_year}" if end_year is not None and last == end_year \
+                else f"reach {YEAR_LIMITS[1]} at the latest"
+            problems.append(f"{where}{t.key}: year {t.year}: allowed: a year from {first} to "
+                            f"{last} ({runs} start in {start_year} and {reach})")
+    if problems:
+        raise PovsimError(problems[0] if len(problems) == 1 else "\n".join(
+            [f"{len(problems)} targets in years the runs cannot measure:",
+             *(f"  - {m}" for m in problems)]))
 
 
 def measure(target: Target, runs: pd.DataFrame, params: Parameters) -> pd.Series:

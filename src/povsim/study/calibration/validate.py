@@ -24,6 +24,7 @@ from povsim.study.calibration.targets import (
     DEFAULT_TARGETS,
     MEASURE_NOTES,
     Target,
+    check_target_years,
     load_targets,
     measure,
 )
@@ -232,6 +233,7 @@ def validate(scenario: str | Path | Scenario, *,
         cf = counterfactual if isinstance(counterfactual, Scenario) \
             else load_scenario(counterfactual)
         check_years([sc, cf], None, hint="give --counterfactual none")
+    check_target_years(target_list, sc.params.run.start_year, f"the runs of {sc.name}")
     sc = run_to_targets(sc, target_list)
     if cf is not None:
         cf = run_to_targets(cf, target_list)

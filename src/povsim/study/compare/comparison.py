@@ -16,6 +16,7 @@ engine: any executor, a result store, ``resume`` after an interruption or a kill
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -28,15 +29,19 @@ import pandas as pd
 from povsim.errors import PovsimError
 from povsim.study.compare.tables import ID_COLUMNS, summary_table, yearly_table
 from povsim.study.executors import ExecutorLike
+from povsim.study.resources import check_runs
 from povsim.study.scenarios import Scenario, load_scenarios
 from povsim.study.seeds import check_seeds
-from povsim.study.store import ResultStore
+from povsim.study.store import COMPARISON_STORE, ResultStore
 from povsim.study.sweeps.spec import ExperimentSpec
 
 EXPERIMENT_NAME = "compare"
 """Name of a comparison's sweep (in its store's manifest)."""
 
-STORE = "store"
+STAGING_PREFIX = ".povsim-writing-"
+"""Name of the hidden folder a comparison's files are written into before they move."""
+
+STORE = COMPARISON_STORE
 """Folder of a comparison's result store, inside its output folder."""
 
 FILES = {
@@ -145,6 +150,7 @@ def prepare_comparison(
     """
     if not paths:
         raise PovsimError("give at least one scenario file to compare")
+    check_runs(len(paths) * len(seeds), f"{len(paths)} scenario(s) x {len(seeds)} seeds")
     check_seeds(seeds)
     scenarios = load_scenarios(paths, overrides)
     check_names(scenarios)
@@ -215,6 +221,56 @@ def start_afresh(store: ResultStore) -> None:
                 "stored); add --resume (resume=True) to continue it, or choose another "
                 "--out folder (or remove this one) to start afresh")
     store.clear()
+
+
+def check_output_folder(out: str | Path, *, resume: bool = False,
+                        overwrite: bool = False) -> Path:
+    """Check that a comparison may write into ``out``, before anything runs.
+
+    The folder must be writable. Without ``resume`` it must be empty, unless
+    ``overwrite`` allows replacing what a comparison wrote there: its files are then
+    removed now (other files stay), and its store is replaced when the runs start. A
+    store of runs that did not finish is never replaced (see :func:`start_afresh`).
+
+    Args:
+        out: The output folder (created if missing).
+        resume: Continue the comparison in the folder.
+        overwrite: Replace the comparison in the folder.
+
+    Returns:
+        The folder.
+
+    Raises:
+        PovsimError: If the folder cannot be written, holds unfinished runs (without
+            ``resume``), or is not empty (without ``resume`` or ``overwrite``).
+    """
+    from povsim.util.atomic import check_writable
+
+    folder = check_writable(out, "--out")
+    if resume:
+        return folder
+    store = ResultStore(folder / STORE)
+    if store.exists():
+        planned = store.read_manifest().get("planned_runs")
+        done = len(store.finished())
+        if planned is not None and done < planned:
+            start_afresh(store)                     # says why, and what to do
+    for leftover in folder.glob(f"{STAGING_PREFIX}*"):  # of a comparison killed writing
+        shutil.rmtree(leftover, ignore_errors=True)
+    held = sorted(entry.name for entry in folder.iterdir()
+                  if entry.name != STORE or store.exists() or store.finished())
+    if held and not overwrite:
+        listed = ", ".join(held[:SHOWN_FILES]) + (", ..." if len(held) > SHOWN_FILES else "")
+        raise PovsimError(f"{folder} is not empty (it holds {listed}); add --overwrite "
+                          "(overwrite=True) to replace the comparison in it (other files "
+                          "stay), --resume to continue it, or choose another --out folder")
+    for name in FILES.values():
+        (folder / name).unlink(missing_ok=True)
+    return folder
+
+
+SHOWN_FILES = 6
+"""Files of a folder named in a message."""
 
 
 @dataclass(frozen=True)
@@ -319,17 +375,18 @@ def run_comparison(comparison: Comparison, *, store: str | Path | None = None,
     planned = plan_runs(spec, design)
     with tempfile.TemporaryDirectory(prefix="povsim-compare-") as tmp:
         folder = Path(store) if store is not None else Path(tmp) / STORE
-        if not resume:
-            start_afresh(ResultStore(folder))
-        started = time.perf_counter()
-        report = run_sweep(spec, folder, executor=executor, workers=workers,
-                           scheduler=scheduler, resume=resume, progress=progress,
-                           command=command, design=design)
-        seconds = time.perf_counter() - started
         kept = ResultStore(folder)
-        runs = kept.load().drop(columns=["run_id", "policy", "point", "replication"],
-                                errors="ignore")
-        times = kept.seconds()
+        with kept.lock():       # nothing else may write here from the check to the end
+            if not resume:
+                start_afresh(kept)
+            started = time.perf_counter()
+            report = run_sweep(spec, folder, executor=executor, workers=workers,
+                               scheduler=scheduler, resume=resume, progress=progress,
+                               command=command, design=design)
+            seconds = time.perf_counter() - started
+            runs = kept.load(run_ids=[run.run_id for run in planned]).drop(
+                columns=["run_id", "policy", "point", "replication"], errors="ignore")
+            times = kept.seconds()
     failed = {f["run_id"]: f for f in report.failures}
     outcomes = tuple(
         RunOutcome(run.scenario, run.seed, times[run.run_id]) if run.run_id in times

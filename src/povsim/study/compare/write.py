@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from povsim.errors import PovsimError
 from povsim.study.compare import figures as compare_plots
-from povsim.study.compare.comparison import FILES, ComparisonResult
+from povsim.study.compare.comparison import FILES, STAGING_PREFIX, ComparisonResult
 from povsim.study.compare.derived import derived_summary, national_by_year
 from povsim.study.compare.document import to_markdown
 from povsim.study.compare.html import to_html
@@ -21,7 +24,7 @@ from povsim.study.compare.tables import (
     yearly_differences,
     yearly_table,
 )
-from povsim.util.atomic import write_text
+from povsim.util.atomic import check_writable, write_text
 
 CSV_FLOAT_FORMAT = "%.10g"
 """Number format of the summary tables (yearly.csv, summary.csv): ten significant digits,
@@ -33,8 +36,12 @@ def write_comparison(result: ComparisonResult, out_dir: str | Path, *,
     """Write the tables, figures, report and manifest of a comparison to a folder.
 
     Whatever completed is written even when some runs failed (their tracebacks go to
-    ``errors.log``). The tables depend only on the scenarios, seeds and years, so a
-    rerun reproduces runs.csv, yearly.csv and summary.csv byte for byte. summary.csv
+    ``errors.log``). The files are written into a hidden folder inside ``out_dir`` and
+    moved into place once all of them are written, so the folder never holds half of a
+    comparison's files beside half of another's; the files of an earlier comparison
+    that this one does not write are removed, every other file stays. The tables
+    depend only on the scenarios, seeds and years, so a rerun reproduces runs.csv,
+    yearly.csv and summary.csv byte for byte. summary.csv
     holds the outputs (those the scenarios name, or all) and the values the report
     derives from them (:mod:`~povsim.study.compare.derived`); the report's summary in
     words quotes its rows.
@@ -49,13 +56,29 @@ def write_comparison(result: ComparisonResult, out_dir: str | Path, *,
         The files written, by kind (see :data:`FILES`).
 
     Raises:
-        PovsimError: If the folder cannot be created.
+        PovsimError: If the folder cannot be created or written (naming it).
     """
-    out = Path(out_dir)
+    out = check_writable(out_dir, "the output folder")
+    staging = out / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+        written = _write_all(result, staging, command=command, reproduce=reproduce)
+        for path in written.values():           # the whole set, swapped in on success
+            path.replace(out / path.name)
     except OSError as exc:
-        raise PovsimError(f"cannot create the output folder {out}: {exc}") from exc
+        raise PovsimError(f"cannot write the comparison into {out}: "
+                          f"{exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for kind, name in FILES.items():  # results of an earlier comparison in the same folder
+        if kind not in written:
+            (out / name).unlink(missing_ok=True)
+    return {kind: out / path.name for kind, path in written.items()}
+
+
+def _write_all(result: ComparisonResult, out: Path, *, command: str,
+               reproduce: str) -> dict[str, Path]:
+    """Write every file of a comparison into ``out`` (a fresh folder); return them by kind."""
     comparison = result.comparison
     names = comparison.names
     runs = result.runs
@@ -99,7 +122,4 @@ def write_comparison(result: ComparisonResult, out_dir: str | Path, *,
     blocks = build_report(result, full, written, notes, outputs=outputs, reproduce=reproduce)
     write_text(path("report"), to_markdown(blocks))
     write_text(path("html"), to_html(blocks, out))
-    for kind, name in FILES.items():  # results of an earlier comparison in the same folder
-        if kind not in written:
-            (out / name).unlink(missing_ok=True)
     return written

@@ -75,7 +75,7 @@ def sensitivity(root: str | Path, output: str, *, year: int | None = None,
             the outcome is unknown or not finite at some point.
     """
     store = ResultStore(root)
-    manifest = store.read_manifest()
+    manifest = store.read_sweep_manifest()
     design = manifest["design"]
     kind = design["kind"]
     if kind not in SA_DESIGNS:

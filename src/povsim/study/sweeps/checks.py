@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,10 @@ from typing import Any
 from povsim.errors import ParameterError, PovsimError
 from povsim.params import Parameters
 from povsim.params.spec import param_infos
+from povsim.study.resources import MAX_RUNS
 from povsim.study.scenarios import Scenario, flatten_tables, load_scenario
-from povsim.study.seeds import check_seeds
-from povsim.study.sweeps.designs import MORRIS_LEVELS
+from povsim.study.seeds import SEED_HELP, check_seed, check_seeds
+from povsim.study.sweeps.designs import MORRIS_LEVELS, planned_points
 from povsim.study.sweeps.spec import (
     ANALYSIS_FIELDS,
     DEFAULT_POLICY,
@@ -45,7 +45,8 @@ from povsim.study.sweeps.spec import (
     params_sha256,
     salib_missing_message,
 )
-from povsim.util.hints import did_you_mean, missing_file_hint
+from povsim.util.hints import did_you_mean
+from povsim.util.tomlfile import read_toml
 from povsim.util.values import is_number, is_whole
 
 
@@ -93,11 +94,10 @@ class _SpecChecker:
                              f"{did_you_mean(key, EXPERIMENT_FIELDS)}; allowed: "
                              f"{', '.join(EXPERIMENT_FIELDS)}")
         name = self.text(experiment, "name", default_name)
-        if name:
-            self.name("experiment.name", name, "the output folder")
+        self.name("experiment.name", name, "the output folder results/<name>")
         scenarios = self.scenarios(experiment, base_dir)
         base = scenarios[0].params if scenarios else Parameters()
-        seed = self.integer(experiment, "seed", 0, low=0)
+        seed = self.master_seed(experiment)
         replications = self.integer(experiment, "replications", 1, low=1)
         common_seeds = self.flag(experiment, "common_seeds", False)
         seeds = self.seeds(experiment)
@@ -127,6 +127,10 @@ class _SpecChecker:
         analyses = self.analyses(tables, design, kept, (start_year, end_year))
         if self.problems:
             return None
+        self.size(design, samples, options, factors, len(scenarios), len(policies),
+                  replications, bool(seeds))
+        if self.problems:
+            return None
         return {
             "name": name, "description": self.text(experiment, "description", ""),
             "question": self.text(experiment, "question", ""),
@@ -138,6 +142,24 @@ class _SpecChecker:
             "analyses": tuple(analyses),
         }
 
+    def size(self, design: str, samples: int | None, options: Mapping[str, Any],
+             factors: list[Factor], scenarios: int, policies: int, replications: int,
+             given_seeds: bool) -> None:
+        """Refuse a spec of more runs than a batch may have, before anything is made."""
+        points = planned_points(design, factors, samples, options)
+        runs = points * scenarios * policies * replications
+        if runs > MAX_RUNS:
+            reps = "seeds" if given_seeds else "replications"
+            field = f"experiment.{reps}" if replications >= points else (
+                "the factors' values and steps" if design == "grid"
+                else "experiment.samples")
+            self.problem(field, f"{runs:,} runs = {points:,} design points x "
+                         f"{scenarios} scenario(s) x {policies} polic"
+                         f"{'y' if policies == 1 else 'ies'} x {replications:,} {reps}; "
+                         f"allowed: at most {MAX_RUNS:,} runs a sweep (planning a million "
+                         "takes a minute and 1.3 GB): fewer replications, steps or samples, "
+                         "or several sweeps")
+
     # -------------------------------------------------------------- simple fields
     def table(self, tables: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = tables.get(key, {})
@@ -148,7 +170,7 @@ class _SpecChecker:
 
     def name(self, where: str, value: Any, names: str) -> None:
         """Check a name that becomes a file or folder name (no paths, no dots first)."""
-        if not isinstance(value, str) or not NAME_PATTERN.match(value):
+        if not isinstance(value, str) or not NAME_PATTERN.fullmatch(value):
             self.problem(where, f"{value!r}: allowed: letters, digits, '-', '_' and '.', "
                          f"starting with a letter or digit (it names {names})")
 
@@ -167,6 +189,14 @@ class _SpecChecker:
                          f"least {low}")
             return default
         return int(value)
+
+    def master_seed(self, experiment: Mapping[str, Any]) -> int:
+        value = experiment.get("seed", 0)
+        try:
+            return check_seed(value, "")
+        except PovsimError:
+            self.problem("experiment.seed", f"{value!r}: allowed: {SEED_HELP}")
+            return 0
 
     def seeds(self, experiment: Mapping[str, Any]) -> tuple[int, ...]:
         """Given seeds (``seeds = [0, 1, 2]``): they replace seed, replications, common_seeds."""
@@ -540,10 +570,15 @@ class _SpecChecker:
             needed = ("x", "y") if kind == "heatmap" else ("x",)
             for axis in (*needed, *(("by",) if "by" in figure else ())):
                 value = figure.get(axis)
-                if value not in axes:
+                if not isinstance(value, str) or value not in axes:
                     self.problem(f"{where}.{axis}", f"{value!r}: must be a factor of this "
                                  f"experiment or {' or '.join(DESIGN_COLUMNS)}; allowed: "
                                  f"{', '.join(axes)}")
+            for axis in ("y", "by"):
+                if axis in figure and figure.get(axis) == figure.get("x") \
+                        and (axis == "y" or kind != "heatmap"):
+                    self.problem(f"{where}.{axis}", f"{figure[axis]!r}: the same as x; "
+                                 f"allowed: another of {', '.join(axes)}")
             outputs = figure.get("outputs", [figure["output"]] if "output" in figure else [])
             if not isinstance(outputs, list) or not outputs:
                 self.problem(where, "needs output = \"name\" (or outputs = [...] for lines)")
@@ -617,16 +652,9 @@ def load_spec(path: str | Path) -> ExperimentSpec:
     Raises:
         PovsimError: For a missing or malformed file, or listing every problem in it.
     """
+    tables = read_toml(path, "experiment spec")
     p = Path(path)
-    if not p.is_file():
-        raise PovsimError(f"experiment spec not found: {p}{missing_file_hint(p)}")
-    try:
-        text = p.read_text(encoding="utf-8")
-        tables = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PovsimError(f"{p}: not valid TOML: {exc}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PovsimError(f"{p}: cannot read the file: {exc}") from exc
+    text = p.read_text(encoding="utf-8")
     return parse_spec(tables, source=str(p), base_dir=p.parent, default_name=p.stem,
                       text=text)
 

@@ -22,7 +22,8 @@ samplers).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,32 @@ class Design:
 
     def __len__(self) -> int:
         return len(self.points)
+
+
+def planned_points(kind: str, factors: Sequence[Factor], samples: int | None,
+                   options: Mapping[str, Any]) -> int:
+    """How many points a design will have, counted without making it.
+
+    Args:
+        kind: ``grid``, ``lhs``, ``sobol`` or ``morris``.
+        factors: The factors.
+        samples: The design's ``samples`` (not used by a grid).
+        options: Its options.
+
+    Returns:
+        The number of points (as :func:`make_design` would make them).
+    """
+    d = len(factors)
+    if kind == "grid":
+        return math.prod(len(f.values) if f.values is not None else int(f.steps or 1)
+                         for f in factors)
+    n = int(samples or 0)
+    if kind == "sobol":
+        second = options.get("calc_second_order", SOBOL_SECOND_ORDER)
+        return n * (2 * d + 2 if second else d + 2)
+    if kind == "morris":
+        return int(options.get("optimal_trajectories") or n) * (d + 1)
+    return n
 
 
 def make_design(spec: ExperimentSpec) -> Design:

@@ -60,10 +60,13 @@ def run_sweep(spec: ExperimentSpec, out: str | Path | None = None, *,
     root = Path(out) if out is not None else default_out(spec)
     design = make_design(spec) if design is None else design
     runs = plan_runs(spec, design)
-    store, manifest = check_store(root, build_manifest(spec, design, runs), resume=resume)
-    return run_batch(run_specs(spec, runs), store, executor, workers=workers,
-                     scheduler=scheduler, manifest=manifest, progress=progress,
-                     desc=spec.name, command=command, parameters=recorded_parameters(spec))
+    new = build_manifest(spec, design, runs)
+    with ResultStore(root).lock():      # the folder checked and held in one step
+        store, manifest = check_store(root, new, resume=resume)
+        return run_batch(run_specs(spec, runs), store, executor, workers=workers,
+                         scheduler=scheduler, manifest=manifest, progress=progress,
+                         desc=spec.name, command=command,
+                         parameters=recorded_parameters(spec))
 
 
 # ------------------------------------------------------------------ after the sweep
@@ -84,7 +87,7 @@ def draw_products(root: str | Path) -> tuple[dict[str, Path], list[str]]:
     from povsim.study.sweeps.figures import write_figures
 
     store = ResultStore(root)
-    manifest = store.read_manifest()
+    manifest = store.read_sweep_manifest()
     written: dict[str, Path] = {}
     notes: list[str] = []
     if not store.finished():

@@ -123,7 +123,7 @@ def check_store(root: Path, manifest: dict[str, Any], *,
     """
     store = ResultStore(root)
     if not store.exists():
-        if root.is_dir() and (store.runs_dir.is_dir() and any(store.runs_dir.iterdir())):
+        if store.finished():
             raise PovsimError(f"{root} holds run files but no manifest; choose another "
                               "--out folder")
         return store, manifest

@@ -105,7 +105,9 @@ DESIGN_COLUMNS = ("scenario", "policy")
 DEFAULT_POLICY = "base"
 """Name of the only policy when a spec declares none (the scenario as it is)."""
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+"""A name that becomes a file or folder name (use ``fullmatch``: ``$`` would let a final
+newline through): at most 100 characters, no path separators, no leading dot."""
 
 
 # ------------------------------------------------------------------ the spec
