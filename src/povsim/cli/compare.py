@@ -23,6 +23,7 @@ from povsim.cli.options import (
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """``povsim compare``: run the comparison (resumable), then write its results."""
+    from povsim.study.batch import check_batch_memory
     from povsim.study.compare.comparison import (
         STORE,
         check_output_folder,
@@ -34,9 +35,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seeds = seeds_of(args)
     comparison = prepare_comparison(args.scenarios, seeds=seeds, years=args.years,
                                     overrides=overrides_of(args))
-    check_output_folder(args.out, resume=args.resume, overwrite=args.overwrite)
     runs = len(comparison.scenarios) * len(seeds)
     executor = executor_of(args)
+    check_batch_memory(max(s.params.population.n_households for s in comparison.scenarios),
+                       runs, executor, args.workers, args.scheduler)   # before any folder
+    check_output_folder(args.out, resume=args.resume, overwrite=args.overwrite)
     if not args.quiet:
         print_notes(comparison.scenarios)
         where = f"{args.workers} worker{'s' if args.workers != 1 else ''}" \

@@ -118,9 +118,7 @@ def run_batch(specs: Sequence[RunSpec], store: ResultStore,
             memory (on an executor of this machine; checked before any run starts).
     """
     largest = max((households(spec) for spec in specs), default=0)
-    if isinstance(executor, str) and not (executor == "dask" and scheduler):
-        at_once = 1 if executor == "serial" else (workers or default_workers())
-        check_memory(largest, min(at_once, len(specs)), where=CLUSTER_HINT)
+    check_batch_memory(largest, len(specs), executor, workers, scheduler)
     with store.lock(), open_executor(executor, workers, scheduler) as pool:
         if not isinstance(executor, str) and not pool.remote:
             check_memory(largest, min(pool.workers, len(specs)), where=CLUSTER_HINT)
@@ -147,6 +145,26 @@ def run_batch(specs: Sequence[RunSpec], store: ResultStore,
             if session is not None:
                 _end_session(store, session, report)
     return report
+
+
+def check_batch_memory(largest: int, runs: int, executor: ExecutorLike, workers: int | None,
+                       scheduler: str | None) -> None:
+    """Refuse a batch whose runs held at once would not fit in this machine's memory.
+
+    Args:
+        largest: Households of the batch's largest run.
+        runs: Runs in the batch (no more of them are held at once).
+        executor: The executor asked for; an open executor or a Dask scheduler is not
+            checked here (its workers are elsewhere, or counted once it is open).
+        workers: Worker processes asked for (the CPUs available if ``None``).
+        scheduler: Dask scheduler address.
+
+    Raises:
+        PovsimError: If the runs would not fit (see :func:`check_memory`).
+    """
+    if isinstance(executor, str) and not (executor == "dask" and scheduler):
+        at_once = 1 if executor == "serial" else (workers or default_workers())
+        check_memory(largest, min(at_once, runs), where=CLUSTER_HINT)
 
 
 def households(spec: RunSpec) -> int:
