@@ -380,6 +380,14 @@ def test_unknown_nested_section_suggests_the_right_one(tmp_path):
     assert f"{section[:-1]}: unknown section (did you mean '{section}'?)" in problems_of(bad)
 
 
+def test_keys_that_are_not_bare_are_named_as_the_file_quotes_them(tmp_path):
+    # found by the property suite: an empty section name gave a problem with no field
+    bad = write(tmp_path, "odd.toml", '[""]\n"" = 0\n[health]\n"a b" = 1\n')
+    found = problems_of(bad)
+    assert '"": unknown section' in found
+    assert 'health."a b" = 1: unknown parameter' in found
+
+
 def test_budget_shares_over_one_are_refused(tmp_path):
     shares = [p for p in INFOS if p.endswith(".budget_share")]
     if len(shares) < 2:
