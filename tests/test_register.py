@@ -263,3 +263,20 @@ def test_designated_counties_are_the_poorest_and_hold_their_share_of_persons():
     share = persons[designated].sum() / persons.sum()
     assert abs(share - model.p.counties.designated_share) < 0.1
     assert hh.poor[designated].mean() > 1.5 * hh.poor[~designated].mean()
+
+
+def test_inclusion_error_splits_into_waiting_for_guarantees_and_meeting_the_standard():
+    from povsim.governance.exit import guarantees_met
+
+    model = PovertyModel(rng=3, **SMALL)
+    for _ in range(4):          # to the end of 2016, mid-campaign
+        model.step()
+    line = np.float32(model.p.run.poverty_line)
+    row = model.outputs().set_index("year").loc[model.year]
+    rows = np.flatnonzero(registered(model))
+    above = model.households.need_pc[rows] >= line
+    meets = above & guarantees_met(model, rows)
+    assert 0 < meets.sum() < above.sum()          # both parts are present mid-campaign
+    assert row.inclusion_error == pytest.approx(100 * above.mean(), rel=1e-5)
+    assert row.inclusion_error_exit_standard == pytest.approx(100 * meets.mean(), rel=1e-5)
+    assert row.inclusion_error_exit_standard < row.inclusion_error

@@ -189,6 +189,7 @@ class Totals:
     monitored: int = 0
     exited: int = 0
     registered_not_poor: int = 0  # registered, stable income above the line when identified
+    registered_not_poor_guaranteed: int = 0  # ... and with the four guarantees too
     poor_unsupported: int = 0  # poor, neither registered nor monitored
     favoured_registered: int = 0
     borrowed_registered: int = 0
@@ -289,7 +290,10 @@ class YearFrame:
             t.registered_oop += float(hh.medical_oop[rows][registered_at].sum(dtype=np.float64))
             watched = registered | exited
             t.registered_or_exited += int(np.count_nonzero(watched))
-            t.guaranteed += int(np.count_nonzero(guarantees_met(model, rows) & watched))
+            guaranteed = guarantees_met(model, rows)
+            t.guaranteed += int(np.count_nonzero(guaranteed & watched))
+            t.registered_not_poor_guaranteed += int(
+                np.count_nonzero(registered & ~in_need & guaranteed))
 
             in_poor_village = poor_village[hh.origin_village[rows]]
             t.poor_persons_in_poor_villages += float(persons[poor & in_poor_village].sum())

@@ -113,6 +113,19 @@ def inclusion_error(model: PovertyModel) -> float:
     return _pct(float(t.registered_not_poor), float(t.registered))
 
 
+def inclusion_error_exit_standard(model: PovertyModel) -> float:
+    """Percent of registered households that meet every condition of the exit standard.
+
+    Not in need by income (see :func:`inclusion_error`) and with the four guarantees
+    (schooling, medical cover, a safe house, safe water) at the year's end: registered for
+    no reason the campaign's two-part standard recognises. The rest of
+    ``inclusion_error`` are households above the line still waiting for a guarantee,
+    whom the standard keeps on the register.
+    """
+    t = _details(model)
+    return _pct(float(t.registered_not_poor_guaranteed), float(t.registered))
+
+
 def exclusion_error(model: PovertyModel) -> float:
     """Percent of truly poor households neither registered nor monitored."""
     t = _details(model)
@@ -363,6 +376,8 @@ POLICY_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "returns_after_exit": (returns_after_exit, "simulated households/year"),
     "monitoring_alerts": (monitoring_alerts, "simulated households/year"),
     "inclusion_error": (inclusion_error, "percent of registered households"),
+    "inclusion_error_exit_standard": (inclusion_error_exit_standard,
+                                      "percent of registered households"),
     "exclusion_error": (exclusion_error, "percent of poor households"),
     "favoured_kin": (favoured_kin, "simulated households"),
     "share_poor_in_poor_villages": (share_poor_in_poor_villages, "percent of poor persons"),
