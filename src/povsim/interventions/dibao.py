@@ -105,9 +105,7 @@ class Dibao(Intervention):
         model, p = self.model, self.params
         hh = model.households
         reg = model.registry
-        stale = rows[reg.known_year[rows] < model.year]
-        if len(stale):
-            verify(model, stale)
+        self._verify_stale(rows)
         income = reg.known_pc[rows]
         size = hh.size()[rows].astype(np.float32)
         if p.earnings_disregard > 0:
@@ -120,6 +118,13 @@ class Dibao(Intervention):
         # imputed earnings, so only what their farm income falls short of it is added
         shortfall = np.maximum(idle * imputed - np.maximum(hh.farm_income[rows], 0), 0)
         return income + shortfall / size
+
+    def _verify_stale(self, rows: np.ndarray) -> None:
+        """Verify those of ``rows`` not yet verified this year (the means test's review)."""
+        reg, year = self.model.registry, self.model.year
+        stale = rows[reg.known_year[rows] < year]
+        if len(stale):
+            verify(self.model, stale)
 
     def eligible_now(self, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` pass the means test this year."""
@@ -154,7 +159,12 @@ class Dibao(Intervention):
 
     @override
     def eligible(self, rows: np.ndarray) -> np.ndarray:
-        return ~self.enrolled[rows] & self.eligible_now(rows)
+        # every household of the pool is reviewed (verified) this year, enrolled or not;
+        # only those not yet enrolled are then means-tested for entry
+        self._verify_stale(rows)
+        out = ~self.enrolled[rows]
+        out[out] = self.eligible_now(rows[out])
+        return out
 
     @override
     def select(self, rows: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ import numpy as np
 
 from povsim.interventions.base import Intervention
 from povsim.life.income import IncomeEffects
+from povsim.world.households import ALL, Rows
 
 
 class PublicPosts(Intervention):
@@ -37,9 +38,9 @@ class PublicPosts(Intervention):
             "failure_risk": "wages cut pro rata when the allocation is short",
         }
 
-    def holders(self) -> np.ndarray:
-        """Households holding a post."""
-        return self.since >= 0
+    def holders(self, rows: Rows = ALL) -> np.ndarray:
+        """Whether each of ``rows`` (all households if omitted) holds a post."""
+        return self.since[rows] >= 0
 
     @override
     def eligible(self, rows: np.ndarray) -> np.ndarray:

@@ -328,7 +328,7 @@ class YearFrame:
             book_persons = persons[books]
             workers = (hh.n_migrant[at].astype(np.float64) + hh.n_local_job[at]
                        + (model.jobs.employer[at] >= 0)
-                       + model.interventions["public_posts"].holders()[at])
+                       + model.interventions["public_posts"].holders(at))
             workers *= hh.weight[at]
             t.on_books_persons += float(book_persons.sum())
             t.on_books_exited_persons += float(book_persons[exited].sum())
