@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from povsim.agents import PairingHelpers, paperwork_share
-from povsim.ordering import ranks_in_groups, stable_order, stable_order_of_labels
+from povsim.ordering import ranks_in_groups, stable_order_by, stable_order_of_labels
 from povsim.status import CAUSE_NAMES, CAUSES, RegStatus
 
 if TYPE_CHECKING:
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 PRIORITY_GROUPS = 3
 """Priority groups of households: poor villages, designated counties, the rest."""
+
+PRIORITY_LABEL_BITS = 3
+"""Bits of a household's priority label: its group (two bits), then favoured kin or not."""
 
 
 def send_helpers(model: PovertyModel) -> None:
@@ -145,16 +148,17 @@ def priority_order(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
     hh, reg = model.households, model.registry
     known = reg.known_pc[rows]
     known = np.where(np.isnan(known), hh.income_pc[rows], known)
-    rows = rows[stable_order(known)]
-    if model.p.identification.favouritism > 0:
-        rows = rows[stable_order_of_labels((~reg.favoured[rows]).astype(np.int8))]
+    # one sort by (place, favoured, income): the order of sorting by income, then
+    # favoured kin first, then poor villages and designated counties first
+    label = np.zeros(len(rows), np.uint8)
     if model.p.counties.designated_priority:
         village = hh.village[rows]
         v = model.villages
-        group = np.where(v.poor_village[village], 0,
-                         np.where(model.counties.still_poor()[v.county[village]], 1, 2))
-        rows = rows[stable_order_of_labels(group.astype(np.int8))]
-    return rows
+        label += np.where(v.poor_village[village], np.uint8(0), np.where(
+            model.counties.still_poor()[v.county[village]], np.uint8(2), np.uint8(4)))
+    if model.p.identification.favouritism > 0:
+        label += (~reg.favoured[rows]).astype(np.uint8)
+    return rows[stable_order_by(label, known, PRIORITY_LABEL_BITS)]
 
 
 def cause_calls_for(model: PovertyModel, name: str) -> np.uint16:
