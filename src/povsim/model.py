@@ -1,7 +1,7 @@
 """The PovertyModel: a rural population and the targeted poverty alleviation system.
 
 Read :meth:`PovertyModel.step` top to bottom to follow one household's year. The
-phases run in a fixed order (MODEL.md section 3):
+phases run in a fixed order (model requirement R3):
 
 0. draws -- the year's bulk random draws; the year's budget is opened
 1. demography and health -- ageing, births, deaths; illness, chronic illness, disability
@@ -336,7 +336,7 @@ class PovertyModel(mesa.Model):
 
     # ------------------------------------------------------------------- year
     def step(self) -> None:
-        """Simulate one year (the phases of MODEL.md section 3, in order)."""
+        """Simulate one year (the phases of model requirement R3, in order)."""
         self.p = self.params_at(self.year)
         self.metrics_cache = None
         self.relief_paid = 0.0

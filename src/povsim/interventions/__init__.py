@@ -1,4 +1,4 @@
-"""The interventions of MODEL.md section 4, one module each behind a common interface.
+"""The interventions of model requirement R4, one module each behind a common interface.
 
 Beside them: ``budget`` (the money for the measures) and ``jobs`` (the programme jobs
 the employment intervention places members in).

@@ -23,7 +23,7 @@ class RunParams(Section):
     start_year: int = param(
         2012, unit="year", low=1990, high=2100, yearly=False,
         doc="Year of the initial state; the first simulated step is the year after.",
-        source="MODEL.md section 3: end of 2012 as the state, 2013 as the first step",
+        source="model requirement R3: end of 2012 as the state, 2013 as the first step",
     )
     end_year: int = param(
         2020, unit="year", low=1991, high=2100, yearly=False,
@@ -345,7 +345,8 @@ class DemographyParams(Section):
 
     elderly_age: int = param(
         65, unit="years", low=40, high=100, yearly=False,
-        doc="Age from which members count as elderly.", source="MODEL.md (aged 65 and over)",
+        doc="Age from which members count as elderly.",
+        source="model requirement R2: aged 65 and over",
     )
     childbearing_head_age_min: int = param(
         20, unit="years", low=15, high=110, yearly=False,

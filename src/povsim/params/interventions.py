@@ -1,4 +1,4 @@
-"""Defaults of the thirteen interventions (MODEL.md section 4).
+"""Defaults of the thirteen interventions (model requirement R4).
 
 Every intervention shares the scheduling and money fields of
 :class:`InterventionParams` (enabled, first and last year, budget share, targeting)
@@ -49,7 +49,7 @@ class InterventionParams(Section):
         doc="by_cause: registered households whose diagnosed cause calls for it (one household, "
         "one policy); package: every registered household; untargeted: any household "
         "('flood irrigation').",
-        source="MODEL.md section 4",
+        source="model requirement R4",
     )
 
 
@@ -226,7 +226,7 @@ class IndustryIntervention(InterventionParams):
         "in_kind", unit="choice", choices=INDUSTRY_MODES,
         doc="in_kind: inputs and livestock that pay later but keep paying; cash: a grant that "
         "pays at once and fades.",
-        source="MODEL.md section 4 (a system-dynamics study: cash ahead in years 3-4, in-kind "
+        source="model requirement R4 (a system-dynamics study: cash ahead in years 3-4, in-kind "
         "ahead after year 4)",
     )
     grant: float = param(
@@ -243,7 +243,7 @@ class IndustryIntervention(InterventionParams):
         0.35, unit="share of grant/year", low=0.0, high=5.0,
         doc="Yearly income from in-kind support once it pays (set so that, with the cash "
         "defaults, cash is ahead in cumulative income in years 3-4 and in-kind after year 4).",
-        source="MODEL.md section 4 (system-dynamics study); assumption for the level",
+        source="model requirement R4 (system-dynamics study); assumption for the level",
     )
     inkind_lag: int = param(
         2, unit="years", low=0, high=20,
@@ -268,7 +268,7 @@ class IndustryIntervention(InterventionParams):
     short_term_share: float = param(
         0.2, unit="share", low=0.0, high=1.0,
         doc="Share of household projects chosen hastily for quick results.",
-        source="MODEL.md section 1 (short-term industry projects); assumption",
+        source="model requirement R1 (short-term industry projects); assumption",
     )
     short_term_failure_prob: float = param(
         0.25, unit="probability/year", low=0.0, high=1.0,

@@ -3,7 +3,7 @@
 Cadres, helpers, enterprises, identification, money, exit assessment, support after
 exit and monitoring.
 
-These are the governance levers of MODEL.md section 5; most may change by year.
+These are the governance levers of model requirement R5; most may change by year.
 """
 
 from __future__ import annotations
@@ -304,12 +304,12 @@ class CadreParams(Section):
     paperwork: float = param(
         0.25, unit="share of time", low=0.0, high=1.0,
         doc="Share of cadre time lost to forms and inspections (formalism lever).",
-        source="MODEL.md section 5 (formalism and paperwork); assumption",
+        source="model requirement R5 (formalism and paperwork); assumption",
     )
     training: bool = param(
         False, unit="flag",
         doc="Cadre training: competence grows by training_gain a year while on.",
-        source="MODEL.md section 5 (cadre training lever)",
+        source="model requirement R5 (cadre training lever)",
     )
     training_gain: float = param(
         0.03, unit="competence/year", low=0.0, high=1.0,
@@ -454,7 +454,7 @@ class EnterpriseParams(Section):
     short_term_failure_prob: float = param(
         0.2, unit="probability/year", low=0.0, high=1.0,
         doc="Yearly chance a hastily built short-term project (workshop, cooperative) fails.",
-        source="MODEL.md section 4 (short-term projects fail more); assumption",
+        source="model requirement R4 (short-term projects fail more); assumption",
     )
     short_term_share: float = param(
         0.25, unit="share", low=0.0, high=1.0,
