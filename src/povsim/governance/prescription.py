@@ -151,13 +151,14 @@ def priority_order(model: PovertyModel, rows: np.ndarray) -> np.ndarray:
     # one sort by (place, favoured, income): the order of sorting by income, then
     # favoured kin first, then poor villages and designated counties first
     label = np.zeros(len(rows), np.uint8)
-    if model.p.counties.designated_priority:
+    if model.p.counties.designated_priority:  # group 0, 1 or 2 (PRIORITY_GROUPS) above
         village = hh.village[rows]
         v = model.villages
-        label += np.where(v.poor_village[village], np.uint8(0), np.where(
-            model.counties.still_poor()[v.county[village]], np.uint8(2), np.uint8(4)))
-    if model.p.identification.favouritism > 0:
-        label += (~reg.favoured[rows]).astype(np.uint8)
+        group = np.where(v.poor_village[village], 0,
+                         np.where(model.counties.still_poor()[v.county[village]], 1, 2))
+        label |= group.astype(np.uint8) << np.uint8(1)
+    if model.p.identification.favouritism > 0:  # then favoured kin (bit 0 clear) first
+        label |= (~reg.favoured[rows]).astype(np.uint8)
     return rows[stable_order_by(label, known, PRIORITY_LABEL_BITS)]
 
 
