@@ -67,8 +67,9 @@ def test_same_inputs_select_the_same_households():
     # everyone below the standard applies.
     same = {"interventions.dibao.take_up": 1.0, "exit.spot_check_rate": 0.0,
             "interventions.dibao.open_application_rate": 1.0}
-    povsim = reference.povsim_start(7, 2000, **same)
-    mesa = reference.ReferenceModel(reference.povsim_start(7, 2000, **same), rng=7,
+    # seed 9: a run in which some exited households also come back to the register
+    povsim = reference.povsim_start(9, 2000, **same)
+    mesa = reference.ReferenceModel(reference.povsim_start(9, 2000, **same), rng=9,
                                     draws=reference.replayed_draws(povsim))
     selected = 0
     for _ in range(8):

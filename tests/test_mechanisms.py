@@ -63,8 +63,10 @@ def test_monitoring_lowers_returns():
     # once, so it adds one-year dips to the churn of true status of never-registered
     # households (the flows "returns" and "exits"); what it prevents is the fall back of
     # exited ones.
-    off = [run(s, **{"monitoring.enabled": False}) for s in SEEDS]
-    on = [run(s, **{"monitoring.enabled": {2016: True}}) for s in SEEDS]
+    # (six seeds: in one run of two the returns prevented are fewer than seed noise)
+    seeds = range(1, 7)
+    off = [run(s, **{"monitoring.enabled": False}) for s in seeds]
+    on = [run(s, **{"monitoring.enabled": {2016: True}}) for s in seeds]
     assert total(on, "monitoring_alerts") > 0
     assert total(on, "returns_after_exit", 2017) < total(off, "returns_after_exit", 2017)
 

@@ -280,3 +280,51 @@ def test_inclusion_error_splits_into_waiting_for_guarantees_and_meeting_the_stan
     assert row.inclusion_error == pytest.approx(100 * above.mean(), rel=1e-5)
     assert row.inclusion_error_exit_standard == pytest.approx(100 * meets.mean(), rel=1e-5)
     assert row.inclusion_error_exit_standard < row.inclusion_error
+
+
+def test_exit_quotas_hold_each_countys_yearly_exits_to_the_ceiling_of_its_even_pace(
+        monkeypatch):
+    import povsim.model
+    from povsim.governance import exit as exit_phase
+
+    params = load_scenario(ROOT / "scenarios" / "campaign.toml").params.with_overrides(
+        {**SMALL, "exit.plan_ceiling": 1.2, "exit.target_pressure": 0.0})
+    seen = {"held": 0, "years": 0}
+
+    def assess_and_check(model):
+        hh, reg, p = model.households, model.registry, model.p.exit
+        candidates = reg.is_registered() & (model.year - hh.reg_year >= p.min_years_registered)
+        exit_phase.assess_exits(model)
+        if model.year < p.start_year:
+            return
+        county = model.villages.county[hh.village]
+        n = int(model.villages.county.max()) + 1
+        plan = np.ceil(np.bincount(county[candidates], minlength=n)
+                       / (p.target_year - model.year + 1))
+        quota = np.ceil(1.2 * plan)
+        exits = np.bincount(county[candidates & (reg.exit_year == model.year)], minlength=n)
+        assert (exits <= quota).all()
+        seen["held"] += int(np.count_nonzero((exits == quota) & (quota > 0)))
+        seen["years"] += 1
+
+    monkeypatch.setattr(povsim.model, "assess_exits", assess_and_check)
+    model = PovertyModel(params, rng=5)
+    model.run_for(2019 - model.year)
+    assert seen["years"] == 5
+    assert seen["held"] > 0  # the ceiling binds in some counties
+
+
+def test_exit_quotas_spread_exits_and_keep_households_on_the_register_longer():
+    def register_path(ceiling):
+        params = load_scenario(ROOT / "scenarios" / "campaign.toml").params.with_overrides(
+            {**SMALL, "exit.plan_ceiling": ceiling})
+        model = PovertyModel(params, rng=6)
+        model.run_for(2019 - model.year)
+        frame = model.datacollector.get_model_vars_dataframe().set_index("year")
+        return frame["exits_registered"], frame["registered_persons_million"]
+
+    free_exits, free_register = register_path(0.0)
+    held_exits, held_register = register_path(1.2)
+    assert held_exits[2015] < free_exits[2015]  # fewer at the start...
+    assert held_exits[2019] > free_exits[2019]  # ...more at the end
+    assert (held_register[2016:2019] > free_register[2016:2019]).all()

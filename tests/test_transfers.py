@@ -23,7 +23,7 @@ def test_the_backstop_follows_its_rules_every_year():
     seen = 0
     while model.running:
         model.step()
-        paid = np.flatnonzero(dibao.receiving())
+        paid = np.flatnonzero(dibao.receiving() & ~dibao.single)
         if not len(paid):
             continue
         seen += len(paid)
@@ -35,6 +35,79 @@ def test_the_backstop_follows_its_rules_every_year():
         if model.year >= model.p.interventions.dibao.line_floor_year:
             assert (standard >= line).all()  # two lines merged: no county below the line
     assert seen > 200
+
+
+def test_single_person_enrolment_pays_one_standard_to_supported_households_with_a_severe_member():
+    model = PovertyModel(campaign(), rng=1)
+    dibao = model.interventions["dibao"]
+    first = model.p.interventions.dibao.single_person_year
+    hh, reg = model.households, model.registry
+    pay = dibao.transfer
+    seen = []
+
+    def pay_and_check():
+        pay()
+        alone = np.flatnonzero(dibao.single)
+        if model.year < first:
+            assert len(alone) == 0
+            return
+        supported = reg.is_supported() | (reg.has_exited() & reg.support_kept)
+        due = supported & ~dibao.enrolled & dibao.severe & (hh.disabled | hh.chronic)
+        np.testing.assert_array_equal(alone, np.flatnonzero(due))  # all of them, no other
+        np.testing.assert_allclose(dibao.benefit[alone],
+                                   dibao.county_standards(alone) * dibao.pay_ratio, rtol=1e-5)
+        # the backstop counts the member enrolled alone, not the household
+        np.testing.assert_array_equal(dibao.covered_persons(alone), 1)
+        seen.append(len(alone))
+
+    dibao.transfer = pay_and_check
+    model.run_for(model.p.run.end_year - model.year)
+    assert len(seen) == model.p.run.end_year - first + 1
+    assert sum(seen) > 100
+
+
+def test_single_person_enrolment_raises_the_backstops_coverage_of_the_registered():
+    def backstop_2020(**overrides):
+        model = PovertyModel(campaign(**overrides), rng=3)
+        model.run_for(model.p.run.end_year - model.p.run.start_year)
+        return model.datacollector.get_model_vars_dataframe()[
+            "backstop_registered_persons_million"].iloc[-1]
+
+    never = backstop_2020(**{"interventions.dibao.single_person_year": 2100})
+    some = backstop_2020(**{"interventions.dibao.single_person_share": 0.3})
+    most = backstop_2020(**{"interventions.dibao.single_person_share": 0.9})
+    assert never < some < most
+    assert most - never > 3  # millions of registered poor
+
+
+def test_children_living_elsewhere_support_elderly_households_privately():
+    no_sharing = {"economy.risk_sharing_share": 0.0}  # neighbours' help would differ too
+    model = PovertyModel(campaign(**{"economy.children_support": 1500, **no_sharing}), rng=2)
+    model.step()
+    hh = model.households
+    base = PovertyModel(campaign(**{"economy.children_support": 0, **no_sharing}), rng=2)
+    base.step()
+    grown = 1500.0 * (1 + model.p.economy.wage_growth) ** model.years_elapsed
+    alone = (hh.n_adult == 0) & (hh.n_elderly > 0)
+    gets = alone & hh.children_support
+    assert gets.sum() > 100
+    assert (alone & ~hh.children_support).sum() > 50
+    # the same households (common random numbers): only the private transfer differs
+    extra = hh.transfer_income - base.households.transfer_income
+    np.testing.assert_allclose(extra[gets], grown * hh.n_elderly[gets].astype(float), rtol=1e-4)
+    np.testing.assert_allclose(extra[~alone], 0, atol=1e-3)
+    np.testing.assert_allclose(hh.public_transfers, base.households.public_transfers)
+
+
+def test_support_from_children_keeps_elderly_households_off_the_register():
+    def old_age_share(amount):
+        model = PovertyModel(campaign(**{"economy.children_support": amount}), rng=4)
+        while model.year < 2017:
+            model.step()
+        return model.datacollector.get_model_vars_dataframe()[
+            "share_registered_old_age"].iloc[-1]
+
+    assert old_age_share(2500) < old_age_share(0) - 4  # percentage points
 
 
 def test_the_means_test_deems_able_members_without_offfarm_work_to_earn_the_imputed_wage():

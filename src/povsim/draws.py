@@ -39,6 +39,7 @@ STREAMS: tuple[str, ...] = (
     "exit",
     "agents",
     "applications",
+    "insurance",
 )
 """Purposes with their own random stream. Append new ones at the end only: the
 position of a stream fixes its seed, so reordering would change every result."""
@@ -83,6 +84,7 @@ class YearDraws:
         z_income: Transitory shock to market income.
         u_register: The register's yearly chances: applying or being brought forward,
             being reported by a helper, being found by monitoring.
+        u_claim: Claiming from the poverty-prevention insurance.
     """
 
     u_young: np.ndarray | None
@@ -98,6 +100,7 @@ class YearDraws:
     u_job_loss: np.ndarray | None
     z_income: np.ndarray
     u_register: np.ndarray | None
+    u_claim: np.ndarray | None
 
 
 OPTIONAL_UNIFORMS: dict[str, Callable[[Parameters], bool]] = {
@@ -111,6 +114,8 @@ OPTIONAL_UNIFORMS: dict[str, Callable[[Parameters], bool]] = {
     "u_damage": lambda p: p.shocks.disaster_house_damage > 0,
     "u_job_loss": lambda p: p.shocks.migrant_job_loss > 0,
     "u_register": lambda p: (p.identification.adjustment or p.monitoring.enabled),
+    "u_claim": lambda p: (p.prevention_insurance.pilot_share > 0
+                          and p.prevention_insurance.start_year <= p.run.end_year),
 }
 """Bulk uniforms that are only needed while a rate is above zero: name -> whether needed.
 A uniform ``u`` in [0, 1) is never below a chance of zero, so without the draw nothing

@@ -186,6 +186,8 @@ class PovertyModel(mesa.Model):
             hh.net_income - line * hh.size(), 0)
         hh.prev_income_pc[:] = hh.income_pc
         self.counties: Counties = self._designate_counties()
+        self.counties.insurance_turn = self.streams.insurance.random(
+            self.counties.n, dtype=np.float32)
         self.shocks: YearShocks = shocks
         self.flows: YearFlows = start_status(hh, p.run.poverty_line, self.year)
         self.initial_poor_persons = float((hh.weight * hh.size())[hh.poor].sum(dtype=np.float64))
@@ -253,6 +255,8 @@ class PovertyModel(mesa.Model):
         self.helper_of = np.full(n, -1, np.int32)
         self.jobs = Jobs(n)
         self.relief_paid = 0.0
+        self.insurance_paid = 0.0
+        self.insurance_claims = 0
         self.reached_this_year = 0
         self._effect_buffers: dict[str, np.ndarray] = {}
         self.interventions = build_interventions(self)
@@ -340,6 +344,8 @@ class PovertyModel(mesa.Model):
         self.p = self.params_at(self.year)
         self.metrics_cache = None
         self.relief_paid = 0.0
+        self.insurance_paid = 0.0
+        self.insurance_claims = 0
         with self._timed("draws"):
             self.draws = draw_year(self.streams.draws, self.households.n, self.p)
             self.open_budget()

@@ -17,9 +17,11 @@ measures like a registered household from the next delivery. A monitored househo
 whose verified income is back at ``alert_ratio`` x line or above, with no new shock,
 has its risk cleared and returns to its previous status.
 
-The year's sustained and lasting exits, and exited households that fell back (true
-returns, split by whether monitoring had flagged them), are counted last, after the
-year's help: a fall that monitoring caught and relieved within the year is prevented.
+Then the poverty-prevention insurance pays its claims
+(:mod:`povsim.governance.prevention_insurance`). The year's sustained and lasting
+exits, and exited households that fell back (true returns, split by whether monitoring
+had flagged them), are counted last, after the year's help: a fall that monitoring or
+the insurance relieved within the year is prevented.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ import numpy as np
 
 from povsim.governance.identification import observe, verify
 from povsim.governance.prescription import end_support
+from povsim.governance.prevention_insurance import insure
+from povsim.governance.relief import pay_relief
 from povsim.status import RegStatus
 
 if TYPE_CHECKING:
@@ -47,6 +51,7 @@ def follow_up_exits(model: PovertyModel) -> None:
     else:
         _release_monitored(model, np.flatnonzero(
             model.households.reg_status == RegStatus.MONITORED), count=False)
+    insure(model)
     _track_fell_back(model)  # after the year's help: a fall caught and relieved is prevented
 
 
@@ -159,28 +164,3 @@ def _release_monitored(model: PovertyModel, rows: np.ndarray, count: bool = True
     if count:
         reg.counts.risk_cleared += len(rows)
         reg.cumulative_cleared += len(rows)
-
-
-def pay_relief(model: PovertyModel, rows: np.ndarray, amounts: np.ndarray) -> float:
-    """Pay temporary relief to households flagged at risk, this year (from the dibao allocation).
-
-    Args:
-        model: The model.
-        rows: Households flagged.
-        amounts: Relief due to each (yuan).
-
-    Returns:
-        Yuan paid (less than due when the allocation is short).
-    """
-    if len(rows) == 0:
-        return 0.0
-    ratio = model.budget.funding_ratio("dibao", float(amounts.sum(dtype=np.float64)))
-    paid = (amounts * np.float32(ratio)).astype(np.float32)
-    hh = model.households
-    hh.transfer_income[rows] += paid
-    hh.public_transfers[rows] += paid
-    hh.benefit_income[rows] += paid
-    hh.net_income[rows] += paid
-    hh.income_pc[rows] = hh.net_income[rows] / hh.size()[rows]
-    model.relief_paid += float(paid.sum(dtype=np.float64))
-    return float(paid.sum(dtype=np.float64))

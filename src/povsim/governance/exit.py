@@ -8,10 +8,12 @@ assessments and, under the full criteria, the guarantees hold: food and clothing
 (income), compulsory schooling (no dropout), basic medical care (enrolled in basic
 medical insurance), safe housing, safe drinking water (village water).
 
-Until ``exit.target_year``, cadres work to a yearly target (every registered
-household out by the target year); under target pressure they close part of each
-county's shortfall by exiting households whose assessed income is within
-``fake_exit_margin`` below the line or not yet stable. Third-party spot checks
+Until ``exit.target_year``, cadres work to a yearly plan (every registered household
+out by the target year, at an even pace): households that qualify are listed for exit
+up to ``plan_ceiling`` times each county's plan (exit quotas; the others wait for next
+year's list), and under target pressure cadres close part of each county's shortfall
+by exiting households whose assessed income is within ``fake_exit_margin`` below the
+line or not yet stable. Third-party spot checks
 re-check a share of exits and reverse false ones (an exit is false when the
 household's true stable income is below the line). After the target year there is no
 exit target and no pressure.
@@ -66,9 +68,9 @@ def assess_exits(model: PovertyModel) -> None:
     ok_guarantees = (guarantees_met(model, candidates)
                      if p.criteria == "income_and_guarantees" else np.ones(len(candidates), bool))
     natural = (reg.stable_years[candidates] >= p.stable_years) & ok_guarantees
-    exits = candidates[natural]
     pressured = _pressured_exits(model, candidates, natural, assessed, ok_guarantees)
-    exits = np.concatenate([exits, pressured])
+    natural = _within_quota(model, candidates, natural, assessed)
+    exits = np.concatenate([candidates[natural], pressured])
     fake = hh.stable_pc(exits) < line
     checked = model.streams.exit.random(len(exits)) < p.spot_check_rate
     caught = fake & checked & (model.streams.exit.random(len(exits)) < p.spot_check_accuracy)
@@ -92,6 +94,32 @@ def assess_exits(model: PovertyModel) -> None:
         release_helpers(model, certified)
 
 
+def _county_plan(model: PovertyModel, county: np.ndarray) -> np.ndarray:
+    """Each county's even-paced plan: its registered candidates / years left, rounded up."""
+    p = model.p.exit
+    years_left = max(p.target_year - model.year + 1, 1)
+    return np.ceil(np.bincount(county, minlength=model.counties.n) / years_left)
+
+
+def _within_quota(model: PovertyModel, candidates: np.ndarray, natural: np.ndarray,
+                  assessed: np.ndarray) -> np.ndarray:
+    """The natural exits on the year's list: at most ``plan_ceiling`` x plan per county.
+
+    Highest assessed income first; the others stay registered and wait for next year.
+    """
+    p = model.p.exit
+    if p.plan_ceiling <= 0 or model.year > p.target_year or not natural.any():
+        return natural
+    county = model.villages.county[model.households.village[candidates]]
+    quota = np.ceil(np.float64(p.plan_ceiling) * _county_plan(model, county)).astype(np.int64)
+    pool = np.flatnonzero(natural)
+    order = pool[order_within_groups(county[pool], -assessed[pool])]
+    county_sorted = county[order]
+    listed = np.zeros_like(natural)
+    listed[order[ranks_in_groups(county_sorted) < quota[county_sorted]]] = True
+    return listed
+
+
 def _pressured_exits(model: PovertyModel, candidates: np.ndarray, natural: np.ndarray,
                      assessed: np.ndarray, ok_guarantees: np.ndarray) -> np.ndarray:
     """Extra exits on inflated or expected income to close part of each county's shortfall."""
@@ -101,11 +129,8 @@ def _pressured_exits(model: PovertyModel, candidates: np.ndarray, natural: np.nd
     hh, v = model.households, model.villages
     line = np.float32(model.p.run.poverty_line)
     county = v.county[hh.village[candidates]]
-    n_counties = int(v.county.max()) + 1
-    registered = np.bincount(county, minlength=n_counties)
-    years_left = max(p.target_year - year + 1, 1)
-    target = np.ceil(registered / years_left)
-    shortfall = np.maximum(target - np.bincount(county[natural], minlength=n_counties), 0)
+    target = _county_plan(model, county)
+    shortfall = np.maximum(target - np.bincount(county[natural], minlength=len(target)), 0)
     extra = np.floor(p.target_pressure * shortfall).astype(np.int64)
     near = ~natural & ok_guarantees & (assessed >= line * np.float32(1 - p.fake_exit_margin))
     pool = np.flatnonzero(near)

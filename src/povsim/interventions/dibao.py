@@ -15,7 +15,11 @@ household assessed below its county's standard is eligible; offered the dibao, i
 enrols with chance ``take_up``; the benefit fills the gap. A household without able
 working-age labour is tested against the higher extreme-poverty standard
 (``support_ratio`` x the dibao standard). Enrolled households whose assessed income
-reaches their standard leave. Untargeted, the allocation is paid as an equal
+reaches their standard leave. From ``single_person_year``, a seriously ill or severely
+disabled member (``single_person_share`` of households with a disabled or chronically
+ill member, a lasting draw) of a household the register supports that is not enrolled
+is enrolled alone and paid the standard for one person, whatever the household's
+income ("single-person enrolment"). Untargeted, the allocation is paid as an equal
 per-capita transfer to every household.
 """
 
@@ -34,8 +38,10 @@ from povsim.world.households import ALL, Rows
 class Dibao(Intervention):
     """Minimum living allowance and extreme-poverty support: the backstop.
 
-    State: ``enrolled``, ``extreme`` (on extreme-poverty support rather than the dibao)
-    and this year's ``benefit`` (yuan) per household; each county's standard factor;
+    State: ``enrolled``, ``extreme`` (on extreme-poverty support rather than the dibao),
+    ``single`` (a member enrolled alone) and this year's ``benefit`` (yuan) per
+    household; ``severe``, whether a household's disabled or chronically ill member
+    would qualify for single-person enrolment; each county's standard factor;
     ``pay_ratio``, the share of the gaps the year's money paid; the ``assessed`` income
     and the ``standard`` each enrolled household was paid on this year.
     """
@@ -57,6 +63,9 @@ class Dibao(Intervention):
         spread = model.p.interventions.dibao.county_spread
         z = model.streams.agents.standard_normal(model.counties.n)
         self.county_factor = np.exp(spread * z - spread * spread / 2).astype(np.float32)
+        self.single = np.zeros(n, bool)
+        share = model.p.interventions.dibao.single_person_share
+        self.severe = model.streams.agents.random(n) < share
 
     @override
     def describe(self) -> dict[str, str]:
@@ -86,13 +95,36 @@ class Dibao(Intervention):
         Its county's dibao standard (at least the line from ``line_floor_year``), times
         ``support_ratio`` for households without able working-age labour.
         """
+        standard = self.county_standards(rows)
+        no_labour = self.model.able_labour()[rows] <= 0
+        return np.where(no_labour, standard * np.float32(self.params.support_ratio), standard)
+
+    def county_standards(self, rows: np.ndarray) -> np.ndarray:
+        """The dibao standard of each of ``rows``' counties this year (yuan a person).
+
+        At least the line from ``line_floor_year``.
+        """
         model, p = self.model, self.params
         county = model.villages.county[model.households.village[rows]]
         standard = np.float32(p.standard) * self.county_factor[county]
         if model.year >= p.line_floor_year:
             np.maximum(standard, np.float32(model.p.run.poverty_line), out=standard)
-        no_labour = model.able_labour()[rows] <= 0
-        return np.where(no_labour, standard * np.float32(p.support_ratio), standard)
+        return standard
+
+    def single_person_rows(self) -> np.ndarray:
+        """Households with a member enrolled alone this year (single-person enrolment).
+
+        Households the register supports (registered, returned, monitored at risk, or
+        exited with support kept) that are not enrolled and have a disabled or
+        chronically ill member whose condition is severe (``severe``).
+        """
+        model, p = self.model, self.params
+        if model.year < p.single_person_year or p.targeting == "untargeted":
+            return np.zeros(0, np.int64)
+        hh, reg = model.households, model.registry
+        supported = reg.is_supported() | (reg.has_exited() & reg.support_kept)
+        return np.flatnonzero(supported & ~self.enrolled & self.severe
+                              & (hh.disabled | hh.chronic))
 
     def assessed_income(self, rows: np.ndarray) -> np.ndarray:
         """Per-capita income as the means test assesses it (before the dibao).
@@ -184,29 +216,39 @@ class Dibao(Intervention):
     def transfer(self) -> None:
         self.benefit[:] = 0
         self.extreme[:] = False
+        self.single[:] = False
         rows = np.flatnonzero(self.enrolled)
-        if len(rows) == 0:
-            return
         hh, p = self.model.households, self.params
+        if len(rows) == 0 and (p.targeting == "untargeted"
+                               or self.model.year < p.single_person_year):
+            return
         size = hh.size()[rows].astype(np.float32)
         if p.targeting == "untargeted":
             available = self.model.budget.available[self.name]
             per_person = np.float32(available / max(float(size.sum()), 1.0))
             paid = self.pay(float(per_person * size.sum()))
-            benefit = per_person * size * np.float32(paid)
-        else:
-            standard = self.standards(rows)
-            assessed = self.assessed_income(rows)
-            self.standard[rows] = standard
-            self.assessed[rows] = assessed
-            gap = np.maximum(standard - assessed, 0) * size
-            leaving = gap <= 0
-            self.enrolled[rows[leaving]] = False
-            ratio = self.pay(float(gap.sum(dtype=np.float64)))
-            self.pay_ratio = ratio
-            benefit = gap * np.float32(ratio)
-            self.extreme[rows] = (self.model.able_labour()[rows] <= 0) & ~leaving
-        self.benefit[rows] = benefit
+            self._credit(rows, per_person * size * np.float32(paid))
+            return
+        standard = self.standards(rows)
+        assessed = self.assessed_income(rows)
+        self.standard[rows] = standard
+        self.assessed[rows] = assessed
+        gap = np.maximum(standard - assessed, 0) * size
+        leaving = gap <= 0
+        self.enrolled[rows[leaving]] = False
+        single = self.single_person_rows()  # of households not (or no longer) enrolled
+        alone = self.county_standards(single)  # the standard for one person
+        ratio = self.pay(float(gap.sum(dtype=np.float64) + alone.sum(dtype=np.float64)))
+        self.pay_ratio = ratio
+        self.extreme[rows] = (self.model.able_labour()[rows] <= 0) & ~leaving
+        self._credit(rows, gap * np.float32(ratio))
+        self._credit(single, alone * np.float32(ratio))
+        self.single[single] = True
+
+    def _credit(self, rows: np.ndarray, benefit: np.ndarray) -> None:
+        """Add this year's ``benefit`` of ``rows`` to their incomes."""
+        hh = self.model.households
+        self.benefit[rows] += benefit
         hh.transfer_income[rows] += benefit
         hh.public_transfers[rows] += benefit
         hh.benefit_income[rows] += benefit
@@ -222,10 +264,15 @@ class Dibao(Intervention):
         ``earnings_disregard`` for households on a gap-filling benefit (the benefit falls
         with the rest of each yuan), 1 for the others.
         """
-        on_gap = self.benefit[rows] > 0
+        on_gap = (self.benefit[rows] > 0) & ~self.single[rows]
         if self.params.targeting == "untargeted":
             on_gap = np.zeros_like(on_gap)
         return np.where(on_gap, np.float32(self.params.earnings_disregard), np.float32(1.0))
+
+    def covered_persons(self, rows: np.ndarray) -> np.ndarray:
+        """Persons of ``rows`` receiving a benefit: the household, or the member enrolled alone."""
+        size = self.model.households.size()[rows]
+        return np.where(self.benefit[rows] > 0, np.where(self.single[rows], 1, size), 0)
 
     def handouts(self, rows: Rows = ALL) -> np.ndarray:
         """Households receiving cash benefits this year."""
@@ -238,6 +285,7 @@ class Dibao(Intervention):
     @override
     def forget(self, rows: np.ndarray) -> None:
         self.enrolled[rows] = False
+        self.single[rows] = False
         self.extreme[rows] = False
         self.benefit[rows] = 0
         self.assessed[rows] = 0

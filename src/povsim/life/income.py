@@ -240,6 +240,7 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, years
     sigma = np.float32(e.transitory_sigma)
     scale = np.float32(market_scale)
     pension = np.float32(e.pension) * growth_factor(e.pension_growth, years)
+    children_support = np.float32(e.children_support) * growth_factor(e.wage_growth, years)
     schooling_cost = np.float32(e.schooling_cost)
     critical_rate = np.float32(params.health.critical_illness_rate)
     critical_threshold = np.float32(params.health.critical_illness_threshold)
@@ -267,6 +268,9 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, years
         transfers += subsidy[rows]
         _add_effect(transfers, effects, "transfer_income", rows)
         hh.public_transfers[rows] = transfers
+        if children_support > 0:  # private: money from children living elsewhere
+            alone = (hh.n_adult[rows] == 0) & hh.children_support[rows]
+            transfers += alone * hh.n_elderly[rows] * children_support
         hh.benefit_income[rows] = 0
         reimbursement = effects.used("reimbursement")
         paid = 1.0 - (effects.neutral("reimbursement") if reimbursement is None

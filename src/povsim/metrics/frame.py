@@ -332,8 +332,8 @@ class YearFrame:
             workers *= hh.weight[at]
             t.on_books_persons += float(book_persons.sum())
             t.on_books_exited_persons += float(book_persons[exited].sum())
-            t.backstop_persons += float(
-                book_persons[model.interventions["dibao"].benefit[at] > 0].sum())
+            t.backstop_persons += dot(model.interventions["dibao"].covered_persons(at),
+                                      hh.weight[at])
             t.working_on_books += float(workers.sum())
             t.working_exited += float(workers[exited].sum())
             t.exited_persons += float(book_persons[exited].sum())

@@ -206,6 +206,16 @@ def returns_never_flagged(model: PovertyModel) -> int:
     return model.registry.counts.unflagged_fell_back
 
 
+def insurance_claims(model: PovertyModel) -> int:
+    """Households paid by the poverty-prevention insurance this year."""
+    return model.insurance_claims
+
+
+def insurance_paid(model: PovertyModel) -> float:
+    """Yuan paid by the poverty-prevention insurance this year."""
+    return model.insurance_paid
+
+
 REGISTER_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "registered_persons_million": (registered_persons_million, "million persons"),
     "registered_households_million": (registered_households_million, "million households"),
@@ -240,5 +250,7 @@ REGISTER_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "risk_cleared_share": (risk_cleared_share, "percent of monitored households"),
     "returns_despite_monitoring": (returns_despite_monitoring, "simulated households/year"),
     "returns_never_flagged": (returns_never_flagged, "simulated households/year"),
+    "insurance_claims": (insurance_claims, "simulated households/year"),
+    "insurance_paid": (insurance_paid, "yuan/year"),
 }
 """Outputs of the register, geography, transfers and monitoring: name -> (reporter, unit)."""

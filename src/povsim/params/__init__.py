@@ -37,6 +37,7 @@ from povsim.params.policy import (
     MonitoringParams,
     PostExitParams,
     PrescriptionParams,
+    PreventionInsuranceParams,
 )
 from povsim.params.spec import (
     ParamInfo,
@@ -100,6 +101,8 @@ class Parameters(Section):
     exit: ExitParams = subsection(ExitParams, "Exit assessment.")
     post_exit: PostExitParams = subsection(PostExitParams, "Support after exit.")
     monitoring: MonitoringParams = subsection(MonitoringParams, "Return-prevention monitoring.")
+    prevention_insurance: PreventionInsuranceParams = subsection(
+        PreventionInsuranceParams, "Poverty-prevention insurance for households off the register.")
     behaviour: BehaviourParams = subsection(BehaviourParams, "Household decisions and peers.")
     interventions: InterventionsParams = subsection(InterventionsParams,
                                                     "The thirteen interventions.")
@@ -231,10 +234,11 @@ NO_CAMPAIGN: dict[str, Any] = {
     "helpers.enabled": False,
     "budget.start_year": 2100,
     "monitoring.enabled": False,
+    "prevention_insurance.pilot_share": 0.0,
     **{f"interventions.{name}.enabled": False for name in INTERVENTION_NAMES},
 }
-"""Overrides that switch the whole campaign off (no registry, helpers, money or
-interventions): the growth-only counterfactual."""
+"""Overrides that switch the whole campaign off (no registry, helpers, money,
+interventions or prevention insurance): the growth-only counterfactual."""
 
 
 def describe(path: str) -> ParamInfo:

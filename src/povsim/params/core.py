@@ -175,6 +175,13 @@ class PopulationParams(Section):
         doc="Chance an elderly-headed household has working-age members.",
         source="assumption (left-behind elderly are common)",
     )
+    p_children_support: float = param(
+        0.6, unit="probability", low=0.0, high=1.0, yearly=False,
+        doc="Chance that a household's children living elsewhere support its elderly members "
+        "(paid while no working-age member lives at home: economy.children_support).",
+        source="CHARLS 2011 national baseline: most rural parents aged 60 and over get money "
+        "from children who live elsewhere; assumption for the share",
+    )
     elderly_parent_head_age: int = param(
         40, unit="years", low=15, high=110, yearly=False,
         doc="Youngest head of a working-age household whose parent can be elderly.",
@@ -577,6 +584,16 @@ class EconomyParams(Section):
         700.0, unit="yuan/elderly person/year", low=0.0, high=1e7,
         doc="Basic rural pension in the start year.",
         source="new rural pension scheme: basic benefit 55 yuan a month (2009)",
+    )
+    children_support: float = param(
+        0.0, unit="yuan/elderly person/year (2010 prices)", low=0.0, high=1e6,
+        doc="Money children living elsewhere send each elderly member of a household without "
+        "working-age members at home (population.p_children_support of households), in "
+        "the start year; grows with wages. A private transfer: in income, not in public "
+        "transfers.",
+        source="filial support obligation (Law on the Protection of the Rights and "
+        "Interests of the Elderly); fitted to the share of registered households where "
+        "old age is a cause (experiments/calibrate-baseline.toml)",
     )
     pension_growth: float = param(
         0.06, unit="share/year", low=-0.5, high=1.0,

@@ -178,6 +178,23 @@ class DibaoIntervention(InterventionParams):
         "eligible covered' drives from 2017; the rate is fitted to the headcount path "
         "(experiments/calibrate-baseline.toml)",
     )
+    single_person_year: int = param(
+        2100, unit="year", low=1990, high=2100, yearly=False,
+        doc="From this year a seriously ill or severely disabled member of a household the "
+        "register supports (registered, or exited with support kept) whose household is "
+        "not enrolled is enrolled alone, as a one-person household ('single-person "
+        "enrolment'): paid the standard for one person whatever the household's income "
+        "(2100: never).",
+        source="2016 State Council guidance linking the dibao with poverty alleviation: "
+        "registered poor who are severely disabled or seriously ill and have lost all or "
+        "part of their capacity to work may be enrolled as single-person households",
+    )
+    single_person_share: float = param(
+        0.0, unit="share", low=0.0, high=1.0, yearly=False,
+        doc="Share of households with a disabled or chronically ill member whose condition is "
+        "severe enough for single-person enrolment (a lasting draw per household).",
+        source="fitted to the backstop's coverage in 2020 (experiments/calibrate-baseline.toml)",
+    )
     take_up: float = param(
         0.85, unit="probability", low=0.0, high=1.0,
         doc="Chance an eligible household offered the dibao is enrolled that year (take-up "

@@ -580,6 +580,16 @@ class ExitParams(Section):
         "exiting households on inflated or expected income.",
         source="fake exits driven by targets named by the policy documents; assumption",
     )
+    plan_ceiling: float = param(
+        0.0, unit="multiple of the even pace", low=0.0, high=100.0,
+        doc="Exit quotas: until target_year, each county certifies at most plan_ceiling "
+        "times its even-paced yearly plan (its registered households / years left to "
+        "target_year, rounded up) of exits a year; households that qualify beyond it wait "
+        "for the next year's list (highest assessed income first on it). 0: no quota.",
+        source="annual poverty-reduction plans broken down from province to county, "
+        "township and village, with household exits proposed on the year's list; the "
+        "ceiling's size is fitted (scenarios/baseline.toml)",
+    )
     fake_exit_margin: float = param(
         0.3, unit="share of the line", low=0.0, high=1.0,
         doc="How far below the line assessed income may be for a pressured exit.",
@@ -686,6 +696,71 @@ class MonitoringParams(Section):
         source="temporary assistance (linshi jiuzhu) and medical assistance for households "
         "in sudden hardship, the help the 2020 monitoring mechanism triggered; assumption "
         "for the cap",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreventionInsuranceParams(Section):
+    """Poverty-prevention insurance bought by counties for households off the register.
+
+    A county that has adopted it insures every household it does not support (never
+    registered, or exited): when illness or schooling costs, a disaster or a harvest or
+    business loss push a household's income below ``insured_line`` x the line in a year,
+    the insurer pays the
+    gap, up to ``cap_per_person`` a member, to those who claim.
+    """
+
+    start_year: int = param(
+        2100, unit="year", low=1990, high=2100, yearly=False,
+        doc="First year counties adopt the insurance (the pilots; 2100: never).",
+        source="poverty-prevention insurance for the near-poor started in a Hebei county "
+        "in 2017 and spread to counties across the country in 2018-2019",
+    )
+    pilot_share: float = param(
+        0.02, unit="share of counties", low=0.0, high=1.0, yearly=False,
+        doc="Share of counties that adopt it in start_year (the pilots).",
+        source="a Hebei county's pilot in 2017, followed by a few counties; assumption for "
+        "the share",
+    )
+    imitation: float = param(
+        0.0, unit="per year", low=0.0, high=20.0, yearly=False,
+        doc="How fast counties copy adopters: each year the adopted share s grows by "
+        "imitation x s x (1 - s) (logistic diffusion from the pilots; 0: only the pilots "
+        "ever adopt). Each county's turn is a lasting draw: it adopts once the share "
+        "passes it.",
+        source="the insurance spread from county to county (provinces promoted the pilot in "
+        "2018-2019); no national count of adopting counties by year was published, so the "
+        "rate is fitted to the headcount path (experiments/calibrate-baseline.toml)",
+    )
+    insured_line: float = param(
+        1.5, unit="multiple of the line", low=0.0, high=10.0,
+        doc="A household whose income falls below this multiple of the line because of a "
+        "shock may claim (the 'prevention line').",
+        source="prevention lines were set about 1.5 times the poverty line; assumption",
+    )
+    expense_share: float = param(
+        0.2, unit="share of income", low=0.0, high=100.0,
+        doc="A shock that triggers a claim: this year's medical and schooling costs above "
+        "this share of the household's income before them, or a disaster in its village.",
+        source="the insurance paid for falls caused by illness, schooling costs and "
+        "disasters; assumption for the size",
+    )
+    loss_share: float = param(
+        1.0, unit="share of usual market income", low=0.0, high=1.0,
+        doc="... or a harvest or business loss: this year's luck took more than this share "
+        "of the household's usual farm income and wages (1: losses do not trigger a claim).",
+        source="the insurance also paid for falls caused by natural disasters to crops and "
+        "failed businesses; assumption for the size",
+    )
+    claim_rate: float = param(
+        0.8, unit="probability", low=0.0, high=1.0,
+        doc="Chance that an eligible household claims and is verified in the year.",
+        source="assumption (the same order as monitoring's detection rate)",
+    )
+    cap_per_person: float = param(
+        3000.0, unit="yuan/person (2010 prices)", low=0.0, high=1e6,
+        doc="Most the insurance pays a household in a year, per member.",
+        source="assumption (the same as monitoring's relief)",
     )
 
 

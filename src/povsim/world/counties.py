@@ -19,6 +19,8 @@ class Counties:
         designated: Designated poor county.
         west: Follows the western exit threshold.
         exit_year: Year the designated county exited (-1: not yet, or never designated).
+        insurance_turn: The county's turn to adopt poverty-prevention insurance (a
+            uniform draw: it adopts once the adopted share passes it).
     """
 
     def __init__(self, n: int):
@@ -27,6 +29,7 @@ class Counties:
         self.designated = np.zeros(n, bool)
         self.west = np.zeros(n, bool)
         self.exit_year = np.full(n, -1, np.int16)
+        self.insurance_turn = np.ones(n, np.float32)
 
     def __len__(self) -> int:
         return self.n

@@ -55,6 +55,9 @@ COLUMNS: dict[str, Column] = {
     "n_elderly": Column("int8", "persons", "Members aged 65 and over."),
     "disabled": Column("bool", "flag", "A member has a disability."),
     "chronic": Column("bool", "flag", "A member has a chronic illness."),
+    "children_support": Column("bool", "flag", "Children living elsewhere send the "
+                               "elderly members money when no working-age member lives "
+                               "at home (economy.children_support)."),
     "insured": Column("bool", "flag", "Enrolled in basic medical insurance (the rural "
                       "cooperative medical scheme)."),
     "skill": Column("float32", "0-1", "Skill level of the household's workers."),
@@ -72,7 +75,8 @@ COLUMNS: dict[str, Column] = {
     "wage_income": Column("float32", "yuan/year", "Wages and remittances."),
     "asset_income": Column("float32", "yuan/year", "Dividends, returns on industry support and "
                            "loans, consumption-aid premiums."),
-    "transfer_income": Column("float32", "yuan/year", "Pensions, subsidies, dibao, informal "
+    "transfer_income": Column("float32", "yuan/year", "Pensions, subsidies, dibao, money from "
+                              "children living elsewhere, informal "
                               "transfers from neighbours."),
     "transitory_income": Column("float32", "yuan/year", "The part of this year's farm "
                                 "income and wages due to the household's transitory luck "
@@ -137,6 +141,7 @@ class Households:
     n_elderly: np.ndarray
     disabled: np.ndarray
     chronic: np.ndarray
+    children_support: np.ndarray
     insured: np.ndarray
     skill: np.ndarray
     ability: np.ndarray

@@ -19,9 +19,10 @@ MAX_MIGRANTS_DRAWN = 3
 """At most this many members of a household are considered for migrant or local wage work at
 setup (a structural limit of the draw, not a behavioural parameter)."""
 
-HOUSEHOLD_UNIFORMS = 11
+HOUSEHOLD_UNIFORMS = 12
 """Uniforms drawn for each new household in :func:`generate_members` (``u[0]`` to
-``u[10]``: members, disability, chronic illness, house, insurance). Changing it moves
+``u[11]``: members, disability, chronic illness, house, insurance, children's
+support). Changing it moves
 every later draw of the setup stream."""
 
 
@@ -142,6 +143,7 @@ def generate_members(
     hh.motivation[idx] = rng.beta(pop.motivation_alpha, pop.motivation_beta, k)
     hh.safe_house[idx] = u[9] >= pop.p_dilapidated + pop.p_dilapidated_remoteness * remoteness
     hh.insured[idx] = u[10] < params.health.insurance_coverage
+    hh.children_support[idx] = u[11] < pop.p_children_support
 
     hh.forget_derived()
     labour = hh.labour_units(params.health.disability_labour_loss,
