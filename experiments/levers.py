@@ -81,7 +81,8 @@ LEVERS: tuple[Lever, ...] = (
         Measure("exclusion_error", "mean", +1, "exclusion error, mean 2014-2020 (%)"))),
     Lever("identification-accurate.toml", "no identification error", (
         Measure("inclusion_error", "start", -1, "inclusion error at registration, 2014 (%)"),
-        Measure("exclusion_error", "mean", -1, "exclusion error, mean 2014-2020 (%)"))),
+        Measure("exclusion_error", "start", -1, "exclusion error at registration, 2014 (%)"),
+        Measure("exclusion_error", "mean", 0, "exclusion error, mean 2014-2020 (%)"))),
     Lever("favouritism.toml", "favouritism", (
         Measure("favoured_kin", "mean", +1, "kin registered by favouritism (households)"),
         Measure("inclusion_error", "start", +1, "inclusion error at registration, 2014 (%)"))),
@@ -119,6 +120,24 @@ LEVERS: tuple[Lever, ...] = (
     Lever("housing-poorest-first.toml", "houses renovated poorest first (no exit plans)", (
         Measure("inclusion_error", "mean", 0, "inclusion error, mean 2014-2020 (%)"),
         Measure("exits_registered", "sum", 0, "certified exits, 2014-2020"))),
+    Lever("no-exit-quotas.toml", "no exit quotas (every qualifying household exits)", (
+        Measure("registered_persons_million", "mean", -1,
+                "persons on the register, mean 2014-2020 (national millions)"),
+        Measure("inclusion_error_exit_standard", "mean", -1,
+                "registered households meeting the exit standard, mean 2014-2020 (%)"),
+        POVERTY_CONSEQUENCE)),
+    Lever("no-single-person-enrolment.toml", "no single-person enrolment", (
+        Measure("backstop_registered_persons_million", "end", -1,
+                "registered poor in the backstop, 2020 (national millions)"),
+        Measure("spending_dibao", "sum", -1, "dibao spending, 2014-2020 (yuan)"),
+        POVERTY_CONSEQUENCE)),
+    Lever("no-prevention-insurance.toml", "no poverty-prevention insurance", (
+        POVERTY_YEARS, RETURNS)),
+    Lever("no-children-support.toml", "no money from children living elsewhere", (
+        Measure("share_registered_old_age", "mean", +1,
+                "registered households where old age is a cause, mean 2014-2020 (%)"),
+        Measure("spending_dibao", "sum", +1, "dibao spending, 2014-2020 (yuan)"),
+        POVERTY_CONSEQUENCE)),
     Lever("untargeted.toml", "the same money untargeted", (POVERTY_YEARS,)),
 )
 """Every lever scenario, and the outputs (with their expected direction) it moves."""
