@@ -33,7 +33,7 @@ import numpy as np
 from povsim.governance.identification import observe, verify
 from povsim.governance.prescription import end_support
 from povsim.governance.prevention_insurance import insure
-from povsim.governance.relief import pay_relief
+from povsim.governance.relief import gap_to_line, heavy_expenses, pay_relief
 from povsim.status import RegStatus
 
 if TYPE_CHECKING:
@@ -117,9 +117,7 @@ def at_risk(model: PovertyModel, rows: np.ndarray, observed: np.ndarray) -> np.n
     low = observed < line * np.float32(m.alert_ratio)
     previous = reg.known_pc[rows]
     fell = np.isfinite(previous) & (observed < previous * np.float32(1 - m.drop_share))
-    costs = hh.medical_oop[rows] + hh.schooling_spending[rows]
-    before_costs = np.maximum(hh.net_income[rows] + costs, 1.0)
-    expense = costs > np.float32(m.expense_share) * before_costs
+    expense = heavy_expenses(model, rows, m.expense_share)
     return low | fell | expense | hh.disaster_hit[rows]
 
 
@@ -145,10 +143,7 @@ def _monitor(model: PovertyModel) -> None:
     verify(model, found)
     reg.set_status(found, RegStatus.MONITORED, model.year)
     reg.ever_flagged[found] = True
-    # the gap to the line in whole yuan (rounded up: a household topped up to the line
-    # is not left a fraction of a yuan below it), up to the cap
-    gap = np.clip(np.ceil(line - hh.income_pc[found]), 0, np.float32(m.relief_per_person))
-    pay_relief(model, found, gap * hh.size()[found])
+    pay_relief(model, found, gap_to_line(model, found, line, m.relief_per_person))
     reg.counts.alerts += len(found)
     reg.cumulative_flagged += len(found)
 

@@ -68,8 +68,11 @@ def assess_exits(model: PovertyModel) -> None:
     ok_guarantees = (guarantees_met(model, candidates)
                      if p.criteria == "income_and_guarantees" else np.ones(len(candidates), bool))
     natural = (reg.stable_years[candidates] >= p.stable_years) & ok_guarantees
-    pressured = _pressured_exits(model, candidates, natural, assessed, ok_guarantees)
-    natural = _within_quota(model, candidates, natural, assessed)
+    county = model.villages.county[hh.village[candidates]]
+    plan = _county_plan(model, county)
+    pressured = _pressured_exits(model, candidates, county, plan, natural, assessed,
+                                 ok_guarantees)
+    natural = _within_quota(model, county, plan, natural, assessed)
     exits = np.concatenate([candidates[natural], pressured])
     fake = hh.stable_pc(exits) < line
     checked = model.streams.exit.random(len(exits)) < p.spot_check_rate
@@ -101,17 +104,17 @@ def _county_plan(model: PovertyModel, county: np.ndarray) -> np.ndarray:
     return np.ceil(np.bincount(county, minlength=model.counties.n) / years_left)
 
 
-def _within_quota(model: PovertyModel, candidates: np.ndarray, natural: np.ndarray,
-                  assessed: np.ndarray) -> np.ndarray:
-    """The natural exits on the year's list: at most ``plan_ceiling`` x plan per county.
+def _within_quota(model: PovertyModel, county: np.ndarray, plan: np.ndarray,
+                  natural: np.ndarray, assessed: np.ndarray) -> np.ndarray:
+    """The natural exits on the year's list: at most ``plan_ceiling`` x ``plan`` per county.
 
-    Highest assessed income first; the others stay registered and wait for next year.
+    ``county`` is each candidate's county. Highest assessed income first; the others
+    stay registered and wait for next year.
     """
     p = model.p.exit
     if p.plan_ceiling <= 0 or model.year > p.target_year or not natural.any():
         return natural
-    county = model.villages.county[model.households.village[candidates]]
-    quota = np.ceil(np.float64(p.plan_ceiling) * _county_plan(model, county)).astype(np.int64)
+    quota = np.ceil(np.float64(p.plan_ceiling) * plan).astype(np.int64)
     pool = np.flatnonzero(natural)
     order = pool[order_within_groups(county[pool], -assessed[pool])]
     county_sorted = county[order]
@@ -120,17 +123,18 @@ def _within_quota(model: PovertyModel, candidates: np.ndarray, natural: np.ndarr
     return listed
 
 
-def _pressured_exits(model: PovertyModel, candidates: np.ndarray, natural: np.ndarray,
-                     assessed: np.ndarray, ok_guarantees: np.ndarray) -> np.ndarray:
-    """Extra exits on inflated or expected income to close part of each county's shortfall."""
+def _pressured_exits(model: PovertyModel, candidates: np.ndarray, county: np.ndarray,
+                     plan: np.ndarray, natural: np.ndarray, assessed: np.ndarray,
+                     ok_guarantees: np.ndarray) -> np.ndarray:
+    """Extra exits on inflated or expected income to close part of each county's shortfall.
+
+    The shortfall is against the county's ``plan``; ``county`` is each candidate's county.
+    """
     p, year = model.p.exit, model.year
     if p.target_pressure <= 0 or year > p.target_year:
         return np.zeros(0, np.int64)
-    hh, v = model.households, model.villages
     line = np.float32(model.p.run.poverty_line)
-    county = v.county[hh.village[candidates]]
-    target = _county_plan(model, county)
-    shortfall = np.maximum(target - np.bincount(county[natural], minlength=len(target)), 0)
+    shortfall = np.maximum(plan - np.bincount(county[natural], minlength=len(plan)), 0)
     extra = np.floor(p.target_pressure * shortfall).astype(np.int64)
     near = ~natural & ok_guarantees & (assessed >= line * np.float32(1 - p.fake_exit_margin))
     pool = np.flatnonzero(near)

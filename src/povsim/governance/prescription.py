@@ -35,7 +35,7 @@ import numpy as np
 
 from povsim.agents import PairingHelpers, paperwork_share
 from povsim.ordering import ranks_in_groups, stable_order_by, stable_order_of_labels
-from povsim.status import CAUSE_NAMES, CAUSES, RegStatus
+from povsim.status import CAUSE_NAMES, CAUSES
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -201,7 +201,7 @@ def prescribe_and_deliver(model: PovertyModel) -> None:
             pool = reached if iv.needs_capacity else supported
             if iv.reaches_followed:
                 if followed is None:
-                    followed_mask = reg.support_kept & (hh.reg_status == RegStatus.EXITED)
+                    followed_mask = reg.is_followed()
                     followed = np.flatnonzero(followed_mask)
                     inside = reg.is_supported() | followed_mask
                 # ordering a subset gives the order its rows have in the whole

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from povsim.governance.relief import pay_relief
+from povsim.governance.relief import gap_to_line, heavy_expenses, pay_relief
 from povsim.status import RegStatus
 
 if TYPE_CHECKING:
@@ -48,6 +48,11 @@ def adopted_counties(model: PovertyModel) -> np.ndarray:
     return model.counties.insurance_turn < np.float32(share)
 
 
+def insured_line(model: PovertyModel) -> np.float32:
+    """The prevention line: ``insured_line`` x the poverty line (yuan a person)."""
+    return np.float32(model.p.run.poverty_line * model.p.prevention_insurance.insured_line)
+
+
 def claimants(model: PovertyModel) -> np.ndarray:
     """Insured households whose shock pushed them below the insured line and who claim."""
     p = model.p.prevention_insurance
@@ -59,11 +64,8 @@ def claimants(model: PovertyModel) -> np.ndarray:
     status = hh.reg_status
     off = (status == RegStatus.NEVER) | (status == RegStatus.EXITED)
     county = model.villages.county[hh.village]
-    insured_line = np.float32(model.p.run.poverty_line * p.insured_line)
-    rows = np.flatnonzero(off & adopted[county] & (hh.income_pc < insured_line))
-    costs = hh.medical_oop[rows] + hh.schooling_spending[rows]
-    before = np.maximum(hh.net_income[rows] + costs, 1.0)
-    shock = (costs > np.float32(p.expense_share) * before) | hh.disaster_hit[rows]
+    rows = np.flatnonzero(off & adopted[county] & (hh.income_pc < insured_line(model)))
+    shock = heavy_expenses(model, rows, p.expense_share) | hh.disaster_hit[rows]
     if p.loss_share < 1:  # a harvest or business loss: this year's luck took that share
         market = hh.farm_income[rows] + hh.wage_income[rows]
         usual = market - hh.transitory_income[rows]
@@ -77,9 +79,7 @@ def insure(model: PovertyModel) -> None:
     rows = claimants(model)
     if len(rows) == 0:
         return
-    p, hh = model.p.prevention_insurance, model.households
-    insured_line = np.float32(model.p.run.poverty_line * p.insured_line)
-    # the gap in whole yuan (rounded up, as monitoring's relief), up to the cap
-    gap = np.clip(np.ceil(insured_line - hh.income_pc[rows]), 0, np.float32(p.cap_per_person))
-    model.insurance_paid += pay_relief(model, rows, gap * hh.size()[rows])
+    due = gap_to_line(model, rows, insured_line(model),
+                      model.p.prevention_insurance.cap_per_person)
+    model.insurance_paid += pay_relief(model, rows, due)
     model.insurance_claims += len(rows)

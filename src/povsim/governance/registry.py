@@ -180,6 +180,10 @@ class Registry:
         status = self._model.households.reg_status
         return self.is_registered() | (status == RegStatus.MONITORED)
 
+    def is_followed(self) -> np.ndarray:
+        """Exited households whose post-exit support is kept (measures follow them)."""
+        return self.support_kept & (self._model.households.reg_status == RegStatus.EXITED)
+
     def has_exited(self) -> np.ndarray:
         """Households whose last certified exit stands (exited, or monitored after it)."""
         status = self._model.households.reg_status

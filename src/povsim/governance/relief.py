@@ -1,8 +1,11 @@
 """Relief paid within the year to households hit by a shock, from the social-assistance money.
 
 Monitoring's relief to households it flags and the poverty-prevention insurance's
-payouts both go through :func:`pay_relief`: paid from the dibao allocation (cut pro rata
-when it is short), added to the households' public transfers and incomes at once.
+payouts share their rules: a heavy expense is a shock (:func:`heavy_expenses`), the help
+fills a household's gap to a line in whole yuan up to a cap a member
+(:func:`gap_to_line`), and it is paid from the dibao allocation (cut pro rata when it is
+short), added to the households' public transfers and incomes at once
+(:func:`pay_relief`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,29 @@ import numpy as np
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
+
+
+def heavy_expenses(model: PovertyModel, rows: np.ndarray, share: float) -> np.ndarray:
+    """Whether this year's medical and schooling costs of ``rows`` exceed ``share`` of income.
+
+    The income is the household's net income before those costs.
+    """
+    hh = model.households
+    costs = hh.medical_oop[rows] + hh.schooling_spending[rows]
+    before_costs = np.maximum(hh.net_income[rows] + costs, 1.0)
+    return costs > np.float32(share) * before_costs
+
+
+def gap_to_line(model: PovertyModel, rows: np.ndarray, line: np.float32,
+                cap_per_person: float) -> np.ndarray:
+    """What lifts each of ``rows`` to ``line`` a person, in yuan for the household.
+
+    The gap in whole yuan (rounded up: a household topped up to the line is not left a
+    fraction of a yuan below it), at most ``cap_per_person`` a member.
+    """
+    hh = model.households
+    gap = np.clip(np.ceil(line - hh.income_pc[rows]), 0, np.float32(cap_per_person))
+    return gap * hh.size()[rows]
 
 
 def pay_relief(model: PovertyModel, rows: np.ndarray, amounts: np.ndarray) -> float:

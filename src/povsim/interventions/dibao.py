@@ -122,7 +122,7 @@ class Dibao(Intervention):
         if model.year < p.single_person_year or p.targeting == "untargeted":
             return np.zeros(0, np.int64)
         hh, reg = model.households, model.registry
-        supported = reg.is_supported() | (reg.has_exited() & reg.support_kept)
+        supported = reg.is_supported() | reg.is_followed()
         return np.flatnonzero(supported & ~self.enrolled & self.severe
                               & (hh.disabled | hh.chronic))
 
