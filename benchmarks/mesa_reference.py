@@ -67,6 +67,9 @@ NEVER, REGISTERED, EXITED, RETURNED, MONITORED = range(5)
 UNIFORM_EDGE = 1e-6
 """Uniforms are kept this far from 0 and 1 before taking normal quantiles (as povsim)."""
 
+GROWTH_RATES = ("wage_growth", "farm_productivity_growth", "pension_growth")
+"""Real growth rates (``economy.<rate>``) whose levels the year's incomes use."""
+
 MAX_CONTACTS = 100
 """Verification contacts are counted up to this many (as povsim's register)."""
 
@@ -197,6 +200,7 @@ class Household(mesa.Agent):
         """The household's own year: ageing, health, income, savings."""
         self.age()
         self.fall_ill()
+        self.leave_work_beyond_labour()
         self.earn()
         self.save()
 
@@ -220,8 +224,16 @@ class Household(mesa.Agent):
         return max(self.n_adult - loss, 0.0)
 
     def idle_workers(self) -> int:
-        """Able workers with neither migrant work nor a local job (may be negative)."""
+        """Able workers with neither migrant work nor a local job."""
         return math.floor(self.able_labour()) - self.n_migrant - self.n_local_job
+
+    def leave_work_beyond_labour(self) -> None:
+        """Members in work beyond the able workers stop: local work first, then migrant."""
+        surplus = -self.idle_workers()
+        if surplus > 0:
+            cut = min(self.n_local_job, surplus)
+            self.n_local_job -= cut
+            self.n_migrant -= min(self.n_migrant, surplus - cut)
 
     def fall_ill(self) -> None:
         """A serious illness episode (lognormal cost), chronic illness, disability."""
@@ -252,7 +264,6 @@ class Household(mesa.Agent):
         """Farm income and wages (with a transitory shock), transfers, costs; net income."""
         model = self.model
         e, h, s = model.p.economy, model.p.health, model.p.shocks
-        t = model.years_elapsed
         labour = max(self.able_labour() - h.illness_labour_loss * self.illness_episode, 0.0)
         workers = math.floor(labour)
         migrants = min(self.n_migrant, workers)
@@ -261,7 +272,7 @@ class Household(mesa.Agent):
         sigma = e.transitory_sigma
         shock = math.exp(sigma * model.draws.normal(self, "income") - sigma * sigma / 2)
         drive = (1 - e.motivation_income_effect * (1 - self.motivation)) * shock
-        farm = (e.farm_income_per_worker * (1 + e.farm_productivity_growth) ** t
+        farm = (e.farm_income_per_worker * model.levels["farm_productivity_growth"]
                 * farm_labour ** e.farm_labour_elasticity
                 * (self.land / model.p.population.land_mean) ** e.land_elasticity
                 * model.village_farm[self.village] * self.ability * drive)
@@ -270,12 +281,12 @@ class Household(mesa.Agent):
         migrants_paid = migrants * (1 - s.migrant_wage_loss) if self.job_lost else migrants
         per_worker = migrants_paid * e.migrant_wage * e.remittance_share + local * e.local_wage
         wages = (per_worker * (e.skill_wage_floor + self.skill)
-                 * self.ability ** e.ability_wage_elasticity * drive * (1 + e.wage_growth) ** t)
+                 * self.ability ** e.ability_wage_elasticity * drive * model.levels["wage_growth"])
         self.farm_income = farm * model.market_scale
         self.wage_income = wages * model.market_scale
         # the part of farm income and wages due to this year's luck
         self.transitory_income = (self.farm_income + self.wage_income) * (1 - 1 / shock)
-        self.transfer_income = (e.pension * (1 + e.pension_growth) ** t * self.n_elderly
+        self.transfer_income = (e.pension * model.levels["pension_growth"] * self.n_elderly
                                 + e.farm_subsidy_per_mu * self.land)
         oop = self.medical_spending * (1 - h.baseline_reimbursement)
         oop -= h.critical_illness_rate * max(oop - h.critical_illness_threshold, 0.0)
@@ -507,6 +518,7 @@ class ReferenceModel(mesa.Model):
             raise ValueError("the reference implements povsim in MATCHING only: "
                              + "; ".join(departures))
         self.p = self.params.at(self.params.run.start_year)
+        self.levels = dict.fromkeys(GROWTH_RATES, 1.0)
         self.line = self.p.run.poverty_line
         self.market_scale = start.market_scale
         self.draws = draws(self)
@@ -551,9 +563,20 @@ class ReferenceModel(mesa.Model):
         """Years since the start year."""
         return round(self.time)
 
+    def level(self, rate: str) -> float:
+        """Level this year of a quantity growing at ``economy.<rate>`` (start year 1).
+
+        The product of ``1 + rate`` of each year since the start year: a rate may change
+        by year.
+        """
+        start = self.params.run.start_year
+        return math.prod(1 + getattr(self.params.at(y).economy, rate)
+                         for y in range(start + 1, self.year + 1))
+
     def step(self) -> None:
         """One year (povsim's phases, as they act in :data:`MATCHING`)."""
         self.p = self.params.at(self.year)
+        self.levels = {rate: self.level(rate) for rate in GROWTH_RATES}
         self.open_budget()
         self.agents.shuffle_do("step")
         self.identify()
@@ -673,7 +696,7 @@ class ReferenceModel(mesa.Model):
         floor = self.line if self.year >= d.line_floor_year else 0.0
         self.dibao_standards = [max(d.standard * f, floor) for f in self.county_factor]
         self.imputed_earnings = (d.imputed_earnings
-                                 * (1 + self.p.economy.wage_growth) ** self.years_elapsed)
+                                 * self.levels["wage_growth"])
 
     def deliver_dibao(self) -> None:
         """Enrol means-tested households, poorest first, while the money covers them."""

@@ -48,6 +48,7 @@ from povsim.interventions.budget import Budget
 from povsim.interventions.jobs import Jobs
 from povsim.life.behaviour import behave
 from povsim.life.demography import age_households
+from povsim.life.growth import GrowthLevels
 from povsim.life.health import illness_and_disability
 from povsim.life.income import (
     IncomeEffects,
@@ -58,6 +59,7 @@ from povsim.life.income import (
 )
 from povsim.life.schooling import drop_out
 from povsim.life.shocks import YearShocks, draw_shocks
+from povsim.life.work import leave_work_beyond_labour
 from povsim.metrics import OutputCollector, model_reporters
 from povsim.metrics.bookkeeping import YearFlows, start_status, update_status
 from povsim.params import Parameters
@@ -151,6 +153,7 @@ class PovertyModel(mesa.Model):
         if not overrides:
             self.params.validate()
         self.p: Parameters = self.params_at(self.params.run.start_year)
+        self.levels: GrowthLevels = GrowthLevels.at(self.params, self.params.run.start_year)
         self.phase_seconds: dict[str, float] = dict.fromkeys(PHASES, 0.0)
         self.metrics_cache: tuple[int, Any] | None = None
         self.streams = Streams(self.rng)
@@ -176,10 +179,10 @@ class PovertyModel(mesa.Model):
                              self.draws.u_job_loss)
         effects = IncomeEffects.none(hh.n, p.health.baseline_reimbursement)
         self.market_scale = 1.0
-        compute_income(hh, self.villages, p, 0, shocks, effects, self.draws, 1.0)
+        compute_income(hh, self.villages, p, self.levels, shocks, effects, self.draws, 1.0)
         if p.population.align_initial_headcount:
             self.market_scale = self._alignment_scale(p.population.initial_headcount)
-            compute_income(hh, self.villages, p, 0, shocks, effects, self.draws,
+            compute_income(hh, self.villages, p, self.levels, shocks, effects, self.draws,
                            self.market_scale)
         line = np.float32(p.run.poverty_line)
         hh.savings[:] = p.population.savings_years_of_income * np.maximum(
@@ -342,6 +345,7 @@ class PovertyModel(mesa.Model):
     def step(self) -> None:
         """Simulate one year (the phases of model requirement R3, in order)."""
         self.p = self.params_at(self.year)
+        self.levels = GrowthLevels.at(self.params, self.year)
         self.metrics_cache = None
         self.relief_paid = 0.0
         self.insurance_paid = 0.0
@@ -409,6 +413,7 @@ class PovertyModel(mesa.Model):
         if len(replaced):
             self.on_households_replaced(replaced)
         illness_and_disability(hh, self.p, draws, self.villages.clinic)
+        leave_work_beyond_labour(self)
         return int(was_poor[replaced].sum())
 
     def on_households_replaced(self, rows: np.ndarray) -> None:
@@ -436,7 +441,7 @@ class PovertyModel(mesa.Model):
         hh = self.households
         hh.prev_income_pc[:] = hh.income_pc
         effects = self.income_effects()
-        compute_income(hh, self.villages, self.p, self.years_elapsed, shocks, effects, draws,
+        compute_income(hh, self.villages, self.p, self.levels, shocks, effects, draws,
                        self.market_scale)
         hh.debt -= effects.debt_service - self._interest_due
         np.maximum(hh.debt, 0, out=hh.debt)

@@ -31,7 +31,6 @@ import numpy as np
 
 from povsim.governance.identification import verify
 from povsim.interventions.base import Intervention
-from povsim.life.income import growth_factor
 from povsim.world.households import ALL, Rows
 
 
@@ -144,8 +143,7 @@ class Dibao(Intervention):
             earnings = hh.farm_income[rows] + hh.wage_income[rows] + hh.asset_income[rows]
             income = income - np.float32(p.earnings_disregard) * earnings / size
         idle = np.maximum(model.idle_workers(rows), 0)
-        imputed = np.float32(p.imputed_earnings) * growth_factor(
-            model.p.economy.wage_growth, model.years_elapsed)
+        imputed = np.float32(p.imputed_earnings) * model.levels.wage
         # able members without off-farm work farm: they are deemed to earn at least the
         # imputed earnings, so only what their farm income falls short of it is added
         shortfall = np.maximum(idle * imputed - np.maximum(hh.farm_income[rows], 0), 0)

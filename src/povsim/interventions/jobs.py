@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from povsim.life.income import IncomeEffects, growth_factor
+from povsim.life.income import IncomeEffects
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -68,7 +68,7 @@ class Jobs:
             return
         hh, e = model.households, model.p.economy
         wage = model.enterprises.wage[self.employer[held]]
-        level = growth_factor(e.wage_growth, model.years_elapsed)
+        level = model.levels.wage
         effects.job_wage[held] += wage * (np.float32(e.skill_wage_floor) + hh.skill[held]) * level
         effects.job_labour[held] += 1.0
 

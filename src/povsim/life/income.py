@@ -12,6 +12,7 @@ import numpy as np
 
 from povsim.chunks import row_chunks
 from povsim.draws import YearDraws
+from povsim.life.growth import GrowthLevels
 from povsim.life.shocks import YearShocks
 from povsim.params import Parameters
 from povsim.world.households import ALL, Households, Rows
@@ -104,11 +105,6 @@ class IncomeEffects:
 
 
 
-def growth_factor(rate: float, years: int) -> np.float32:
-    """Compound growth ``(1 + rate) ** years`` as float32."""
-    return np.float32((1.0 + rate) ** years)
-
-
 def land_factor(hh: Households, params: Parameters) -> np.ndarray:
     """``(land / land_mean) ** land_elasticity`` of every household (kept until renewed)."""
     mean = np.float32(params.population.land_mean)
@@ -140,7 +136,7 @@ def village_farm_factor(villages: Villages, params: Parameters, shocks: YearShoc
     ).astype(np.float32)
 
 
-def market_income(hh: Households, villages: Villages, params: Parameters, years: int,
+def market_income(hh: Households, villages: Villages, params: Parameters, levels: GrowthLevels,
                   shocks: YearShocks, effects: IncomeEffects,
                   transitory: np.ndarray | None, rows: Rows = ALL,
                   village_farm: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -150,7 +146,7 @@ def market_income(hh: Households, villages: Villages, params: Parameters, years:
         hh: Household table.
         villages: Village table.
         params: Parameters in force this year.
-        years: Years since the start year (for growth).
+        levels: The year's wage and farm productivity levels.
         shocks: The year's shocks.
         effects: Policy effects on income.
         transitory: Multiplicative transitory shock of each of ``rows`` (``None``: none).
@@ -202,10 +198,9 @@ def market_income(hh: Households, villages: Villages, params: Parameters, years:
         farm *= farm_multiplier[rows]
     farm *= hh.ability[rows]
     farm *= drive
-    farm *= np.float32(e.farm_income_per_worker) * growth_factor(e.farm_productivity_growth,
-                                                                  years)
+    farm *= np.float32(e.farm_income_per_worker) * levels.farm
 
-    wage_level = growth_factor(e.wage_growth, years)
+    wage_level = levels.wage
     wages = migrants  # per worker: migrants x migrant wage + local jobs x local wage
     # migrants who lost their jobs lose that share of the year's wages
     wages[shocks.migrant_job_lost[rows]] *= np.float32(1 - params.shocks.migrant_wage_loss)
@@ -219,7 +214,7 @@ def market_income(hh: Households, villages: Villages, params: Parameters, years:
     return farm, wages
 
 
-def compute_income(hh: Households, villages: Villages, params: Parameters, years: int,
+def compute_income(hh: Households, villages: Villages, params: Parameters, levels: GrowthLevels,
                    shocks: YearShocks, effects: IncomeEffects, draws: YearDraws | None,
                    market_scale: float) -> None:
     """Set every income and cost column, net income and per-capita income.
@@ -230,7 +225,7 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, years
         hh: Household table (changed in place).
         villages: Village table.
         params: Parameters in force this year.
-        years: Years since the start year.
+        levels: The year's wage, farm productivity and pension levels.
         shocks: The year's shocks.
         effects: Policy effects on income.
         draws: The year's bulk draws (``None``: no transitory shock).
@@ -239,8 +234,8 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, years
     e = params.economy
     sigma = np.float32(e.transitory_sigma)
     scale = np.float32(market_scale)
-    pension = np.float32(e.pension) * growth_factor(e.pension_growth, years)
-    children_support = np.float32(e.children_support) * growth_factor(e.wage_growth, years)
+    pension = np.float32(e.pension) * levels.pension
+    children_support = np.float32(e.children_support) * levels.wage
     schooling_cost = np.float32(e.schooling_cost)
     critical_rate = np.float32(params.health.critical_illness_rate)
     critical_threshold = np.float32(params.health.critical_illness_threshold)
@@ -252,7 +247,7 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, years
             transitory = sigma * draws.z_income[rows]
             transitory -= sigma * sigma / 2
             np.exp(transitory, out=transitory)
-        farm, wages = market_income(hh, villages, params, years, shocks, effects, transitory,
+        farm, wages = market_income(hh, villages, params, levels, shocks, effects, transitory,
                                     rows, village_farm)
         farm_income = np.multiply(farm, scale, out=hh.farm_income[rows])
         wage_income = np.multiply(wages, scale, out=hh.wage_income[rows])

@@ -1,0 +1,64 @@
+"""Levels of the quantities that grow at real yearly rates: wages, farm productivity, pensions.
+
+A growth rate may be one number (a constant rate) or a year table (the rate of each
+year, e.g. the observed path of real wages). The level in a year is the product of
+``1 + rate`` over the years since the start year, 1 in the start year; a constant rate
+gives ``(1 + rate) ** years``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from povsim.params import Parameters
+from povsim.params.spec import YearSchedule
+
+GROWTH_RATES: dict[str, str] = {
+    "wage": "economy.wage_growth",
+    "farm": "economy.farm_productivity_growth",
+    "pension": "economy.pension_growth",
+}
+"""Each level and the parameter holding its yearly growth rate."""
+
+
+def growth_factor(rate: float, years: int) -> np.float32:
+    """Compound growth ``(1 + rate) ** years`` as float32."""
+    return np.float32((1.0 + rate) ** years)
+
+
+def compound_level(params: Parameters, path: str, year: int) -> np.float32:
+    """Level in ``year`` of a quantity growing at the yearly rate at ``path``.
+
+    Args:
+        params: The run's parameters (year tables not resolved).
+        path: Dotted path of the growth rate.
+        year: Calendar year (the start year's level is 1).
+
+    Returns:
+        The product of ``1 + rate`` of each year after the start year up to ``year``.
+    """
+    start = params.run.start_year
+    rate = params.get(path)
+    if not isinstance(rate, YearSchedule):
+        return growth_factor(rate, year - start)
+    level = 1.0
+    for y in range(start + 1, year + 1):
+        level *= 1.0 + rate.at(y)
+    return np.float32(level)
+
+
+@dataclass(frozen=True, slots=True)
+class GrowthLevels:
+    """Wage, farm productivity and pension levels of one year (start year = 1)."""
+
+    wage: np.float32
+    farm: np.float32
+    pension: np.float32
+
+    @classmethod
+    def at(cls, params: Parameters, year: int) -> GrowthLevels:
+        """The levels in ``year`` under ``params`` (year tables not resolved)."""
+        return cls(**{name: compound_level(params, path, year)
+                      for name, path in GROWTH_RATES.items()})
