@@ -4,12 +4,12 @@ import pytest
 
 from povsim import ParameterError, Parameters, PovertyModel, PovsimError
 from povsim.agents import EnterpriseKind, TeamKind
-from povsim.governance.causes import main_cause
+from povsim.governance.causes import derive_causes, main_cause
 from povsim.metrics import OUTPUTS, gini_coefficient, household_snapshot
 from povsim.metrics.frame import binned_income, bottom_mean_of_bins, gini_of_bins
 from povsim.metrics.poverty import POVERTY_OUTPUTS
 from povsim.params import NO_CAMPAIGN
-from povsim.status import CAUSES, RegStatus
+from povsim.status import CAUSES, Cause, RegStatus
 from povsim.world.households import COLUMNS
 
 
@@ -160,6 +160,18 @@ def test_main_cause_is_the_first_cause_present():
     expected = [next((k for k, cause in enumerate(CAUSES) if mask & int(cause)), -1)
                 for mask in masks]
     assert main_cause(masks).tolist() == expected
+
+
+def test_disability_is_a_cause_where_it_costs_working_age_labour(run):
+    hh = run.households
+    rows = np.flatnonzero(hh.disabled)
+    masks = derive_causes(hh, run.villages, run.p, rows)
+    has_disability = (masks & np.uint16(Cause.DISABILITY)) > 0
+    working_age = hh.n_adult[rows] > 0
+    assert working_age.sum() > 20
+    assert (~working_age).sum() > 20
+    assert has_disability[working_age].all()
+    assert not has_disability[~working_age].any()  # the elderly alone: old age or labour
 
 
 def test_network_terms_with_zero_effect_are_not_computed(small_params, monkeypatch):

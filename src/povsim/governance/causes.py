@@ -1,7 +1,8 @@
 """Causes of poverty derived from household state (several per household).
 
 A household's causes are recomputed from its state whenever they are needed:
-illness (chronic illness or high out-of-pocket medical spending), disability, lack
+illness (chronic illness or high out-of-pocket medical spending), disability (of a
+household with working-age members, whose labour it costs), lack
 of labour, lack of skills, old age, lack of capital, remote location, schooling
 costs and disaster. The *main* cause is the first present in :data:`CAUSES` order.
 """
@@ -55,7 +56,9 @@ def causes_of(hh: Households, villages: Villages, params: Parameters,
     gross += hh.transfer_income[idx]
     tests = (
         (Cause.ILLNESS, chronic | (hh.medical_oop[idx] >= c.illness_spending)),
-        (Cause.DISABILITY, disabled),
+        # disability is recorded where it costs working-age labour; a disabled member of
+        # a household without working-age members is recorded under old age or labour
+        (Cause.DISABILITY, disabled & has_adult),
         (Cause.LACK_OF_LABOUR, labour < c.labour_per_member * size),
         (Cause.LACK_OF_SKILLS, hh.skill[idx] < c.low_skill),
         (Cause.OLD_AGE, hh.n_elderly[idx] >= c.elderly_share * size),
