@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from povsim import Parameters, PovertyModel
+from povsim.governance.identification import observe, village_quotas
 from povsim.governance.places import registered_incidence
 from povsim.params.policy import INTERVENTION_NAMES
 from povsim.status import RegStatus, registered_as_poor
@@ -92,22 +93,26 @@ def test_with_perfect_observation_the_sweep_leaves_every_poor_and_no_wrong_entry
 
 
 def test_the_sweep_strikes_out_the_wrongly_registered_not_those_whose_income_rose():
+    # favoured kin are left out (the sweep catches them by its own chance, tested apart):
+    # the quota registers few non-poor otherwise, so it is the wrongly registered by
+    # observation error that the sweep's re-examination must strike out
     model = PovertyModel(rng=4, **SMALL, **{
         "identification.lookback_share": {2015: 1.0, 2016: 0.0},
-        "identification.removal_margin": 1.2, "exit.start_year": 2100})
+        "identification.removal_margin": 1.2, "exit.start_year": 2100,
+        "identification.favouritism": 0.0})
     while model.year < 2014:
         model.step()
     reg, hh = model.registry, model.households
     line = np.float32(model.p.run.poverty_line)
     before = np.flatnonzero(registered(model))
-    wrong = before[reg.entry_pc[before] > 2 * line]  # far above the line when registered
+    wrong = before[reg.entry_pc[before] > 1.5 * line]  # well above the line when registered
     model.step()  # 2015: the sweep
     rose = before[(reg.entry_pc[before] < line) & (hh.stable_pc(before) > 2 * line)]
     assert len(wrong) > 10
     assert len(rose) > 10
     struck_wrong = np.mean(hh.reg_status[wrong] == RegStatus.NEVER)
     struck_rose = np.mean(hh.reg_status[rose] == RegStatus.NEVER)
-    assert struck_wrong > 0.5
+    assert struck_wrong > 0.8
     assert struck_rose < 0.1
 
 
@@ -328,3 +333,30 @@ def test_exit_quotas_spread_exits_and_keep_households_on_the_register_longer():
     assert held_exits[2015] < free_exits[2015]  # fewer at the start...
     assert held_exits[2019] > free_exits[2019]  # ...more at the end
     assert (held_register[2016:2019] > free_register[2016:2019]).all()
+
+
+def test_the_national_quota_goes_to_counties_by_their_estimated_poor():
+    model = PovertyModel(rng=3, **SMALL)
+    while model.year < 2013:
+        model.step()
+    hh, v = model.households, model.villages
+    model.registry.known_pc[:] = observe(model)  # the registration's first observation
+    quota = village_quotas(model)
+    size = hh.village_sizes(v.n)
+    p = model.p.identification
+    assert abs(quota.sum() - p.quota_rate * size.sum()) <= v.n  # rounding per village
+    n_counties = int(v.county.max()) + 1
+    county_quota = np.bincount(v.county, weights=quota, minlength=n_counties)
+    county_size = np.bincount(v.county, weights=size, minlength=n_counties)
+    seen_poor = model.registry.known_pc < model.p.run.poverty_line
+    poor_seen = np.bincount(v.county[hh.village[seen_poor]], minlength=n_counties)
+    rate = county_quota / county_size
+    designated = model.counties.designated
+    assert rate[designated].mean() > 1.25 * rate[~designated].mean()  # by size: the same
+    np.testing.assert_allclose(county_quota / quota.sum(), poor_seen / poor_seen.sum(),
+                               atol=5 / len(size) * n_counties)
+    # by size: every county the same share of its households
+    proportional = model.p.with_overrides({"identification.quota_allocation": "proportional"})
+    model.p = proportional
+    by_size = np.bincount(v.county, weights=village_quotas(model), minlength=n_counties)
+    np.testing.assert_allclose(by_size / county_size, p.quota_rate, atol=0.02)

@@ -179,18 +179,26 @@ def build_registry(model: PovertyModel) -> None:
 
 
 def village_quotas(model: PovertyModel) -> np.ndarray:
-    """Households each village may register: the county quota split among its villages."""
+    """Households each village may register: the county quota split among its villages.
+
+    The national quota (``quota_rate`` of all households) is split among counties and
+    then villages: by size (``proportional``), or by the estimated number of poor
+    (``estimated``: households observed below the line), as the 2014 scale control
+    handed the national estimate down through provinces and counties to villages.
+    """
     p = model.p.identification
     hh, v = model.households, model.villages
     size = hh.village_sizes(v.n).astype(np.float64)
-    county_size = np.bincount(v.county, weights=size)
-    county_quota = p.quota_rate * county_size
+    n_counties = int(v.county.max()) + 1
+    county_size = np.bincount(v.county, weights=size, minlength=n_counties)
     if p.quota_allocation == "proportional":
         weight = size
     else:
         poor_obs = model.registry.known_pc < np.float32(model.p.run.poverty_line)
         weight = np.bincount(hh.village[poor_obs], minlength=v.n).astype(np.float64)
-    county_weight = np.bincount(v.county, weights=weight)
+    county_weight = np.bincount(v.county, weights=weight, minlength=n_counties)
+    national = p.quota_rate * county_size.sum()
+    county_quota = national * county_weight / max(county_weight.sum(), 1.0)
     share = np.divide(weight, county_weight[v.county], out=np.zeros(v.n),
                       where=county_weight[v.county] > 0)
     return np.round(county_quota[v.county] * share).astype(np.int64)
