@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from povsim import Parameters, PovertyModel
+from povsim.governance.after_exit import at_risk, risk_passed
 from povsim.metrics import OUTPUTS
+from povsim.status import RegStatus
 from povsim.study.scenarios import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,3 +96,38 @@ def test_monitoring_flows_add_up(transition):
         assert (out.loc[2021:, "risk_cleared"] <= stock.shift(1).loc[2021:]).all()
         assert (change <= out.loc[2021:, "monitoring_alerts"]).all()
         assert out.loc[2021:, "risk_cleared_share"].between(0, 100).all()
+        # the stock since monitoring began: the years' clearances over the years' flags
+        since = out.loc[2020:]
+        np.testing.assert_allclose(
+            since["risk_cleared_cumulative_share"],
+            100 * since["risk_cleared"].cumsum() / since["monitoring_alerts"].cumsum())
+
+
+def test_monitoring_flags_the_poor_and_those_in_scope_hit_by_a_risk_not_the_low_alone():
+    params = load_scenario(ROOT / "scenarios" / "transition.toml").params.with_overrides(
+        {"population.n_households": 3000})
+    model = PovertyModel(params, rng=4)
+    while model.year < 2020:
+        model.step()
+    hh, reg = model.households, model.registry
+    line = model.p.run.poverty_line
+    alert = model.p.monitoring.alert_ratio * line
+    rows = np.flatnonzero(hh.reg_status == RegStatus.EXITED)[:60]
+    assert len(rows) == 60
+    reg.known_pc[rows] = 1.2 * line  # last verified: in the scope, not poor
+    hh.disaster_hit[rows] = False
+    hh.medical_oop[rows] = 0  # no sudden expense
+    hh.schooling_spending[rows] = 0
+    seen = np.full(len(rows), 1.1 * line, np.float32)  # low, a small fall: no risk
+    assert not at_risk(model, rows, seen).any()
+    assert at_risk(model, rows, np.full(len(rows), 0.9 * line, np.float32)).all()  # poor
+    fallen = np.full(len(rows), 1.05 * line, np.float32)  # above the line, in the scope,
+    reg.known_pc[rows] = fallen / 0.6  # but 40% below the last verification
+    assert at_risk(model, rows, fallen).all()
+    hh.disaster_hit[rows] = True
+    assert at_risk(model, rows, np.full(len(rows), 1.3 * line, np.float32)).all()
+    assert not at_risk(model, rows, np.full(len(rows), 1.01 * alert, np.float32)).any()
+    # cleared only out of the scope with no new shock
+    assert not risk_passed(model, rows, np.full(len(rows), 1.01 * alert, np.float32)).any()
+    hh.disaster_hit[rows] = False
+    assert risk_passed(model, rows, np.full(len(rows), 1.01 * alert, np.float32)).all()

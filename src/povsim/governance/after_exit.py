@@ -9,8 +9,9 @@ withdrawn: at once, or spread over ``post_exit.phase_out_years``.
 **Monitoring** (``monitoring.enabled``). Watched: exited households and
 never-registered households whose income, as the year's screening sees it, is near the
 line (``marginal_band``).
-Each year a watched household at risk -- known income below ``alert_ratio`` x line,
-a fall of ``drop_share`` in a year, a sudden expense or a disaster -- is found with
+Each year a watched household at risk -- known income below the line, or below
+``alert_ratio`` x line (the monitoring scope) and hit by a fall of ``drop_share`` in a
+year, a sudden expense or a disaster -- is found with
 chance ``detection_rate`` and flagged (``MONITORED``): it gets relief at once (its gap
 to the line, up to ``relief_per_person`` a member) and
 measures like a registered household from the next delivery. A monitored household
@@ -105,20 +106,44 @@ def _withdraw_support(model: PovertyModel) -> None:
     reg.counts.withdrawn += len(due)
 
 
-def at_risk(model: PovertyModel, rows: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """Which of ``rows`` (with incomes ``observed`` now) are at risk of (re)falling into poverty.
+def _risks(model: PovertyModel, rows: np.ndarray,
+           observed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(poor, in_scope, shocked)`` of ``rows`` with incomes ``observed`` now.
 
-    Known income below ``alert_ratio`` x line, a fall of ``drop_share`` since the last
-    verification, a sudden expense or a disaster this year.
+    Poor: known income below the line; in scope: below ``alert_ratio`` x line; shocked:
+    a fall of ``drop_share`` since the last verification, a sudden expense or a
+    disaster this year.
     """
     m = model.p.monitoring
     hh, reg = model.households, model.registry
     line = np.float32(model.p.run.poverty_line)
-    low = observed < line * np.float32(m.alert_ratio)
+    poor = observed < line
+    in_scope = observed < line * np.float32(m.alert_ratio)
     previous = reg.known_pc[rows]
     fell = np.isfinite(previous) & (observed < previous * np.float32(1 - m.drop_share))
-    expense = heavy_expenses(model, rows, m.expense_share)
-    return low | fell | expense | hh.disaster_hit[rows]
+    shocked = fell | heavy_expenses(model, rows, m.expense_share) | hh.disaster_hit[rows]
+    return poor, in_scope, shocked
+
+
+def at_risk(model: PovertyModel, rows: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (with incomes ``observed`` now) are at risk of (re)falling into poverty.
+
+    Known income below the line, or within the monitoring scope (below ``alert_ratio`` x
+    line) and hit by a risk: a fall of ``drop_share`` since the last verification, a
+    sudden expense or a disaster this year. A low income alone, in the scope, is not a
+    risk: the scope says whom cadres watch, the risk whom they flag.
+    """
+    poor, in_scope, shocked = _risks(model, rows, observed)
+    return poor | (in_scope & shocked)
+
+
+def risk_passed(model: PovertyModel, rows: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` may have their risk cleared.
+
+    Out of the monitoring scope again (at least ``alert_ratio`` x line), with no new shock.
+    """
+    _, in_scope, shocked = _risks(model, rows, observed)
+    return ~in_scope & ~shocked
 
 
 def _monitor(model: PovertyModel) -> None:
@@ -130,7 +155,7 @@ def _monitor(model: PovertyModel) -> None:
     monitored = np.flatnonzero(status == RegStatus.MONITORED)
     if len(monitored):  # the monitored are checked every year
         observed = verify(model, monitored)
-        settled = ~at_risk(model, monitored, observed) & (hh.reg_year[monitored] < model.year)
+        settled = risk_passed(model, monitored, observed) & (hh.reg_year[monitored] < model.year)
         _release_monitored(model, monitored[settled])
     u = model.draws.u_register
     if u is None:

@@ -196,6 +196,15 @@ def risk_cleared_share(model: PovertyModel) -> float:
     return _pct(reg.counts.risk_cleared, reg.start_monitored)
 
 
+def risk_cleared_cumulative_share(model: PovertyModel) -> float:
+    """Percent of the households flagged by monitoring so far whose risk was cleared since.
+
+    A household flagged twice counts twice (each flag is cleared or not).
+    """
+    reg = model.registry
+    return _pct(reg.cumulative_cleared, reg.cumulative_flagged)
+
+
 def returns_despite_monitoring(model: PovertyModel) -> int:
     """Exited households truly poor again this year after monitoring had flagged them."""
     return model.registry.counts.monitored_fell_back
@@ -248,6 +257,8 @@ REGISTER_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "exited_income_current": (exited_income_current, "yuan/person/year (current prices)"),
     "risk_cleared": (risk_cleared, "simulated households/year"),
     "risk_cleared_share": (risk_cleared_share, "percent of monitored households"),
+    "risk_cleared_cumulative_share": (risk_cleared_cumulative_share,
+                                      "percent of households flagged so far"),
     "returns_despite_monitoring": (returns_despite_monitoring, "simulated households/year"),
     "returns_never_flagged": (returns_never_flagged, "simulated households/year"),
     "insurance_claims": (insurance_claims, "simulated households/year"),

@@ -342,7 +342,7 @@ MEASURES: dict[str, Measure] = {
     "lifted_out_income": _output("exited_income_current"),
     "lifted_out_employed_million": _output("exited_labourers_working_million"),
     "central_transition_funds": _parameter("budget.national_billion"),
-    "monitored_risk_cleared_share": _output("risk_cleared_share"),
+    "monitored_risk_cleared_share": _output("risk_cleared_cumulative_share"),
     "lookback_removed_million": _sum_from("removed_persons_million", LOOKBACK_FROM),
     "lookback_added_million": _sum_from("sweep_added_persons_million", LOOKBACK_FROM),
     "poor_counties_exited": _counties_exited,
@@ -392,8 +392,10 @@ MEASURE_NOTES: dict[str, str] = {
                          "yuan",
     "lifted_out_employed_million": "members in work of households whose exit stands, national",
     "central_transition_funds": "parameter budget.national_billion (an input)",
-    "monitored_risk_cleared_share": "households whose risk was cleared in the year / "
-                                    "households monitored at its start",
+    "monitored_risk_cleared_share": "flags whose risk was cleared / households flagged "
+                                    "by monitoring since it began (2020) to the end of the "
+                                    "year: the source's \"nearly 70% of those monitored "
+                                    "are risk-free\" is a stock, not a year's flow",
     "lookback_removed_million": f"persons struck out by the sweep, {LOOKBACK_FROM} to the "
                                 "target year, national",
     "lookback_added_million": f"persons added by the sweep, {LOOKBACK_FROM} to the target "
