@@ -20,7 +20,8 @@ The core year, in povsim's order:
    error (a standard normal drawn once, times the observation spread, less hidden
    income) shrunk by ``contact_error_decay`` for every contact so far. In the
    registration year each village registers its lowest verified incomes within its
-   share of the county quota; from then on every registered household is verified each
+   share of the national quota (split among counties, then villages, by the households
+   observed below the line); from then on every registered household is verified each
    year (the yearly income check); poor households off the register come forward (they
    apply, or are brought forward after an illness or a lost migrant job), are verified,
    and are registered when found below the line (re-registered, a return, if they had
@@ -638,7 +639,7 @@ class ReferenceModel(mesa.Model):
             self.adjust_registry()
 
     def village_quotas(self) -> dict[int, int]:
-        """Households each village may register: the county quota split by observed need."""
+        """Households each village may register: the national quota split by observed need."""
         p = self.p.identification
         size: dict[int, int] = defaultdict(int)
         weight: dict[int, float] = defaultdict(float)
@@ -651,11 +652,16 @@ class ReferenceModel(mesa.Model):
         for village, count in size.items():
             county_size[self.county[village]] += count
             county_weight[self.county[village]] += weight[village]
+        # the national quota, split among counties by the same weights (by size, or by
+        # the households observed below the line), then among each county's villages
+        national = p.quota_rate * float(sum(county_size.values()))
+        total_weight = max(sum(county_weight.values()), 1.0)
         quotas = {}
         for village in size:
             county = self.county[village]
+            county_quota = national * county_weight[county] / total_weight
             share = weight[village] / county_weight[county] if county_weight[county] else 0.0
-            quotas[village] = round(p.quota_rate * county_size[county] * share)
+            quotas[village] = round(county_quota * share)
         return quotas
 
     @staticmethod
