@@ -138,6 +138,14 @@ LEVERS: tuple[Lever, ...] = (
                 "registered households where old age is a cause, mean 2014-2020 (%)"),
         Measure("spending_dibao", "sum", +1, "dibao spending, 2014-2020 (yuan)"),
         POVERTY_CONSEQUENCE)),
+    Lever("quota-by-size.toml", "registration quota split by size, not by the poor", (
+        Measure("share_poor_in_poor_villages", "mean", -1,
+                "poor persons in registered poor villages, mean 2014-2020 (%)"),
+        Measure("exclusion_error", "start", +1, "exclusion error at registration, 2014 (%)"),
+        POVERTY_CONSEQUENCE)),
+    Lever("steady-wage-growth.toml", "steady real wage growth (6% a year)", (
+        Measure("headcount_rate", "start", +1, "headcount in 2014 (%)"),
+        POVERTY_CONSEQUENCE)),
     Lever("untargeted.toml", "the same money untargeted", (POVERTY_YEARS,)),
 )
 """Every lever scenario, and the outputs (with their expected direction) it moves."""

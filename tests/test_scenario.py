@@ -135,16 +135,18 @@ def test_a_year_table_replaces_the_parents_from_its_first_year_and_says_so(tmp_p
 
 
 def test_the_note_names_the_file_that_set_the_table_and_is_inherited(tmp_path):
-    root = write(tmp_path, "root.toml", "[economy]\nwage_growth = {2014 = 0.1, 2017 = 0.03}"
-                                        "\n[health]\np_illness = {2014 = 0.1}\n")
+    # farm_productivity_growth: a parameter whose default is one number
+    root = write(tmp_path, "root.toml",
+                 "[economy]\nfarm_productivity_growth = {2014 = 0.1, 2017 = 0.03}"
+                 "\n[health]\np_illness = {2014 = 0.1}\n")
     write(tmp_path, "middle.toml", '[scenario]\nextends = "root.toml"\n'
                                    "[health]\np_illness = 0.08\n")
     child = write(tmp_path, "child.toml", '[scenario]\nextends = "middle.toml"\n'
-                  "[economy]\nwage_growth = {2015 = 0.2}\n"
+                  "[economy]\nfarm_productivity_growth = {2015 = 0.2}\n"
                   "[health]\np_illness = {2013 = 0.09}\n")  # over a plain value: no note
     grandchild = write(tmp_path, "grandchild.toml", '[scenario]\nextends = "child.toml"\n')
     (note,) = load_scenario(child).notes
-    assert note.startswith(f"{child}: economy.wage_growth: this file's year table "
+    assert note.startswith(f"{child}: economy.farm_productivity_growth: this file's year table "
                            f"replaces the one of {root} ({{2014 = 0.1, 2017 = 0.03}}) from "
                            "2015 on")
     assert load_scenario(grandchild).notes == (note,)

@@ -550,8 +550,15 @@ class EconomyParams(Section):
     )
     wage_growth: float = param(
         0.065, unit="share/year", low=-0.5, high=1.0,
-        doc="Real growth of wages.",
-        source="NBS migrant worker monitoring reports 2013-2019: real wage growth about 6-7%",
+        by_year={2013: 0.108, 2014: 0.078, 2015: 0.059, 2016: 0.046, 2017: 0.050,
+                 2018: 0.046, 2019: 0.032, 2020: -0.002, 2021: 0.081, 2022: 0.021,
+                 2023: 0.034, 2024: 0.036},
+        doc="Real growth of wages in the year (the level compounds each year's rate). Holds "
+        "at its last value after the last year listed.",
+        source="NBS migrant worker monitoring reports: average monthly income of migrant "
+        "workers 2,290 yuan (2012), 2,609, 2,864, 3,072, 3,275, 3,485, 3,721, 3,962, 4,072 "
+        "(2020), 4,432, 4,615, 4,780, 4,961 (2024), deflated by the rural consumer price "
+        "index (run.price_index; the national CPI after 2021)",
     )
     skill_wage_floor: float = param(
         0.5, unit="multiplier", low=0.0, high=5.0,

@@ -653,9 +653,10 @@ class MonitoringParams(Section):
     (with chance ``detection_rate`` a year) when its verified income is below the
     line, or below ``alert_ratio x line`` (the monitoring scope) and it is hit by a
     risk: a fall of ``drop_share`` in a year, a sudden expense (medical and schooling
-    costs above ``expense_share`` of its income) or a disaster. A flagged household is monitored: it gets relief at once and
-    measures like a registered household. Its risk is cleared when its verified
-    income is at least ``alert_ratio x line`` again without a new shock.
+    costs above ``expense_share`` of its income) or a disaster. A flagged household
+    is monitored: it gets relief at once and measures like a registered household.
+    Its risk is cleared when its verified income is at least ``alert_ratio x line``
+    again without a new shock.
     """
 
     enabled: bool = param(
