@@ -559,25 +559,11 @@ class ReferenceModel(mesa.Model):
         """Calendar year: the state year between steps, the simulated year during one."""
         return self.params.run.start_year + round(self.time)
 
-    @property
-    def years_elapsed(self) -> int:
-        """Years since the start year."""
-        return round(self.time)
-
-    def level(self, rate: str) -> float:
-        """Level this year of a quantity growing at ``economy.<rate>`` (start year 1).
-
-        The product of ``1 + rate`` of each year since the start year: a rate may change
-        by year.
-        """
-        start = self.params.run.start_year
-        return math.prod(1 + getattr(self.params.at(y).economy, rate)
-                         for y in range(start + 1, self.year + 1))
-
     def step(self) -> None:
         """One year (povsim's phases, as they act in :data:`MATCHING`)."""
         self.p = self.params.at(self.year)
-        self.levels = {rate: self.level(rate) for rate in GROWTH_RATES}
+        for rate in GROWTH_RATES:  # the product of 1 + each year's rate (it may change)
+            self.levels[rate] *= 1 + getattr(self.p.economy, rate)
         self.open_budget()
         self.agents.shuffle_do("step")
         self.identify()

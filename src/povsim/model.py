@@ -328,11 +328,6 @@ class PovertyModel(mesa.Model):
         self._unscheduled = resolved if resolved is self.params else None
         return resolved
 
-    @property
-    def years_elapsed(self) -> int:
-        """Years since the start year."""
-        return round(self.time)
-
     @contextmanager
     def _timed(self, phase: str) -> Iterator[None]:
         start = time.perf_counter()

@@ -189,7 +189,7 @@ def village_quotas(model: PovertyModel) -> np.ndarray:
     p = model.p.identification
     hh, v = model.households, model.villages
     size = hh.village_sizes(v.n).astype(np.float64)
-    n_counties = int(v.county.max()) + 1
+    n_counties = model.counties.n
     county_size = np.bincount(v.county, weights=size, minlength=n_counties)
     if p.quota_allocation == "proportional":
         weight = size
