@@ -146,6 +146,10 @@ LEVERS: tuple[Lever, ...] = (
     Lever("steady-wage-growth.toml", "steady real wage growth (6% a year)", (
         Measure("headcount_rate", "start", +1, "headcount in 2014 (%)"),
         POVERTY_CONSEQUENCE)),
+    Lever("even-counties.toml", "counties equally developed", (
+        Measure("headcount_designated_counties", "mean", -1,
+                "headcount of the designated counties, mean 2014-2020 (%)"),
+        POVERTY_CONSEQUENCE)),
     Lever("untargeted.toml", "the same money untargeted", (POVERTY_YEARS,)),
 )
 """Every lever scenario, and the outputs (with their expected direction) it moves."""

@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +89,10 @@ def test_console_script_runs_as_a_module(tmp_path):
         capture_output=True, text=True, check=False, cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    assert "headcount: 2012: 10.2%" in result.stdout
+    # aligned to 10.2% in 2012, to within one household of 2,000 (about 0.1 point)
+    start = re.search(r"headcount: 2012: (\d+\.\d)%", result.stdout)
+    assert start is not None, result.stdout
+    assert abs(float(start.group(1)) - 10.2) <= 0.15
 
 
 def test_check_validates_without_running(tmp_path, capsys):

@@ -48,3 +48,32 @@ def test_remote_villages_lack_infrastructure_and_face_more_disasters():
     assert v.disaster_risk[remote].mean() > v.disaster_risk[near].mean()
     assert v.inhospitable[orig].any()
     assert not v.inhospitable[v.is_site].any()
+
+
+def test_county_development_is_shared_by_a_county_and_concentrates_poverty_by_county():
+    def poor_share_of_poorest_quarter(sigma: float, seed: int) -> float:
+        model = PovertyModel(rng=seed, population__n_households=8000,
+                             population__county_development_sigma=sigma)
+        hh, v = model.households, model.villages
+        county = v.county[hh.village]
+        persons = (hh.weight * hh.size()).astype(np.float64)
+        n = int(county.max()) + 1
+        rate = np.bincount(county, persons * hh.poor, n) / np.bincount(county, persons, n)
+        worst = np.argsort(-rate)[: n // 4]
+        in_worst = np.isin(county, worst)
+        return float(persons[in_worst & hh.poor].sum() / persons[hh.poor].sum())
+
+    model = PovertyModel(rng=1, population__n_households=4000,
+                         population__county_development_sigma=0.4)
+    v = model.villages
+    for c in range(int(v.county.max()) + 1):  # one shift per county, sites included
+        assert np.unique(v.development[v.county == c]).size == 1
+    assert v.development.std() > 0.1
+    flat = PovertyModel(rng=1, population__n_households=4000,
+                        population__county_development_sigma=0.0)
+    assert not flat.villages.development.any()
+    # counties that differ more in development hold more of the poor in the poorest ones
+    seeds = (2, 3, 4)
+    spread = np.mean([poor_share_of_poorest_quarter(0.5, s) for s in seeds])
+    even = np.mean([poor_share_of_poorest_quarter(0.0, s) for s in seeds])
+    assert spread > even + 0.05

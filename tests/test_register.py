@@ -359,4 +359,6 @@ def test_the_national_quota_goes_to_counties_by_their_estimated_poor():
     proportional = model.p.with_overrides({"identification.quota_allocation": "proportional"})
     model.p = proportional
     by_size = np.bincount(v.county, weights=village_quotas(model), minlength=n_counties)
-    np.testing.assert_allclose(by_size / county_size, p.quota_rate, atol=0.02)
+    # each village's quota is rounded: a county is off by at most half a household a village
+    villages = np.bincount(v.county, minlength=n_counties)
+    assert (np.abs(by_size - p.quota_rate * county_size) <= 0.5 * villages).all()

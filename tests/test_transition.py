@@ -91,9 +91,11 @@ def test_monitoring_flows_add_up(transition):
     for out in transition:
         stock = out["monitored_households"]
         change = stock.diff().loc[2021:]
-        # flagged in, cleared out; registered returns and monitored households' own
-        # fallback changes go through other statuses
-        assert (out.loc[2021:, "risk_cleared"] <= stock.shift(1).loc[2021:]).all()
+        # flagged in, cleared out (last year's monitored, or this year's early flags);
+        # registered returns and monitored households' own fallback changes go through
+        # other statuses
+        alerts = out.loc[2021:, "monitoring_alerts"]
+        assert (out.loc[2021:, "risk_cleared"] <= stock.shift(1).loc[2021:] + alerts).all()
         assert (change <= out.loc[2021:, "monitoring_alerts"]).all()
         assert out.loc[2021:, "risk_cleared_share"].between(0, 100).all()
         # the stock since monitoring began: the years' clearances over the years' flags
@@ -103,12 +105,17 @@ def test_monitoring_flows_add_up(transition):
             100 * since["risk_cleared"].cumsum() / since["monitoring_alerts"].cumsum())
 
 
-def test_monitoring_flags_the_poor_and_those_in_scope_hit_by_a_risk_not_the_low_alone():
-    params = load_scenario(ROOT / "scenarios" / "transition.toml").params.with_overrides(
-        {"population.n_households": 3000})
+def transition_model_in_2020() -> PovertyModel:
+    """A small transition model run to the end of 2020 (monitoring on)."""
+    params = load_scenario(SCENARIOS / "transition.toml").params.with_overrides(SMALL)
     model = PovertyModel(params, rng=4)
     while model.year < 2020:
         model.step()
+    return model
+
+
+def test_monitoring_flags_the_poor_and_those_in_scope_hit_by_a_risk_not_the_low_alone():
+    model = transition_model_in_2020()
     hh, reg = model.households, model.registry
     line = model.p.run.poverty_line
     alert = model.p.monitoring.alert_ratio * line
@@ -131,3 +138,31 @@ def test_monitoring_flags_the_poor_and_those_in_scope_hit_by_a_risk_not_the_low_
     assert not risk_passed(model, rows, np.full(len(rows), 1.01 * alert, np.float32)).any()
     hh.disaster_hit[rows] = False
     assert risk_passed(model, rows, np.full(len(rows), 1.01 * alert, np.float32)).all()
+
+
+def test_risk_is_cleared_within_the_year_only_for_early_flags_with_lasting_income_out_of_scope():
+    from povsim.governance.after_exit import cleared_within_year
+
+    model = transition_model_in_2020()
+    line = model.p.run.poverty_line
+    alert = model.p.monitoring.alert_ratio * line
+    rows = np.arange(4000) % model.households.n
+    out_of_scope = np.full(len(rows), 1.01 * alert, np.float32)
+    cleared = cleared_within_year(model, rows, out_of_scope)
+    # flags come uniformly over the year: about half are early enough for a 6-month check
+    assert 0.4 < cleared.mean() < 0.6
+    assert not cleared_within_year(model, rows, np.full(len(rows), 0.99 * alert,
+                                                        np.float32)).any()
+    never = model.p.with_overrides({"monitoring.clearance_months": 12.0})
+    model.p = never
+    assert not cleared_within_year(model, rows, out_of_scope).any()
+
+
+def test_clearing_risk_within_the_year_raises_the_cleared_stock_by_2021():
+    def cleared_stock(months: float) -> float:
+        runs = [run("transition.toml", s, **{"run.end_year": 2021,
+                                             "monitoring.clearance_months": months})
+                for s in SEEDS]
+        return float(np.mean([r.loc[2021, "risk_cleared_cumulative_share"] for r in runs]))
+
+    assert cleared_stock(6.0) > cleared_stock(12.0) + 5.0

@@ -40,6 +40,7 @@ STREAMS: tuple[str, ...] = (
     "agents",
     "applications",
     "insurance",
+    "monitoring",
 )
 """Purposes with their own random stream. Append new ones at the end only: the
 position of a stream fixes its seed, so reordering would change every result."""

@@ -16,7 +16,10 @@ chance ``detection_rate`` and flagged (``MONITORED``): it gets relief at once (i
 to the line, up to ``relief_per_person`` a member) and
 measures like a registered household from the next delivery. A monitored household
 whose verified income is back at ``alert_ratio`` x line or above, with no new shock,
-has its risk cleared and returns to its previous status.
+has its risk cleared and returns to its previous status: at the next year's check, or
+within the year of its flag when the flag came at least ``clearance_months`` before
+the year's end (flags come at a uniform time in the year) and its verified lasting
+income is out of the scope, the year's fall or expense having been one-off.
 
 Then the poverty-prevention insurance pays its claims
 (:mod:`povsim.governance.prevention_insurance`). The year's sustained and lasting
@@ -165,12 +168,29 @@ def _monitor(model: PovertyModel) -> None:
     watched = np.flatnonzero((status == RegStatus.EXITED) | marginal)
     risky = watched[at_risk(model, watched, seen[watched])]
     found = risky[u[risky] < np.float32(m.detection_rate)]
-    verify(model, found)
+    lasting = verify(model, found)
     reg.set_status(found, RegStatus.MONITORED, model.year)
     reg.ever_flagged[found] = True
     pay_relief(model, found, gap_to_line(model, found, line, m.relief_per_person))
     reg.counts.alerts += len(found)
     reg.cumulative_flagged += len(found)
+    _release_monitored(model, found[cleared_within_year(model, found, lasting)])
+
+
+def cleared_within_year(model: PovertyModel, found: np.ndarray,
+                        lasting: np.ndarray) -> np.ndarray:
+    """Which households flagged this year (``found``) have their risk cleared this year.
+
+    A flag comes at a uniform time in the year (drawn from the ``monitoring`` stream);
+    one raised at least ``clearance_months`` before the year's end is checked again in
+    the year, and cleared if the verified lasting income (``lasting``) is out of the
+    monitoring scope: the fall, expense or disaster that flagged it was one-off.
+    """
+    m = model.p.monitoring
+    when = model.streams.monitoring.random(len(found), dtype=np.float32)
+    in_time = when <= np.float32(1.0 - m.clearance_months / 12.0)
+    line = np.float32(model.p.run.poverty_line)
+    return in_time & (lasting >= line * np.float32(m.alert_ratio))
 
 
 def _release_monitored(model: PovertyModel, rows: np.ndarray, count: bool = True) -> None:

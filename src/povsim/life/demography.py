@@ -141,7 +141,7 @@ def replace_households(hh: Households, rows: np.ndarray, params: Parameters,
         rng: Random generator.
     """
     age = np.full(len(rows), params.demography.formation_head_age, np.int16)
-    generate_members(hh, rows, villages.remoteness[hh.village[rows]], params, rng, head_age=age)
+    generate_members(hh, rows, villages, params, rng, head_age=age)
     hh.poor[rows] = False
     hh.ever_exited[rows] = False
     hh.spell_start[rows] = -1

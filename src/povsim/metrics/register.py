@@ -191,9 +191,12 @@ def risk_cleared(model: PovertyModel) -> int:
 
 
 def risk_cleared_share(model: PovertyModel) -> float:
-    """Percent of the households monitored at the start of the year whose risk was cleared in it."""
+    """Percent of the households monitored in the year whose risk was cleared in it.
+
+    Monitored in the year: at its start, or flagged in it.
+    """
     reg = model.registry
-    return _pct(reg.counts.risk_cleared, reg.start_monitored)
+    return _pct(reg.counts.risk_cleared, reg.start_monitored + reg.counts.alerts)
 
 
 def risk_cleared_cumulative_share(model: PovertyModel) -> float:
@@ -256,7 +259,7 @@ REGISTER_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "exited_labourers_working_million": (exited_labourers_working_million, "million persons"),
     "exited_income_current": (exited_income_current, "yuan/person/year (current prices)"),
     "risk_cleared": (risk_cleared, "simulated households/year"),
-    "risk_cleared_share": (risk_cleared_share, "percent of monitored households"),
+    "risk_cleared_share": (risk_cleared_share, "percent of households monitored in the year"),
     "risk_cleared_cumulative_share": (risk_cleared_cumulative_share,
                                       "percent of households flagged so far"),
     "returns_despite_monitoring": (returns_despite_monitoring, "simulated households/year"),

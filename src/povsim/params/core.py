@@ -267,6 +267,15 @@ class PopulationParams(Section):
         0.35, unit="log points", low=0.0, high=3.0, yearly=False,
         doc="Lower log productivity at remoteness 1.", source=ASSUMPTION,
     )
+    county_development_sigma: float = param(
+        0.25, unit="log sd", low=0.0, high=2.0, yearly=False,
+        doc="Spread of county development: a log productivity shift drawn once per county "
+        "(mean-preserving lognormal) and shared by all its households -- its industry, "
+        "markets and local labour demand beyond what remoteness explains. It makes "
+        "poverty concentrate by county, as in the designated poor counties.",
+        source="assumption; fitted in the baseline to the poor areas' income and headcount "
+        "(between-county differences are a large part of rural income inequality in China)",
+    )
     land_mean: float = param(  # above 0: farm income scales with land / land_mean
         6.0, unit="mu/household", low=0.01, high=1e4, yearly=False,
         doc="Mean contracted land per household.",

@@ -656,7 +656,9 @@ class MonitoringParams(Section):
     costs above ``expense_share`` of its income) or a disaster. A flagged household
     is monitored: it gets relief at once and measures like a registered household.
     Its risk is cleared when its verified income is at least ``alert_ratio x line``
-    again without a new shock.
+    again without a new shock: at the next year's check, or within the year of the
+    flag when the flag came at least ``clearance_months`` before the year's end and
+    its lasting income is out of the scope (the year's fall or expense was one-off).
     """
 
     enabled: bool = param(
@@ -693,6 +695,16 @@ class MonitoringParams(Section):
         0.8, unit="probability", low=0.0, high=1.0,
         doc="Chance a watched household at risk is found and flagged in a year.",
         source="assumption",
+    )
+    clearance_months: float = param(
+        6.0, unit="months", low=0.0, high=12.0,
+        doc="How long after its flag a household is checked again within the year: a flag "
+        "raised at least this long before the year's end (flags come uniformly over the "
+        "year) has its risk cleared in the same year if its verified lasting income is "
+        "out of the scope. 12 means no clearance in the year of the flag.",
+        source="assumption: risk was marked cleared once income had held above the "
+        "monitoring threshold for some months (2021 guidance on improving the monitoring "
+        "and assistance mechanism asks for income 'stable'); half a year",
     )
     relief_per_person: float = param(
         3000.0, unit="yuan/person", low=0.0, high=1e6,

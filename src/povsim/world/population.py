@@ -2,8 +2,9 @@
 
 Correlations make poverty concentrate where it does: remote villages have less
 infrastructure, more disasters, lower skills and productivity and more dilapidated
-houses; the elderly carry more illness and disability; low skill means fewer
-migrant jobs. Households of a village occupy a contiguous block of rows.
+houses; less developed counties have lower productivity in all their villages; the
+elderly carry more illness and disability; low skill means fewer migrant jobs.
+Households of a village occupy a contiguous block of rows.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ def build_villages(pop: PopulationParams, rng: np.random.Generator) -> Villages:
         arr[:] = draws[k] < p_item
         arr[sites] = True  # resettlement sites are built with full infrastructure
     v.disaster_risk[:] = pop.disaster_risk_base + pop.disaster_risk_remoteness * v.remoteness
+    sigma = pop.county_development_sigma
+    development = sigma * rng.standard_normal(pop.n_counties) - sigma**2 / 2
+    v.development[:] = development[v.county]
     return v
 
 
@@ -82,7 +86,7 @@ def village_sizes(n_households: int, n_villages: int, sigma: float,
 def generate_members(
     hh: Households,
     idx: np.ndarray,
-    remoteness: np.ndarray,
+    villages: Villages,
     params: Parameters,
     rng: np.random.Generator,
     head_age: np.ndarray | None = None,
@@ -93,14 +97,16 @@ def generate_members(
 
     Args:
         hh: Household table.
-        idx: Rows to fill.
-        remoteness: Remoteness of each of those households' villages.
+        idx: Rows to fill (their ``village`` already set).
+        villages: The village table (remoteness and county development of each
+            household's village shape its characteristics).
         params: Parameters.
         rng: Random generator.
         head_age: Ages of the heads; drawn from the population distribution if omitted.
     """
     pop = params.population
     k = len(idx)
+    remoteness = villages.remoteness[hh.village[idx]]
     demo = params.demography
     elderly_age = demo.elderly_age
     if head_age is None:
@@ -136,7 +142,8 @@ def generate_members(
     skill = rng.beta(pop.skill_alpha, pop.skill_beta, k) - pop.skill_remoteness_penalty * remoteness
     hh.skill[idx] = np.clip(skill, 0.0, 1.0)
     log_ability = (pop.ability_sigma * rng.standard_normal(k)
-                   - pop.ability_remoteness_penalty * remoteness - pop.ability_sigma**2 / 2)
+                   - pop.ability_remoteness_penalty * remoteness - pop.ability_sigma**2 / 2
+                   + villages.development[hh.village[idx]])
     hh.ability[idx] = np.exp(log_ability)
     hh.land[idx] = pop.land_mean * np.exp(pop.land_sigma * rng.standard_normal(k)
                                           - pop.land_sigma**2 / 2)
@@ -183,7 +190,7 @@ def build_households(params: Parameters, villages: Villages,
     hh.village[:] = np.repeat(orig, sizes)
     hh.origin_village[:] = hh.village
     all_rows = np.arange(hh.n)
-    generate_members(hh, all_rows, villages.remoteness[hh.village], params, rng)
+    generate_members(hh, all_rows, villages, params, rng)
     persons = float(hh.size().sum())
     hh.weight[:] = pop.rural_population_million * 1e6 / persons
     return hh

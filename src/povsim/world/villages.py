@@ -21,6 +21,8 @@ class Villages:
         county: County index of each village.
         township: Township index (global) of each village.
         remoteness: Remoteness index, 0 (near town) to 1 (remote mountains).
+        development: Log productivity shift of the village's county (its development
+            beyond remoteness), shared by the county's villages and its resettlement site.
         inhospitable: Whether the place is a relocation candidate.
         road, water, power, broadband, clinic: Infrastructure present.
         disaster_risk: Yearly chance of a disaster.
@@ -36,6 +38,7 @@ class Villages:
         self.county = np.zeros(n, np.int32)
         self.township = np.zeros(n, np.int32)
         self.remoteness = np.zeros(n, np.float32)
+        self.development = np.zeros(n, np.float32)
         self.inhospitable = np.zeros(n, bool)
         for item in INFRASTRUCTURE:
             setattr(self, item, np.zeros(n, bool))
