@@ -240,6 +240,8 @@ FREE = '[stage.parameters]\n"economy.wage_growth" = {low = 0.0, high = 0.1}\n'
     ('[[stage]]\ntargets = "headcount_rate"\n' + FREE, "stage[0].targets = 'headcount_rate'",
      "a list of one or more"),
     ('[stage]\nname = "a"\n', "stage", "at least one [[stage]] table"),
+    ("outside_weight = -1.0\n" + STAGE + FREE, "calibration.outside_weight = -1.0",
+     "a number of at least 0"),
 ])
 def test_bad_stage_fields_name_the_file_and_the_field(tmp_path, body, field, allowed):
     spec = tmp_path / "spec.toml"
@@ -519,3 +521,23 @@ def test_a_calibration_store_resumes_with_the_runs_it_had(tmp_path, monkeypatch)
     again.finish()
     Evaluator(Parameters(), seeds=(0, 1), store=store)       # a finished one: afresh
     assert store.finished() == set()
+
+
+def test_outside_weight_adds_only_the_distance_beyond_each_tolerance(monkeypatch):
+    evaluator = Evaluator(Parameters(), seeds=(0,))
+    distances = np.array([0.5, -2.0, 1.5])
+    monkeypatch.setattr(evaluator, "moments", lambda values, targets: (distances, None))
+    plain = evaluator.objective({}, [])
+    assert plain == pytest.approx(0.25 + 4.0 + 2.25)
+    # beyond the tolerance: 1.0 and 0.5 tolerances, squared and weighted
+    assert evaluator.objective({}, [], outside_weight=4.0) == pytest.approx(
+        plain + 4.0 * (1.0 + 0.25))
+    evaluator.close()
+
+
+def test_the_spec_reads_outside_weight(tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_HEAD + "outside_weight = 3.5\n" + STAGE + FREE)
+    assert load_spec(spec).outside_weight == 3.5
+    spec.write_text(SPEC_HEAD + STAGE + FREE)
+    assert load_spec(spec).outside_weight == 0.0

@@ -8,7 +8,12 @@ parameters (each within bounds) to some targets. The objective of a stage is
 
 where the model mean is over the spec's seeds, the same seeds at every evaluation
 (common random numbers make J a deterministic, smooth-enough function of theta), and a
-one-sided ("at least") target adds nothing once it is met. Stages run in order, each
+one-sided ("at least") target adds nothing once it is met. With the spec's
+``outside_weight`` w, each target also adds ``w * max(|d| - 1, 0)^2`` (``d`` its
+distance in tolerances): the part beyond the tolerance weighs more, so among points
+that trade one target against another the one with every target inside its tolerance
+is preferred (a tolerance is where the data stop telling values apart). The standard
+errors below use the plain distances. Stages run in order, each
 starting from the values fitted by the previous ones (block-coordinate SMM: blocks of
 parameters that mainly move different targets). The minimiser is Nelder-Mead on the
 parameters rescaled to [0, 1] by their bounds, started from the best point of a
@@ -127,7 +132,8 @@ def current_values(params: Parameters, free: Sequence[FreeParameter]) -> dict[st
 
 
 def fit_stage(evaluator: Evaluator, stage: Stage, start: Mapping[str, float],
-              progress: Callable[[float], None] | None = None) -> StageResult:
+              progress: Callable[[float], None] | None = None,
+              outside_weight: float = 0.0) -> StageResult:
     """Minimise a stage's objective from ``start`` (the other free values fixed).
 
     Args:
@@ -135,6 +141,8 @@ def fit_stage(evaluator: Evaluator, stage: Stage, start: Mapping[str, float],
         stage: The stage.
         start: Starting values of every free parameter fitted so far and of this stage.
         progress: Called with the objective after each new evaluation.
+        outside_weight: Extra weight of distances beyond the tolerance (see
+            :meth:`Evaluator.objective`).
 
     Returns:
         The stage's result.
@@ -147,7 +155,7 @@ def fit_stage(evaluator: Evaluator, stage: Stage, start: Mapping[str, float],
         return {**fixed, **{f.path: f.from_unit(u) for f, u in zip(free, x, strict=True)}}
 
     def objective(x: np.ndarray) -> float:
-        j = evaluator.objective(values(x), stage.targets)
+        j = evaluator.objective(values(x), stage.targets, outside_weight)
         if progress:
             progress(j)
         return j
@@ -275,7 +283,7 @@ def _calibrate(spec: CalibrationSpec, params: Parameters, evaluator: Evaluator,
                 bar.set_postfix(objective=f"{best[0]:.3g}")
                 bar.update()
 
-            result = fit_stage(evaluator, stage, values, report)
+            result = fit_stage(evaluator, stage, values, report, spec.outside_weight)
         values.update(result.fitted)
         results.append(result)
     targets = [t for st in spec.stages for t in st.targets]

@@ -180,10 +180,20 @@ class Evaluator:
         means = np.array([t.distance(float(measure(t, runs, params).mean())) for t in targets])
         return means, per_seed
 
-    def objective(self, values: Mapping[str, float], targets: Sequence[Target]) -> float:
-        """Sum of squared distances of the seed means from the targets, in tolerances."""
+    def objective(self, values: Mapping[str, float], targets: Sequence[Target],
+                  outside_weight: float = 0.0) -> float:
+        """Sum of squared distances of the seed means from the targets, in tolerances.
+
+        Args:
+            values: Free parameter values.
+            targets: The targets.
+            outside_weight: Extra weight of the part of each distance beyond the
+                tolerance (``outside_weight * max(|d| - 1, 0)**2`` added per target), so
+                a point with every target within its tolerance is preferred.
+        """
         means, _ = self.moments(values, targets)
         means = np.where(np.isnan(means), UNDEFINED_DISTANCE, means)
-        return float(np.sum(means**2))
+        outside = np.maximum(np.abs(means) - 1.0, 0.0)
+        return float(np.sum(means**2) + outside_weight * np.sum(outside**2))
 
 

@@ -88,6 +88,10 @@ class CalibrationSpec:
         description: Description of the calibrated scenario.
         spec_path: The spec file, if read from one.
         spec_sha256: Its hash.
+        outside_weight: Extra weight of the part of a target's distance beyond its
+            tolerance: the objective is the sum of ``d**2 + outside_weight *
+            max(|d| - 1, 0)**2`` over the stage's targets, ``d`` the distance in
+            tolerances (0: plain least squares).
     """
 
     name: str
@@ -99,12 +103,14 @@ class CalibrationSpec:
     description: str = ""
     spec_path: Path | None = None
     spec_sha256: str | None = None
+    outside_weight: float = 0.0
 
 
 SPEC_TABLES = ("calibration", "stage")
 """Top-level tables of a calibration spec."""
 
-CALIBRATION_FIELDS = ("name", "scenario", "out", "targets", "seeds", "overrides", "description")
+CALIBRATION_FIELDS = ("name", "scenario", "out", "targets", "seeds", "overrides", "description",
+                      "outside_weight")
 """Fields of the ``[calibration]`` table."""
 
 STAGE_FIELDS = ("name", "parameters", "targets", "method", "max_evaluations", "starts")
@@ -120,6 +126,11 @@ MAX_EVALUATIONS = ParamInfo(int, "evaluations", "Evaluations of a stage's local 
 STARTS = ParamInfo(int, "points", "Points of a stage's Sobol design.", "calibration spec",
                    low=0)
 """Declaration of a stage's ``starts`` (checked like a parameter)."""
+
+OUTSIDE_WEIGHT = ParamInfo(float, "weight", "Extra weight of a target's squared distance "
+                           "beyond its tolerance in the objective.", "calibration spec",
+                           low=0.0)
+"""Declaration of ``calibration.outside_weight`` (checked like a parameter)."""
 
 
 def load_spec(path: str | Path) -> CalibrationSpec:
@@ -151,6 +162,9 @@ def load_spec(path: str | Path) -> CalibrationSpec:
     problems += found
     stages, found = _stages(doc.get("stage", []), targets, file)
     problems += found
+    outside_weight = cal.get("outside_weight", 0.0)
+    problems += check_value("calibration.outside_weight", OUTSIDE_WEIGHT, outside_weight,
+                            file)
     if problems:
         raise ParameterError(problems)
     here = p.parent
@@ -158,7 +172,8 @@ def load_spec(path: str | Path) -> CalibrationSpec:
         name=str(cal["name"]), base=(here / str(cal["scenario"])).resolve(),
         out=(here / str(cal["out"])).resolve(), seeds=tuple(seeds), stages=tuple(stages),
         overrides=overrides, description=cal.get("description", ""),
-        spec_path=p, spec_sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
+        outside_weight=float(outside_weight), spec_path=p,
+        spec_sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
     )
 
 

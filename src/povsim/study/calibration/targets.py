@@ -338,6 +338,7 @@ MEASURES: dict[str, Measure] = {
     "poor_counties_designated": _output("counties_designated"),
     "backstop_covered_registered_million": _output("backstop_registered_persons_million"),
     "registered_poor_income": _output("income_designated_counties_current"),
+    "poor_areas_headcount_rate": _output("headcount_designated_counties"),
     "poor_labourers_employed_million": _output("registered_labourers_working_million"),
     "lifted_out_income": _output("exited_income_current"),
     "lifted_out_employed_million": _output("exited_labourers_working_million"),
@@ -386,6 +387,8 @@ MEASURE_NOTES: dict[str, str] = {
                               "current yuan (run.price_index): the source's 6,079 and 12,588 "
                               "yuan are the 2021 white paper's figures for rural residents "
                               "of poor areas (no register existed in 2013)",
+    "poor_areas_headcount_rate": "share of persons of designated poor counties (by county "
+                                 "of origin) below the line",
     "poor_labourers_employed_million": "members in work (migrant, local, programme job or "
                                        "post) of households ever registered, national",
     "lifted_out_income": "mean per-capita net income of persons whose exit stands, current "
