@@ -40,7 +40,9 @@ KILL_AFTER = 10
 """Runs the killed sweep must have stored before it is killed."""
 KILL_SAMPLES = 100
 """Design points of the sweeps that are stopped (two replications each)."""
-KILL_HOUSEHOLDS = 500
+KILL_HOUSEHOLDS = 1500
+"""Households of each run of the stopped sweeps: enough work that a loaded machine still
+stops them mid-way (at 500 the sweep could finish before the signal)."""
 POLL_SECONDS = 0.01
 KILL_TIMEOUT = 120
 WORKERS_EXIT_SECONDS = 10
