@@ -188,7 +188,7 @@ def cleared_within_year(model: PovertyModel, found: np.ndarray,
     """
     m = model.p.monitoring
     when = model.streams.monitoring.random(len(found), dtype=np.float32)
-    in_time = when <= np.float32(1.0 - m.clearance_months / 12.0)
+    in_time = when < np.float32(1.0 - m.clearance_months / 12.0)  # 12 months: never
     line = np.float32(model.p.run.poverty_line)
     return in_time & (lasting >= line * np.float32(m.alert_ratio))
 
