@@ -43,6 +43,9 @@ from povsim.status import RegStatus
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
 
+MONTHS_PER_YEAR = 12.0
+"""Months in a year: ``monitoring.clearance_months`` as a share of the year."""
+
 
 def follow_up_exits(model: PovertyModel) -> None:
     """Count fallbacks and lasting exits, withdraw support when due, monitor (phase 8)."""
@@ -188,7 +191,9 @@ def cleared_within_year(model: PovertyModel, found: np.ndarray,
     """
     m = model.p.monitoring
     when = model.streams.monitoring.random(len(found), dtype=np.float32)
-    in_time = when < np.float32(1.0 - m.clearance_months / 12.0)  # 12 months: never
+    # a flag at a fraction ``when`` of the year is checked again in it when enough of
+    # the year is left (strictly: at 12 months, never)
+    in_time = when < np.float32(1.0 - m.clearance_months / MONTHS_PER_YEAR)
     line = np.float32(model.p.run.poverty_line)
     return in_time & (lasting >= line * np.float32(m.alert_ratio))
 

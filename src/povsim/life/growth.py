@@ -23,11 +23,6 @@ GROWTH_RATES: dict[str, str] = {
 """Each level and the parameter holding its yearly growth rate."""
 
 
-def growth_factor(rate: float, years: int) -> np.float32:
-    """Compound growth ``(1 + rate) ** years`` as float32."""
-    return np.float32((1.0 + rate) ** years)
-
-
 def compound_level(params: Parameters, path: str, year: int) -> np.float32:
     """Level in ``year`` of a quantity growing at the yearly rate at ``path``.
 
@@ -42,7 +37,7 @@ def compound_level(params: Parameters, path: str, year: int) -> np.float32:
     start = params.run.start_year
     rate = params.get(path)
     if not isinstance(rate, YearSchedule):
-        return growth_factor(rate, year - start)
+        return np.float32((1.0 + rate) ** (year - start))
     level = 1.0
     for y in range(start + 1, year + 1):
         level *= 1.0 + rate.at(y)
