@@ -150,6 +150,10 @@ LEVERS: tuple[Lever, ...] = (
         Measure("headcount_designated_counties", "mean", -1,
                 "headcount of the designated counties, mean 2014-2020 (%)"),
         POVERTY_CONSEQUENCE)),
+    Lever("official-measure.toml", "the poor counted by income and consumption", (
+        Measure("mean_income_current", "start", -1, "rural mean income in 2014 (current yuan)"),
+        Measure("entries", "sum", -1, "households entering poverty, 2014-2020"),
+        POVERTY_CONSEQUENCE)),
     Lever("untargeted.toml", "the same money untargeted", (POVERTY_YEARS,)),
 )
 """Every lever scenario, and the outputs (with their expected direction) it moves."""

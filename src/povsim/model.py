@@ -192,7 +192,8 @@ class PovertyModel(mesa.Model):
         self.counties.insurance_turn = self.streams.insurance.random(
             self.counties.n, dtype=np.float32)
         self.shocks: YearShocks = shocks
-        self.flows: YearFlows = start_status(hh, p.run.poverty_line, self.year)
+        self.flows: YearFlows = start_status(hh, p.run.poverty_line, self.year,
+                                                p.run.bad_year_smoothing)
         self.initial_poor_persons = float((hh.weight * hh.size())[hh.poor].sum(dtype=np.float64))
 
     def _alignment_scale(self, target: float) -> float:
@@ -201,12 +202,18 @@ class PovertyModel(mesa.Model):
         A household is poor when ``s * market + other < line * size``, i.e. when ``s``
         is below its threshold ``(line * size - other) / market``. The factor is the
         threshold at which the person-weighted share of poor reaches the target.
+        Poverty is measured as the official measure does (:meth:`Households.measured_pc`):
+        the share ``run.bad_year_smoothing`` of a bad year's fall, which scales with
+        ``s`` like the market income it is part of, is added back to ``market``.
         """
         hh = self.households
         line = self.p.run.poverty_line
         size = hh.size().astype(np.float64)
         market = hh.farm_income.astype(np.float64) + hh.wage_income
         other = hh.net_income - market
+        smoothing = self.p.run.bad_year_smoothing
+        if smoothing:
+            market -= smoothing * np.minimum(hh.transitory_income, 0)
         persons = hh.weight * size
         need = line * size - other
         always = (market <= 0) & (need > 0)
@@ -480,7 +487,8 @@ class PovertyModel(mesa.Model):
         """
         self._check_finite()
         self.flows = update_status(self.households, self.p.run.poverty_line, self.year,
-                                   dissolved, self.p.causes.illness_spending)
+                                   dissolved, self.p.causes.illness_spending,
+                                   self.p.run.bad_year_smoothing)
         self.budget.close_year()
         if self.collect_outputs:
             self.datacollector.collect(self)

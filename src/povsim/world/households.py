@@ -323,6 +323,23 @@ class Households:
         """
         return (self.net_income[rows] - self.transitory_income[rows]) / self.size()[rows]
 
+    def measured_pc(self, smoothing: float, rows: Rows = ALL) -> np.ndarray:
+        """Per-capita income as the official poverty measure sees it.
+
+        The measure checks income against consumption: of a bad year's fall below
+        lasting income (negative ``transitory_income``), the share ``smoothing`` is made
+        good by savings, credit and kin and does not count. A good year counts in full.
+
+        Args:
+            smoothing: ``run.bad_year_smoothing`` (0: income alone).
+            rows: Households to measure.
+        """
+        income = self.income_pc[rows]
+        if not smoothing:
+            return income
+        fall = np.minimum(self.transitory_income[rows], np.float32(0)) / self.size()[rows]
+        return income - np.float32(smoothing) * fall
+
     def village_index(self) -> np.ndarray:
         """``village`` as a native integer index array (gathers by village run faster).
 
