@@ -154,6 +154,10 @@ LEVERS: tuple[Lever, ...] = (
         Measure("mean_income_current", "start", -1, "rural mean income in 2014 (current yuan)"),
         Measure("entries", "sum", -1, "households entering poverty, 2014-2020"),
         POVERTY_CONSEQUENCE)),
+    Lever("scale-returns.toml", "farm growth at its data rate, accruing to larger farms", (
+        Measure("mean_income_current", "end", +1, "rural mean income in 2020 (current yuan)"),
+        Measure("gini", "end", +1, "Gini of per-capita income, 2020"),
+        POVERTY_CONSEQUENCE)),
     Lever("untargeted.toml", "the same money untargeted", (POVERTY_YEARS,)),
 )
 """Every lever scenario, and the outputs (with their expected direction) it moves."""

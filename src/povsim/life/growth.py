@@ -1,5 +1,8 @@
 """Levels of the quantities that grow at real yearly rates: wages, farm productivity, pensions.
 
+The elasticity of farm income to land rises by ``economy.land_elasticity_growth`` a
+year (returns to farm scale) up to ``economy.land_elasticity_growth_until``.
+
 A growth rate may be one number (a constant rate) or a year table (the rate of each
 year, e.g. the observed path of real wages). The level in a year is the product of
 ``1 + rate`` over the years since the start year, 1 in the start year; a constant rate
@@ -51,9 +54,31 @@ class GrowthLevels:
     wage: np.float32
     farm: np.float32
     pension: np.float32
+    land_elasticity: np.float32
 
     @classmethod
     def at(cls, params: Parameters, year: int) -> GrowthLevels:
         """The levels in ``year`` under ``params`` (year tables not resolved)."""
         return cls(**{name: compound_level(params, path, year)
-                      for name, path in GROWTH_RATES.items()})
+                      for name, path in GROWTH_RATES.items()},
+                   land_elasticity=land_elasticity(params, year))
+
+
+def land_elasticity(params: Parameters, year: int) -> np.float32:
+    """Elasticity of farm income to land in ``year`` (the start year's value, risen since).
+
+    Args:
+        params: The run's parameters (year tables not resolved).
+        year: Calendar year.
+
+    Returns:
+        ``land_elasticity`` of ``year`` plus ``land_elasticity_growth`` times the years
+        from the start year to ``year`` or ``land_elasticity_growth_until``, whichever
+        is earlier.
+    """
+    e = params.economy
+    base = e.land_elasticity
+    if isinstance(base, YearSchedule):
+        base = base.at(year)
+    years = max(0, min(year, e.land_elasticity_growth_until) - params.run.start_year)
+    return np.float32(base + e.land_elasticity_growth * years)

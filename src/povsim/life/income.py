@@ -105,10 +105,17 @@ class IncomeEffects:
 
 
 
-def land_factor(hh: Households, params: Parameters) -> np.ndarray:
-    """``(land / land_mean) ** land_elasticity`` of every household (kept until renewed)."""
+def land_factor(hh: Households, params: Parameters, elasticity: np.float32) -> np.ndarray:
+    """``(land / land_mean) ** elasticity`` of every household (kept until renewed).
+
+    Args:
+        hh: Household table.
+        params: Parameters in force this year.
+        elasticity: The year's elasticity of farm income to land
+            (:attr:`~povsim.life.growth.GrowthLevels.land_elasticity`).
+    """
     mean = np.float32(params.population.land_mean)
-    elasticity = np.float32(params.economy.land_elasticity)
+    elasticity = np.float32(elasticity)
     return hh.static(("land_factor", mean, elasticity),
                      lambda rows: (hh.land[rows] / mean) ** elasticity)
 
@@ -191,7 +198,7 @@ def market_income(hh: Households, villages: Villages, params: Parameters, levels
     farm += no_farm
     np.power(farm, np.float32(e.farm_labour_elasticity), out=farm)
     farm *= ~no_farm
-    farm *= land_factor(hh, params)[rows]
+    farm *= land_factor(hh, params, levels.land_elasticity)[rows]
     farm *= village_farm[hh.village_index()[rows]]
     farm_multiplier = effects.used("farm_multiplier")
     if farm_multiplier is not None:

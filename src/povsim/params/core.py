@@ -540,7 +540,27 @@ class EconomyParams(Section):
     )
     land_elasticity: float = param(
         0.35, unit="elasticity", low=0.0, high=2.0,
-        doc="How farm income scales with land.", source="assumption (Cobb-Douglas)",
+        doc="How farm income scales with land, in the start year (see "
+        "land_elasticity_growth).", source="assumption (Cobb-Douglas)",
+    )
+    land_elasticity_growth: float = param(
+        0.0, unit="elasticity/year", low=0.0, high=0.5, yearly=False,
+        doc="Yearly rise of land_elasticity after the start year, up to "
+        "land_elasticity_growth_until: returns to farm scale rise as land is consolidated "
+        "(rented to larger operators, machine services), so farm growth accrues more to "
+        "households farming more land. It spreads farm incomes without raising their "
+        "mean much: (land / land_mean) ** elasticity averages about 1 over the lognormal "
+        "holdings.",
+        source="contracted land rented out rose from about a fifth (2012) to over a third "
+        "(2016) of household contracted land (Ministry of Agriculture); the size of the "
+        "rise is not observed: 0 (no rise) in the baseline; 0.105 in a fit with farm "
+        "growth at its data rate (scenarios/scale-returns.toml; docs/ODD.md, section 8)",
+    )
+    land_elasticity_growth_until: int = param(
+        2020, unit="year", low=1991, high=2100, yearly=False,
+        doc="Last year in which land_elasticity rises (it holds after).",
+        source="the rural land rights confirmation and registration, 2013-2020 (assumption: "
+        "consolidation slows after it)",
     )
     elderly_farm_labour: float = param(
         0.3, unit="labour units", low=0.0, high=1.0,
