@@ -1,4 +1,4 @@
-"""Returns to farm scale rise: economy.land_elasticity_growth."""
+"""Returns to farm scale rise (economy.land_elasticity_growth); income by source."""
 
 import numpy as np
 import pytest
@@ -56,3 +56,22 @@ def test_rising_returns_to_scale_slow_the_fall_of_poverty_from_farm_growth(small
         return np.mean(rates)
 
     assert poverty(0.06) > poverty(0.0)
+
+
+def test_income_by_source_adds_up_to_net_income(small_params):
+    """Operating plus wage-and-transfer income, with asset income less costs, is net income."""
+    from povsim.metrics.register import operating_income_current, wage_transfer_income_current
+
+    m = PovertyModel(small_params, rng=4)
+    m.run_for(3)
+    hh, price = m.households, m.p.run.price_index
+    persons = float(np.multiply(hh.weight, hh.size(), dtype=np.float64).sum())
+    w = hh.weight.astype(np.float64)
+    rest = (w * (hh.asset_income.astype(np.float64) - hh.medical_oop - hh.schooling_spending
+                 - hh.debt_service)).sum() / persons
+    net = (w * hh.net_income).sum() / persons
+    by_source = (operating_income_current(m) + wage_transfer_income_current(m)) / price
+    assert operating_income_current(m) > 0
+    assert by_source + rest == pytest.approx(net, rel=1e-4)
+    out = m.outputs().iloc[-1]
+    assert out["operating_income_current"] == pytest.approx(operating_income_current(m))

@@ -139,6 +139,25 @@ def mean_income_current(model: PovertyModel) -> float:
     return dot(f.persons, f.clipped_income) / f.total_persons * model.p.run.price_index
 
 
+def operating_income_current(model: PovertyModel) -> float:
+    """Farm and household business income per person, current yuan (survey: operating)."""
+    hh = model.households
+    return dot(hh.weight, hh.farm_income) / year_frame(model).total_persons \
+        * model.p.run.price_index
+
+
+def wage_transfer_income_current(model: PovertyModel) -> float:
+    """Wages, remittances and transfers per person, current yuan.
+
+    The survey counts a migrant's remittances as transfers to the household (a member
+    away for half a year is not a resident) and the model as wages, so the two are
+    compared summed.
+    """
+    hh = model.households
+    return (dot(hh.weight, hh.wage_income) + dot(hh.weight, hh.transfer_income)) \
+        / year_frame(model).total_persons * model.p.run.price_index
+
+
 def income_designated_counties_current(model: PovertyModel) -> float:
     """Mean per-capita income of persons of designated poor counties, current yuan."""
     t = register_totals(model)
@@ -248,6 +267,9 @@ REGISTER_OUTPUTS: dict[str, tuple[Callable[[PovertyModel], float], str]] = {
     "village_exits": (village_exits, "villages/year"),
     "headcount_designated_counties": (headcount_designated_counties, "percent of persons"),
     "mean_income_current": (mean_income_current, "yuan/person/year (current prices)"),
+    "operating_income_current": (operating_income_current, "yuan/person/year (current prices)"),
+    "wage_transfer_income_current": (wage_transfer_income_current,
+                                     "yuan/person/year (current prices)"),
     "income_designated_counties_current": (income_designated_counties_current,
                                            "yuan/person/year (current prices)"),
     "headcount_pre_transfer": (headcount_pre_transfer, "percent of persons"),

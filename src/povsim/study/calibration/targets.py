@@ -348,6 +348,8 @@ MEASURES: dict[str, Measure] = {
     "lookback_added_million": _sum_from("sweep_added_persons_million", LOOKBACK_FROM),
     "poor_counties_exited": _counties_exited,
     "rural_mean_income": _output("mean_income_current"),
+    "rural_operating_income": _output("operating_income_current"),
+    "rural_wage_transfer_income": _output("wage_transfer_income_current"),
 }
 """How the model measures each target name."""
 
@@ -408,6 +410,12 @@ MEASURE_NOTES: dict[str, str] = {
     "rural_mean_income": "mean per-capita net income of all persons, current yuan (net of "
                          "medical, schooling and debt costs, which the survey's disposable "
                          "income is not)",
+    "rural_operating_income": "farm and household business income per person, current "
+                              "yuan",
+    "rural_wage_transfer_income": "wages, remittances and transfers (pensions, subsidies, "
+                                  "dibao, money from children and neighbours) per person, "
+                                  "current yuan: the survey counts remittances of members "
+                                  "away as transfers, the model as wages",
 }
 """What each measure computes, for reports."""
 
