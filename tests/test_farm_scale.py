@@ -75,3 +75,14 @@ def test_income_by_source_adds_up_to_net_income(small_params):
     assert by_source + rest == pytest.approx(net, rel=1e-4)
     out = m.outputs().iloc[-1]
     assert out["operating_income_current"] == pytest.approx(operating_income_current(m))
+
+
+def test_only_the_current_years_land_factor_is_kept_and_renewed(small_params):
+    """A rising elasticity replaces the cached land factor instead of piling up copies."""
+    m = PovertyModel(scale_returns(small_params, 0.05), rng=6)
+    m.run_for(4)
+    hh = m.households
+    names = [key[0] for key in hh._static if isinstance(key, tuple)]
+    assert names.count("land_factor") == 1
+    (key,) = [k for k in hh._static if k[0] == "land_factor"]
+    assert key[2] == m.levels.land_elasticity

@@ -278,10 +278,13 @@ class Households:
         Computed once (``compute(slice(None))``) and kept; :meth:`renew` recomputes the
         rows of newly formed households. ``compute`` must work row by row (the value of
         a row depends on that row's columns only) and ``key`` must name everything else
-        it depends on (parameter values).
+        it depends on (parameter values). Only the latest values of a quantity are kept:
+        when its parameters change (a year table, a rising elasticity), the value for the
+        old ones is dropped, so it is neither held in memory nor renewed.
 
         Args:
-            key: Name of the quantity and the parameter values it depends on.
+            key: Name of the quantity and the parameter values it depends on (a tuple
+                whose first item is the name, or the name alone).
             compute: Computes the quantity for the given rows.
 
         Returns:
@@ -290,6 +293,9 @@ class Households:
         kept = self._static.get(key)
         if kept is not None:
             return kept[0]
+        name = _static_name(key)
+        for old in [k for k in self._static if _static_name(k) == name]:
+            del self._static[old]
         value = compute(slice(None))
         value.flags.writeable = False
         self._static[key] = (value, compute)
@@ -361,3 +367,8 @@ class Households:
     def nbytes(self) -> int:
         """Memory held by the columns, in bytes."""
         return sum(getattr(self, name).nbytes for name in COLUMNS)
+
+
+def _static_name(key: Hashable) -> Hashable:
+    """The name of a :meth:`Households.static` quantity: its key's first item."""
+    return key[0] if isinstance(key, tuple) and key else key
