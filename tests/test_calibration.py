@@ -541,3 +541,18 @@ def test_the_spec_reads_outside_weight(tmp_path):
     assert load_spec(spec).outside_weight == 3.5
     spec.write_text(SPEC_HEAD + STAGE + FREE)
     assert load_spec(spec).outside_weight == 0.0
+
+
+TRIALS = sorted((ROOT / "experiments" / "calibration-trials").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", TRIALS, ids=lambda p: p.stem)
+def test_calibration_trials_load_start_from_the_campaign_and_write_under_results(path):
+    spec = load_spec(path)
+    assert spec.base.resolve() == (ROOT / "scenarios" / "campaign.toml").resolve()
+    assert spec.out.resolve().is_relative_to((ROOT / "results").resolve())
+    fitted = {p.path for stage in spec.stages for p in stage.parameters}
+    assert "economy.farm_productivity_growth" not in fitted   # held at its data rate
+    assert "economy.land_elasticity_growth" in fitted
+    last = max(t.year for stage in spec.stages for t in stage.targets)
+    assert last <= spec.overrides.get("run.end_year", 2020)      # the runs reach every target

@@ -63,3 +63,32 @@ def test_smoothing_a_bad_year_lowers_the_churn_in_and_out_of_poverty(small_param
         return float(np.mean(flows))
 
     assert churn(0.8) < 0.8 * churn(0.0)
+
+
+def before_medical(params, counted, share=0.0):
+    return smoothing(params, share).with_overrides({"run.medical_costs_counted": counted})
+
+
+def test_measured_income_adds_back_the_uncounted_share_of_medical_spending(small_params):
+    m = PovertyModel(before_medical(small_params, 0.25, share=0.4), rng=3)
+    hh = m.households
+    spent = hh.medical_oop > 0
+    assert spent.any()
+    expected = hh.measured_pc(0.4) + 0.75 * hh.medical_oop / hh.size()
+    np.testing.assert_allclose(hh.measured_pc(0.4, medical_counted=0.25), expected, rtol=1e-5)
+    np.testing.assert_array_equal(hh.measured_pc(0.0, medical_counted=1.0), hh.income_pc)
+
+
+def test_counting_the_poor_before_medical_costs_keeps_the_count_and_lowers_incomes(
+        small_params):
+    net = PovertyModel(before_medical(small_params, 1.0), rng=5)
+    before = PovertyModel(before_medical(small_params, 0.0), rng=5)
+    assert abs(before.outputs()["headcount_rate"].iloc[0] - 10.2) < 0.15
+    hh, line = before.households, before.p.run.poverty_line
+    persons = hh.weight * hh.size()
+    poor_net = 100 * persons[hh.income_pc < line].sum() / persons.sum()
+    assert poor_net > 10.2 + 0.5        # more are poor once medical costs are subtracted
+    assert np.all(hh.poor == (hh.measured_pc(0.0, medical_counted=0.0) < line))
+    # Held to the same count on a higher measured income, market incomes are scaled down.
+    assert before.market_scale < net.market_scale
+    assert before.outputs()["mean_income"].iloc[0] < net.outputs()["mean_income"].iloc[0]

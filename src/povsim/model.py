@@ -193,7 +193,8 @@ class PovertyModel(mesa.Model):
             self.counties.n, dtype=np.float32)
         self.shocks: YearShocks = shocks
         self.flows: YearFlows = start_status(hh, p.run.poverty_line, self.year,
-                                                p.run.bad_year_smoothing)
+                                             p.run.bad_year_smoothing,
+                                             p.run.medical_costs_counted)
         self.initial_poor_persons = float((hh.weight * hh.size())[hh.poor].sum(dtype=np.float64))
 
     def _alignment_scale(self, target: float) -> float:
@@ -204,13 +205,17 @@ class PovertyModel(mesa.Model):
         threshold at which the person-weighted share of poor reaches the target.
         Poverty is measured as the official measure does (:meth:`Households.measured_pc`):
         the share ``run.bad_year_smoothing`` of a bad year's fall, which scales with
-        ``s`` like the market income it is part of, is added back to ``market``.
+        ``s`` like the market income it is part of, is added back to ``market``; the
+        share ``1 - run.medical_costs_counted`` of medical spending, back to ``other``.
         """
         hh = self.households
         line = self.p.run.poverty_line
         size = hh.size().astype(np.float64)
         market = hh.farm_income.astype(np.float64) + hh.wage_income
         other = hh.net_income - market
+        uncounted = 1.0 - self.p.run.medical_costs_counted
+        if uncounted:
+            other += uncounted * hh.medical_oop.astype(np.float64)
         smoothing = self.p.run.bad_year_smoothing
         if smoothing:
             market -= smoothing * np.minimum(hh.transitory_income, 0)
@@ -488,7 +493,8 @@ class PovertyModel(mesa.Model):
         self._check_finite()
         self.flows = update_status(self.households, self.p.run.poverty_line, self.year,
                                    dissolved, self.p.causes.illness_spending,
-                                   self.p.run.bad_year_smoothing)
+                                   self.p.run.bad_year_smoothing,
+                                   self.p.run.medical_costs_counted)
         self.budget.close_year()
         if self.collect_outputs:
             self.datacollector.collect(self)

@@ -54,18 +54,22 @@ class YearFlows:
         return self.completed_spell_years / self.completed_spells
 
 
-def start_status(hh: Households, line: float, year: int, smoothing: float = 0.0) -> YearFlows:
+def start_status(hh: Households, line: float, year: int, smoothing: float = 0.0,
+                 medical_counted: float = 1.0) -> YearFlows:
     """Set the initial true status; spells of the initially poor start (censored) now.
 
-    ``smoothing`` is ``run.bad_year_smoothing`` (see :meth:`Households.measured_pc`).
+    ``smoothing`` is ``run.bad_year_smoothing`` and ``medical_counted``
+    ``run.medical_costs_counted`` (see :meth:`Households.measured_pc`).
     """
-    np.less(hh.measured_pc(smoothing), np.float32(line), out=hh.poor)
+    np.less(hh.measured_pc(smoothing, medical_counted=medical_counted), np.float32(line),
+            out=hh.poor)
     hh.spell_start[:] = np.where(hh.poor, year, -1)
     return YearFlows(poor=int(hh.poor.sum()))
 
 
 def update_status(hh: Households, line: float, year: int, dissolved: int,
-                  illness_spending: float = np.inf, smoothing: float = 0.0) -> YearFlows:
+                  illness_spending: float = np.inf, smoothing: float = 0.0,
+                  medical_counted: float = 1.0) -> YearFlows:
     """Compare this year's income with the line, update status and spells, count flows.
 
     Args:
@@ -78,11 +82,13 @@ def update_status(hh: Households, line: float, year: int, dissolved: int,
             (an illness episode always does).
         smoothing: ``run.bad_year_smoothing``: the share of a bad year's fall that the
             official measure does not count (see :meth:`Households.measured_pc`).
+        medical_counted: ``run.medical_costs_counted``: the share of medical spending
+            the measure subtracts.
 
     Returns:
         The year's flows.
     """
-    now_poor = hh.measured_pc(smoothing) < np.float32(line)
+    now_poor = hh.measured_pc(smoothing, medical_counted=medical_counted) < np.float32(line)
     changed = np.flatnonzero(now_poor != hh.poor)
     fell = changed[now_poor[changed]]
     exit_rows = changed[~now_poor[changed]]

@@ -252,7 +252,8 @@ class YearFrame:
             poor_persons = persons[poor_at]
             t.poor += len(poor_at)
             t.poor_persons += float(poor_persons.sum())
-            measured = hh.measured_pc(model.p.run.bad_year_smoothing, rows)
+            measured = hh.measured_pc(model.p.run.bad_year_smoothing, rows,
+                                      model.p.run.medical_costs_counted)
             gap = (line - np.maximum(measured[poor_at], 0)) / line
             t.gap += dot(poor_persons, gap)
             t.severity += dot(poor_persons, np.square(gap, dtype=np.float64))

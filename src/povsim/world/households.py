@@ -329,22 +329,32 @@ class Households:
         """
         return (self.net_income[rows] - self.transitory_income[rows]) / self.size()[rows]
 
-    def measured_pc(self, smoothing: float, rows: Rows = ALL) -> np.ndarray:
+    def measured_pc(self, smoothing: float, rows: Rows = ALL,
+                    medical_counted: float = 1.0) -> np.ndarray:
         """Per-capita income as the official poverty measure sees it.
 
         The measure checks income against consumption: of a bad year's fall below
         lasting income (negative ``transitory_income``), the share ``smoothing`` is made
         good by savings, credit and kin and does not count. A good year counts in full.
+        Of out-of-pocket medical spending, only the share ``medical_counted`` is
+        subtracted (the rest is added back to the net per-capita income).
 
         Args:
             smoothing: ``run.bad_year_smoothing`` (0: income alone).
             rows: Households to measure.
+            medical_counted: ``run.medical_costs_counted`` (1: income net of medical
+                costs, as ``income_pc``).
         """
         income = self.income_pc[rows]
-        if not smoothing:
+        if not smoothing and medical_counted == 1:
             return income
-        fall = np.minimum(self.transitory_income[rows], np.float32(0)) / self.size()[rows]
-        return income - np.float32(smoothing) * fall
+        size = self.size()[rows]
+        if smoothing:
+            fall = np.minimum(self.transitory_income[rows], np.float32(0)) / size
+            income = income - np.float32(smoothing) * fall
+        if medical_counted != 1:
+            income = income + np.float32(1 - medical_counted) * self.medical_oop[rows] / size
+        return income
 
     def village_index(self) -> np.ndarray:
         """``village`` as a native integer index array (gathers by village run faster).
