@@ -48,7 +48,7 @@ from povsim.interventions.budget import Budget
 from povsim.interventions.jobs import Jobs
 from povsim.life.behaviour import behave
 from povsim.life.demography import age_households
-from povsim.life.growth import GrowthLevels
+from povsim.life.growth import GrowthLevels, advance_farm_access
 from povsim.life.health import illness_and_disability
 from povsim.life.income import (
     IncomeEffects,
@@ -353,6 +353,7 @@ class PovertyModel(mesa.Model):
         """Simulate one year (the phases of model requirement R3, in order)."""
         self.p = self.params_at(self.year)
         self.levels = GrowthLevels.at(self.params, self.year)
+        advance_farm_access(self.villages, self.params, self.year)
         self.metrics_cache = None
         self.relief_paid = 0.0
         self.insurance_paid = 0.0

@@ -1,7 +1,9 @@
 """Levels of the quantities that grow at real yearly rates: wages, farm productivity, pensions.
 
 The elasticity of farm income to land rises by ``economy.land_elasticity_growth`` a
-year (returns to farm scale) up to ``economy.land_elasticity_growth_until``.
+year (returns to farm scale) up to ``economy.land_elasticity_growth_until``. Farm growth
+reaches a remote village without a road only in part
+(``economy.farm_growth_remoteness_gap``, :func:`advance_farm_access`).
 
 A growth rate may be one number (a constant rate) or a year table (the rate of each
 year, e.g. the observed path of real wages). The level in a year is the product of
@@ -17,6 +19,7 @@ import numpy as np
 
 from povsim.params import Parameters
 from povsim.params.spec import YearSchedule
+from povsim.world.villages import Villages
 
 GROWTH_RATES: dict[str, str] = {
     "wage": "economy.wage_growth",
@@ -45,6 +48,34 @@ def compound_level(params: Parameters, path: str, year: int) -> np.float32:
     for y in range(start + 1, year + 1):
         level *= 1.0 + rate.at(y)
     return np.float32(level)
+
+
+def growth_rate(params: Parameters, path: str, year: int) -> float:
+    """The yearly growth rate at ``path`` in ``year`` (a constant rate, or the year's)."""
+    rate = params.get(path)
+    return float(rate.at(year) if isinstance(rate, YearSchedule) else rate)
+
+
+def advance_farm_access(villages: Villages, params: Parameters, year: int) -> None:
+    """Let the year's farm growth reach each village as far as its market access allows.
+
+    A village at remoteness ``r`` without a road gets the share ``1 - gap x r`` of the
+    year's farm productivity growth ``g`` (``gap``:
+    ``economy.farm_growth_remoteness_gap``); with a road, all of it. Its
+    ``farm_access`` (farm productivity relative to the national level) is multiplied by
+    ``(1 + g (1 - gap r)) / (1 + g)``. Nothing changes when ``gap`` is 0.
+
+    Args:
+        villages: Village table (``farm_access`` changed in place).
+        params: The run's parameters (year tables not resolved).
+        year: The year being simulated (after the start year).
+    """
+    gap = params.economy.farm_growth_remoteness_gap
+    if not gap or year <= params.run.start_year:
+        return
+    rate = growth_rate(params, GROWTH_RATES["farm"], year)
+    reach = 1.0 - gap * villages.remoteness.astype(np.float64) * ~villages.road
+    villages.farm_access *= ((1.0 + rate * reach) / (1.0 + rate)).astype(np.float32)
 
 
 @dataclass(frozen=True, slots=True)

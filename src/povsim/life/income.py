@@ -133,10 +133,15 @@ def farm_subsidy(hh: Households, params: Parameters) -> np.ndarray:
 
 
 def village_farm_factor(villages: Villages, params: Parameters, shocks: YearShocks) -> np.ndarray:
-    """Farm income multiplier of each village: infrastructure, remoteness, disasters, price."""
+    """Farm income multiplier of each village: infrastructure, remoteness, disasters, price.
+
+    Includes the village's farm productivity relative to the national level
+    (``villages.farm_access``, 1 unless ``economy.farm_growth_remoteness_gap`` is above 0).
+    """
     e = params.economy
     return (
-        (1.0 + e.infrastructure_farm_bonus * villages.infrastructure_count())
+        villages.farm_access
+        * (1.0 + e.infrastructure_farm_bonus * villages.infrastructure_count())
         * (1.0 - e.remoteness_farm_penalty * villages.remoteness
            * (1.0 - e.road_remoteness_cut * villages.road))
         * shocks.farm_multiplier * shocks.price

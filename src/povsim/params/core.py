@@ -574,6 +574,16 @@ class EconomyParams(Section):
         source="the rural land rights confirmation and registration, 2013-2020 (assumption: "
         "consolidation slows after it)",
     )
+    farm_growth_remoteness_gap: float = param(
+        0.0, unit="share of growth", low=0.0, high=1.0, yearly=False,
+        doc="Share of the year's farm productivity growth that a village at remoteness 1 "
+        "without a road does not get (a village at remoteness r without a road gets "
+        "1 - gap x r of it; with a road, all of it): new crops, inputs and buyers reach "
+        "farms through markets, so remote villages gain from farm growth as their roads "
+        "are built (the campaign's infrastructure).",
+        source="assumption; 0 (every village gets the national rate) in the baseline "
+        "(docs/ODD.md, section 8, Targets still missed)",
+    )
     elderly_farm_labour: float = param(
         0.3, unit="labour units", low=0.0, high=1.0,
         doc="Farm labour of an elderly member.",

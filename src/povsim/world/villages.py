@@ -30,6 +30,9 @@ class Villages:
         exit_year: Year the poor village exited (-1: not yet, or never a poor village).
         is_site: A resettlement site rather than an original village.
         collective_income: Yuan a year of village collective income.
+        farm_access: The village's farm productivity relative to the national level
+            (1 at the start; below 1 where remoteness without a road has kept farm growth
+            from it, see :func:`povsim.life.growth.advance_farm_access`).
     """
 
     def __init__(self, n: int):
@@ -47,6 +50,7 @@ class Villages:
         self.exit_year = np.full(n, -1, np.int16)
         self.is_site = np.zeros(n, bool)
         self.collective_income = np.zeros(n, np.float32)
+        self.farm_access = np.ones(n, np.float32)
 
     def __len__(self) -> int:
         return self.n
