@@ -92,3 +92,18 @@ def test_counting_the_poor_before_medical_costs_keeps_the_count_and_lowers_incom
     # Held to the same count on a higher measured income, market incomes are scaled down.
     assert before.market_scale < net.market_scale
     assert before.outputs()["mean_income"].iloc[0] < net.outputs()["mean_income"].iloc[0]
+
+
+def test_poverty_before_transfers_is_counted_as_the_measure_counts_poverty(small_params):
+    m = PovertyModel(before_medical(small_params, 0.0, share=0.5), rng=4)
+    m.run_for(2)
+    hh, line = m.households, m.p.run.poverty_line
+    persons = hh.weight * hh.size()
+    added_back = (0.5 * -np.minimum(hh.transitory_income, 0) + hh.medical_oop) / hh.size()
+    assert (added_back > 0).any()
+    pre = hh.pre_transfer_pc() + added_back
+    expected = 100 * persons[pre < line].sum() / persons.sum()
+    got = m.outputs()["headcount_pre_transfer"].iloc[-1]
+    assert got == pytest.approx(expected, abs=1e-6)
+    net_count = 100 * persons[hh.pre_transfer_pc() < line].sum() / persons.sum()
+    assert got < net_count      # the add-backs lift some above the line before transfers too

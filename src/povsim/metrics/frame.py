@@ -346,7 +346,9 @@ class YearFrame:
             t.designated_persons += float(d_persons.sum())
             t.designated_poor_persons += float(d_persons[hh.poor[rows][designated]].sum())
             t.designated_income += dot(d_persons, self.clipped_income[rows][designated])
-        pre = hh.pre_transfer_pc(rows)
+        run = model.p.run
+        pre = hh.as_measured(hh.pre_transfer_pc(rows), run.bad_year_smoothing, rows,
+                             run.medical_costs_counted)
         pre_poor = np.flatnonzero(pre < line)
         pre_persons = persons[pre_poor]
         t.poor_pre_transfer_persons += float(pre_persons.sum())

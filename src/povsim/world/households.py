@@ -345,7 +345,21 @@ class Households:
             medical_counted: ``run.medical_costs_counted`` (1: income net of medical
                 costs, as ``income_pc``).
         """
-        income = self.income_pc[rows]
+        return self.as_measured(self.income_pc[rows], smoothing, rows, medical_counted)
+
+    def as_measured(self, income: np.ndarray, smoothing: float, rows: Rows = ALL,
+                    medical_counted: float = 1.0) -> np.ndarray:
+        """A per-capita income of ``rows`` with the measure's add-backs (see :meth:`measured_pc`).
+
+        Used for income after transfers (:meth:`measured_pc`) and before them, so that
+        poverty before and after transfers is counted the same way.
+
+        Args:
+            income: Per-capita income of ``rows`` (not changed).
+            smoothing: ``run.bad_year_smoothing``.
+            rows: The households ``income`` is of.
+            medical_counted: ``run.medical_costs_counted``.
+        """
         if not smoothing and medical_counted == 1:
             return income
         size = self.size()[rows]
