@@ -46,13 +46,17 @@ def compound_level(params: Parameters, path: str, year: int) -> np.float32:
         return np.float32((1.0 + rate) ** (year - start))
     level = 1.0
     for y in range(start + 1, year + 1):
-        level *= 1.0 + rate.at(y)
+        level *= 1.0 + _rate_in(rate, y)
     return np.float32(level)
 
 
 def growth_rate(params: Parameters, path: str, year: int) -> float:
     """The yearly growth rate at ``path`` in ``year`` (a constant rate, or the year's)."""
-    rate = params.get(path)
+    return _rate_in(params.get(path), year)
+
+
+def _rate_in(rate: float | YearSchedule, year: int) -> float:
+    """A rate's value in ``year``: the year table's entry, or the constant."""
     return float(rate.at(year) if isinstance(rate, YearSchedule) else rate)
 
 

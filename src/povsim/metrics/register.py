@@ -133,17 +133,21 @@ def headcount_designated_counties(model: PovertyModel) -> float:
     return _pct(t.designated_poor_persons, t.designated_persons)
 
 
+def _per_person_current(model: PovertyModel, total: float) -> float:
+    """A national total of yuan (at 2010 prices) per person, in current yuan."""
+    return total / year_frame(model).total_persons * model.p.run.price_index
+
+
 def mean_income_current(model: PovertyModel) -> float:
     """Mean per-capita net income of all persons, current yuan."""
     f = year_frame(model)
-    return dot(f.persons, f.clipped_income) / f.total_persons * model.p.run.price_index
+    return _per_person_current(model, dot(f.persons, f.clipped_income))
 
 
 def operating_income_current(model: PovertyModel) -> float:
     """Farm and household business income per person, current yuan (survey: operating)."""
     hh = model.households
-    return dot(hh.weight, hh.farm_income) / year_frame(model).total_persons \
-        * model.p.run.price_index
+    return _per_person_current(model, dot(hh.weight, hh.farm_income))
 
 
 def wage_transfer_income_current(model: PovertyModel) -> float:
@@ -154,8 +158,8 @@ def wage_transfer_income_current(model: PovertyModel) -> float:
     compared summed.
     """
     hh = model.households
-    return (dot(hh.weight, hh.wage_income) + dot(hh.weight, hh.transfer_income)) \
-        / year_frame(model).total_persons * model.p.run.price_index
+    return _per_person_current(
+        model, dot(hh.weight, hh.wage_income) + dot(hh.weight, hh.transfer_income))
 
 
 def income_designated_counties_current(model: PovertyModel) -> float:
