@@ -8,6 +8,8 @@ through :class:`IncomeEffects`, which the interventions fill each year.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from povsim.chunks import row_chunks
@@ -148,6 +150,43 @@ def village_farm_factor(villages: Villages, params: Parameters, shocks: YearShoc
     ).astype(np.float32)
 
 
+def transitory_shock(z: np.ndarray, sigma: np.float32, upside: float) -> np.ndarray:
+    """Mean-one multiplicative transitory shock from standard normal draws ``z``.
+
+    ``exp(sigma * z)`` for ``z < 0`` and ``exp(upside * sigma * z)`` for ``z > 0``
+    (a two-piece lognormal), divided by its mean
+    ``exp(s_d^2/2) Phi(-s_d) + exp(s_u^2/2) Phi(s_u)`` with ``s_d = sigma`` and
+    ``s_u = upside * sigma``. At ``upside = 1`` it is the lognormal
+    ``exp(sigma * z - sigma^2 / 2)``, computed as such.
+
+    Args:
+        z: Standard normal draws (float32).
+        sigma: Log sd of the downside (``economy.transitory_sigma``).
+        upside: Ratio of the upside's log sd to the downside's
+            (``economy.transitory_upside``).
+
+    Returns:
+        The shock (float32), a new array.
+    """
+    shock = sigma * z
+    if upside == 1.0:
+        shock -= sigma * sigma / 2
+        return np.exp(shock, out=shock)
+    up = float(sigma) * upside
+    down = float(sigma)
+    mean = (np.exp(down * down / 2) * _normal_cdf(-down)
+            + np.exp(up * up / 2) * _normal_cdf(up))
+    np.multiply(shock, np.float32(upside), out=shock, where=z > 0)
+    np.exp(shock, out=shock)
+    shock *= np.float32(1.0 / mean)
+    return shock
+
+
+def _normal_cdf(x: float) -> float:
+    """Standard normal distribution function."""
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
 def market_income(hh: Households, villages: Villages, params: Parameters, levels: GrowthLevels,
                   shocks: YearShocks, effects: IncomeEffects,
                   transitory: np.ndarray | None, rows: Rows = ALL,
@@ -245,6 +284,7 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, level
     """
     e = params.economy
     sigma = np.float32(e.transitory_sigma)
+    upside = e.transitory_upside
     scale = np.float32(market_scale)
     pension = np.float32(e.pension) * levels.pension
     children_support = np.float32(e.children_support) * levels.wage
@@ -256,9 +296,7 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, level
     for rows in row_chunks(hh.n):
         transitory = None
         if draws is not None:
-            transitory = sigma * draws.z_income[rows]
-            transitory -= sigma * sigma / 2
-            np.exp(transitory, out=transitory)
+            transitory = transitory_shock(draws.z_income[rows], sigma, upside)
         farm, wages = market_income(hh, villages, params, levels, shocks, effects, transitory,
                                     rows, village_farm)
         farm_income = np.multiply(farm, scale, out=hh.farm_income[rows])

@@ -680,7 +680,19 @@ class EconomyParams(Section):
     )
     transitory_sigma: float = param(
         0.2, unit="log sd", low=0.0, high=3.0,
-        doc="Household transitory shock to market income.", source=ASSUMPTION,
+        doc="Household transitory shock to market income: a year's market income is "
+        "multiplied by a mean-one lognormal draw of this log sd (on the downside; see "
+        "transitory_upside).", source=ASSUMPTION,
+    )
+    transitory_upside: float = param(
+        1.0, unit="ratio", low=0.0, high=1.0,
+        doc="Log sd of a good year's transitory shock relative to a bad year's "
+        "(transitory_sigma): below 1 the shock is skewed to the downside -- a failed "
+        "harvest or a lost job cuts a year's income more than a good year raises it. The "
+        "two-piece lognormal is rescaled to mean one. 1: symmetric (the lognormal).",
+        source="assumption: rural income risk is mostly downside (harvest failure, illness, "
+        "job loss; Dercon 2002, 'Income risk, coping strategies and safety nets'); fitted "
+        "(experiments/calibrate-baseline.toml)",
     )
     savings_threshold: float = param(
         2.0, unit="multiple of the line", low=0.0, high=100.0,
