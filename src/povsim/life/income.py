@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.special import ndtr
 
 from povsim.chunks import row_chunks
 from povsim.draws import YearDraws
@@ -150,7 +151,8 @@ def village_farm_factor(villages: Villages, params: Parameters, shocks: YearShoc
     ).astype(np.float32)
 
 
-def transitory_shock(z: np.ndarray, sigma: np.float32, upside: float) -> np.ndarray:
+def transitory_shock(z: np.ndarray, sigma: np.float32 | np.ndarray,
+                     upside: float) -> np.ndarray:
     """Mean-one multiplicative transitory shock from standard normal draws ``z``.
 
     ``exp(sigma * z)`` for ``z < 0`` and ``exp(upside * sigma * z)`` for ``z > 0``
@@ -161,7 +163,8 @@ def transitory_shock(z: np.ndarray, sigma: np.float32, upside: float) -> np.ndar
 
     Args:
         z: Standard normal draws (float32).
-        sigma: Log sd of the downside (``economy.transitory_sigma``).
+        sigma: Log sd of the downside (``economy.transitory_sigma``): one for all, or
+            one per draw (float32; see :func:`transitory_sigmas`).
         upside: Ratio of the upside's log sd to the downside's
             (``economy.transitory_upside``).
 
@@ -172,6 +175,14 @@ def transitory_shock(z: np.ndarray, sigma: np.float32, upside: float) -> np.ndar
     if upside == 1.0:
         shock -= sigma * sigma / 2
         return np.exp(shock, out=shock)
+    if np.ndim(sigma):
+        down = np.asarray(sigma, dtype=np.float64)
+        up = down * upside
+        mean = np.exp(down * down / 2) * ndtr(-down) + np.exp(up * up / 2) * ndtr(up)
+        np.multiply(shock, np.float32(upside), out=shock, where=z > 0)
+        np.exp(shock, out=shock)
+        shock *= (1.0 / mean).astype(np.float32)
+        return shock
     up = float(sigma) * upside
     down = float(sigma)
     mean = (np.exp(down * down / 2) * _normal_cdf(-down)
@@ -180,6 +191,29 @@ def transitory_shock(z: np.ndarray, sigma: np.float32, upside: float) -> np.ndar
     np.exp(shock, out=shock)
     shock *= np.float32(1.0 / mean)
     return shock
+
+
+def transitory_sigmas(hh: Households, villages: Villages, params: Parameters,
+                      rows: Rows = ALL) -> np.float32 | np.ndarray:
+    """Log sd of the downside of each household's transitory shock.
+
+    ``transitory_sigma x (1 + transitory_remoteness x r)`` at its village's remoteness
+    ``r``: farming in remote places (rain-fed fields on slopes, no irrigation, one crop)
+    is riskier than in places with roads, markets and other work. Without a gradient
+    (``transitory_remoteness = 0``) one number for all.
+
+    Args:
+        hh: Household table.
+        villages: Village table.
+        params: Parameters in force this year.
+        rows: Households (all if omitted).
+    """
+    e = params.economy
+    sigma = np.float32(e.transitory_sigma)
+    if e.transitory_remoteness == 0:
+        return sigma
+    remoteness = villages.remoteness[hh.village_index()[rows]]
+    return sigma * (np.float32(1) + np.float32(e.transitory_remoteness) * remoteness)
 
 
 def _normal_cdf(x: float) -> float:
@@ -283,7 +317,6 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, level
         market_scale: Alignment factor applied to farm income and wages.
     """
     e = params.economy
-    sigma = np.float32(e.transitory_sigma)
     upside = e.transitory_upside
     scale = np.float32(market_scale)
     pension = np.float32(e.pension) * levels.pension
@@ -296,6 +329,7 @@ def compute_income(hh: Households, villages: Villages, params: Parameters, level
     for rows in row_chunks(hh.n):
         transitory = None
         if draws is not None:
+            sigma = transitory_sigmas(hh, villages, params, rows)
             transitory = transitory_shock(draws.z_income[rows], sigma, upside)
         farm, wages = market_income(hh, villages, params, levels, shocks, effects, transitory,
                                     rows, village_farm)

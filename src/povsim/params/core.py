@@ -684,6 +684,16 @@ class EconomyParams(Section):
         "multiplied by a mean-one lognormal draw of this log sd (on the downside; see "
         "transitory_upside).", source=ASSUMPTION,
     )
+    transitory_remoteness: float = param(
+        0.0, unit="share per unit of remoteness", low=0.0, high=5.0,
+        doc="How much riskier market income is in remote villages: the transitory shock's "
+        "log sd is transitory_sigma x (1 + this x remoteness). 0: the same risk "
+        "everywhere.",
+        source="assumption: rain-fed farming on slopes without irrigation, one crop and "
+        "few other jobs make incomes in remote villages more variable (the poor areas "
+        "were also the most disaster-prone); fitted in calibration trials "
+        "(experiments/calibration-trials/)",
+    )
     transitory_upside: float = param(
         1.0, unit="ratio", low=0.0, high=1.0,
         doc="Log sd of a good year's transitory shock relative to a bad year's "
