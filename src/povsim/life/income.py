@@ -8,8 +8,6 @@ through :class:`IncomeEffects`, which the interventions fill each year.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from scipy.special import ndtr
 
@@ -175,21 +173,12 @@ def transitory_shock(z: np.ndarray, sigma: np.float32 | np.ndarray,
     if upside == 1.0:
         shock -= sigma * sigma / 2
         return np.exp(shock, out=shock)
-    if np.ndim(sigma):
-        down = np.asarray(sigma, dtype=np.float64)
-        up = down * upside
-        mean = np.exp(down * down / 2) * ndtr(-down) + np.exp(up * up / 2) * ndtr(up)
-        np.multiply(shock, np.float32(upside), out=shock, where=z > 0)
-        np.exp(shock, out=shock)
-        shock *= (1.0 / mean).astype(np.float32)
-        return shock
-    up = float(sigma) * upside
-    down = float(sigma)
-    mean = (np.exp(down * down / 2) * _normal_cdf(-down)
-            + np.exp(up * up / 2) * _normal_cdf(up))
+    down = np.asarray(sigma, dtype=np.float64)
+    up = down * upside
+    mean = np.exp(down * down / 2) * ndtr(-down) + np.exp(up * up / 2) * ndtr(up)
     np.multiply(shock, np.float32(upside), out=shock, where=z > 0)
     np.exp(shock, out=shock)
-    shock *= np.float32(1.0 / mean)
+    shock *= (1.0 / mean).astype(np.float32)
     return shock
 
 
@@ -214,11 +203,6 @@ def transitory_sigmas(hh: Households, villages: Villages, params: Parameters,
         return sigma
     remoteness = villages.remoteness[hh.village_index()[rows]]
     return sigma * (np.float32(1) + np.float32(e.transitory_remoteness) * remoteness)
-
-
-def _normal_cdf(x: float) -> float:
-    """Standard normal distribution function."""
-    return 0.5 * math.erfc(-x / math.sqrt(2.0))
 
 
 def market_income(hh: Households, villages: Villages, params: Parameters, levels: GrowthLevels,
