@@ -41,6 +41,7 @@ STREAMS: tuple[str, ...] = (
     "applications",
     "insurance",
     "monitoring",
+    "labour_market",
 )
 """Purposes with their own random stream. Append new ones at the end only: the
 position of a stream fixes its seed, so reordering would change every result."""

@@ -57,6 +57,7 @@ from povsim.life.income import (
     update_net_income,
     update_savings,
 )
+from povsim.life.labour_market import JobStocks
 from povsim.life.schooling import drop_out
 from povsim.life.shocks import YearShocks, draw_shocks
 from povsim.life.work import leave_work_beyond_labour
@@ -188,6 +189,7 @@ class PovertyModel(mesa.Model):
         hh.savings[:] = p.population.savings_years_of_income * np.maximum(
             hh.net_income - line * hh.size(), 0)
         hh.prev_income_pc[:] = hh.income_pc
+        self.job_stocks: JobStocks = JobStocks.at_start(hh, p)
         self.counties: Counties = self._designate_counties()
         self.counties.insurance_turn = self.streams.insurance.random(
             self.counties.n, dtype=np.float32)

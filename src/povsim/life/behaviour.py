@@ -2,7 +2,9 @@
 
 Migration: an idle able worker takes a migrant job with a chance that grows with
 skill and with the share of contacts who work away (job information through the
-network); migrants come home at a yearly rate. Motivation moves towards the mean of
+network); migrants come home at a yearly rate. With ``economy.jobs_follow_record``
+the migrant and local wage jobs filled follow the migrant-worker record instead
+(:mod:`povsim.life.labour_market`). Motivation moves towards the mean of
 a household's contacts, rises with role models (contacts who exited poverty), with
 a helper and with work in a programme job or post, and falls with cash handouts to
 households with able labour but no work ("waiting, relying, needing"). Work effort
@@ -25,6 +27,7 @@ import numpy as np
 
 from povsim.chunks import row_chunks
 from povsim.draws import YearDraws
+from povsim.life.labour_market import fill_jobs_to_record
 
 if TYPE_CHECKING:
     from povsim.model import PovertyModel
@@ -129,6 +132,9 @@ def behave(model: PovertyModel, draws: YearDraws) -> None:
         wanted["exited"] = hh.ever_exited & ~hh.poor
     shares = {name: network.neighbour_sum(mask) * network.inverse_degree
               for name, mask in wanted.items()}
-    migrate(model, draws, shares.get("migrants"))
+    if e.jobs_follow_record:
+        fill_jobs_to_record(model, draws, shares.get("migrants"))
+    else:
+        migrate(model, draws, shares.get("migrants"))
     update_motivation(model, peer_motivation, shares.get("exited"))
     update_effort(model)

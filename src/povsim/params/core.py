@@ -746,6 +746,39 @@ class EconomyParams(Section):
         "reference_skill).",
         source=ASSUMPTION,
     )
+    jobs_follow_record: bool = param(
+        False, unit="flag", yearly=False,
+        doc="Demand sets the wage jobs: the model's migrant workers and local wage jobs "
+        "follow the records out_migrant_workers_million and local_migrant_workers_million "
+        "(as ratios to their start-year values), idle workers filling the vacancies in "
+        "proportion to their chances of finding work (povsim.life.labour_market). Off: "
+        "every idle worker who finds a migrant job leaves, and local jobs are only lost.",
+        source="NBS migrant worker monitoring: out-migrant workers rose 4% from 2012 to "
+        "2020 while the supply-led model's doubled (docs/ODD.md, section 7)",
+    )
+    out_migrant_workers_million: float = param(
+        163.36, unit="million persons", low=0.0, high=1e4,
+        by_year={2013: 166.10, 2014: 168.21, 2015: 168.84, 2016: 169.34, 2017: 171.85,
+                 2018: 172.66, 2019: 174.25, 2020: 169.59, 2021: 171.72, 2022: 171.90,
+                 2023: 176.58},
+        doc="Rural workers working outside their township (out-migrant workers); with "
+        "jobs_follow_record, the model's migrant workers follow its ratio to the "
+        "start-year value. Holds at its last value after the last year listed.",
+        source="NBS migrant worker monitoring reports 2012-2023 (out-migrant workers, "
+        "millions)",
+    )
+    local_migrant_workers_million: float = param(
+        99.25, unit="million persons", low=0.0, high=1e4,
+        by_year={2013: 102.84, 2014: 105.74, 2015: 108.63, 2016: 112.37, 2017: 114.67,
+                 2018: 115.70, 2019: 116.52, 2020: 116.01, 2021: 120.79, 2022: 123.72,
+                 2023: 120.95},
+        doc="Rural workers in off-farm work within their township for six months or more "
+        "(local migrant workers); with jobs_follow_record, the model's local wage jobs "
+        "follow its ratio to the start-year value. Holds at its last value after the "
+        "last year listed.",
+        source="NBS migrant worker monitoring reports 2012-2023 (local migrant workers, "
+        "millions)",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
