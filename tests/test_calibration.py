@@ -16,7 +16,7 @@ from povsim.params.policy import INTERVENTION_NAMES
 from povsim.study.calibration.calibrate import calibrate
 from povsim.study.calibration.evaluations import Evaluator
 from povsim.study.calibration.record import write_calibration
-from povsim.study.calibration.report import known_gaps, write_validation
+from povsim.study.calibration.report import KNOWN_GAPS, known_gaps, write_validation
 from povsim.study.calibration.spec import CalibrationSpec, FreeParameter, Stage, load_spec
 from povsim.study.calibration.targets import Target, load_targets, measure, select_targets
 from povsim.study.calibration.validate import validate
@@ -299,12 +299,17 @@ def test_points_rounding_to_the_same_whole_number_share_their_runs(monkeypatch):
     evaluator.close()
 
 
-def test_known_gaps_name_targets_of_the_target_table():
+def test_known_gaps_name_targets_of_the_target_table(tmp_path):
     names = {t.name for t in load_targets()}
-    gaps = known_gaps()
-    assert gaps  # the project's file is read
+    assert KNOWN_GAPS.is_file()
+    gaps = known_gaps()  # the project's notes (none while every target is met)
     assert set(gaps) <= names
     assert all(len(note) > 80 for note in gaps.values())
+    # a note is read by its target's name
+    path = tmp_path / "gaps.toml"
+    path.write_text('# a comment\n[rural_mean_income]\nnote = """The mean grows too slowly."""\n')
+    assert known_gaps(path) == {"rural_mean_income": "The mean grows too slowly."}
+    assert known_gaps(tmp_path / "absent.toml") == {}
 
 
 def test_validation_table_report_and_strict_exit(tmp_path):
