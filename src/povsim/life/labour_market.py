@@ -100,6 +100,15 @@ def hiring_scale(vacancies: float, weights: np.ndarray, chances: np.ndarray) -> 
     return vacancies / supply if supply > 0 else 0.0
 
 
+def _fill_vacancies(chance: np.ndarray, weights: np.ndarray, held: np.ndarray,
+                    target: float) -> None:
+    """Scale the candidates' ``chance`` in place so their expected hires fill the record.
+
+    The vacancies are ``target`` less the weighted jobs ``held``.
+    """
+    chance *= np.float32(hiring_scale(target - weighted_sum(weights, held), weights, chance))
+
+
 def fill_jobs_to_record(model: PovertyModel, draws: YearDraws,
                         migrant_contacts: np.ndarray | None) -> None:
     """Migrants come home; idle workers fill the record's migrant, then local, jobs.
@@ -138,9 +147,7 @@ def migrate_to_record(model: PovertyModel, u: np.ndarray, migrant_contacts: np.n
     if migrant_contacts is not None:
         chance += np.float32(e.job_info_effect) * migrant_contacts
     chance *= ~back & (idle >= 1)  # candidates: idle workers who did not just come home
-    stock = weighted_sum(hh.weight, hh.n_migrant)
-    scale = hiring_scale(model.job_stocks.migrant_target(model.p) - stock, hh.weight, chance)
-    chance *= np.float32(scale)
+    _fill_vacancies(chance, hh.weight, hh.n_migrant, model.job_stocks.migrant_target(model.p))
     go = u > 1 - chance
     hh.n_migrant += go.astype(hh.n_migrant.dtype)
     return back.astype(idle.dtype) - go
@@ -161,8 +168,6 @@ def hire_local(model: PovertyModel, idle: np.ndarray) -> None:
     pop = model.p.population
     chance = np.float32(pop.p_local_job_per_worker / pop.reference_skill) * hh.skill
     chance *= idle >= 1  # candidates: households with an idle worker
-    stock = weighted_sum(hh.weight, hh.n_local_job)
-    scale = hiring_scale(model.job_stocks.local_target(model.p) - stock, hh.weight, chance)
-    chance *= np.float32(scale)
+    _fill_vacancies(chance, hh.weight, hh.n_local_job, model.job_stocks.local_target(model.p))
     hire = u < chance
     hh.n_local_job += hire.astype(hh.n_local_job.dtype)
