@@ -226,19 +226,16 @@ def test_ctrl_c_stops_a_sweep_that_resumes_to_the_same_table(tmp_path, uninterru
     out = tmp_path / "interrupted"
     command = [sys.executable, "-m", "povsim", "sweep", str(spec_path), "--out", str(out),
                "--workers", "2", "--quiet", "--no-figures"]
+    # As started from a terminal: a test run launched in the background by a
+    # non-interactive shell ignores SIGINT, and its children would inherit that.
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     wait_for_runs(process, out / "runs", KILL_AFTER)
-    # Held (as Ctrl-Z would) while its table is read, so that a busy machine's slow read
-    # cannot let the sweep finish before the Ctrl-C below reaches it.
-    os.killpg(process.pid, signal.SIGSTOP)
-    try:
-        running_table = load_results(out)                  # readable while it runs
-    finally:
-        os.killpg(process.pid, signal.SIGINT)              # Ctrl-C in a terminal
-        os.killpg(process.pid, signal.SIGCONT)
+    running_table = load_results(out)                      # readable while it runs
     assert len(running_table) >= KILL_AFTER * 2
     assert running_table.groupby("run_id")["year"].count().eq(2).all()   # whole runs only
+    os.killpg(process.pid, signal.SIGINT)                  # Ctrl-C in a terminal
     _, err = process.communicate(timeout=KILL_TIMEOUT)
     assert process.returncode == 130, err
     assert "interrupted;" in err
